@@ -1,0 +1,247 @@
+# fixup386: one generic i386 kernel, patched at boot for the CPU it finds.
+#
+# Kbuild-style top-level Makefile: quiet by default, V=1 shows every
+# command. "make help" lists the targets.
+
+MAKEFLAGS += -rR --no-print-directory
+
+ifeq ($(V),1)
+  Q :=
+  say := @true
+else
+  Q := @
+  say := @printf '  %-7s %s\n'
+endif
+
+CC	:= gcc
+LD	:= ld
+NM	:= nm
+OBJCOPY	:= objcopy
+PERL	:= perl
+HOSTCC	:= gcc
+
+KCONFIG_CONF	:= kconfig-conf
+KCONFIG_MCONF	:= kconfig-mconf
+export KCONFIG_CONFIG := .config
+export KCONFIG_AUTOCONFIG := include/config/auto.conf
+export KCONFIG_AUTOHEADER := include/generated/autoconf.h
+
+# Targets that need no configuration.
+no-config-targets := help clean mrproper distclean defconfig menuconfig \
+	olddefconfig oldconfig randconfig allnoconfig allyesconfig \
+	savedefconfig %_defconfig tools
+
+ifeq ($(filter-out $(no-config-targets),$(or $(MAKECMDGOALS),all)),)
+  need-config :=
+else
+  need-config := y
+endif
+
+ifdef need-config
+-include include/config/auto.conf
+endif
+
+# ---------------------------------------------------------------------------
+# Compiler flags
+
+march := $(patsubst "%",%,$(or $(CONFIG_MARCH),"i486"))
+
+KBUILD_CFLAGS := -m32 -march=$(march) -std=gnu11 -O2 -pipe \
+	-ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fno-common \
+	-mno-sse -mno-mmx -mno-3dnow -mno-80387 -mgeneral-regs-only \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -include $(KCONFIG_AUTOHEADER)
+ifdef CONFIG_DEBUG_INFO
+KBUILD_CFLAGS += -g
+endif
+ifdef CONFIG_FRAME_POINTER
+KBUILD_CFLAGS += -fno-omit-frame-pointer
+endif
+KBUILD_AFLAGS := -m32 -D__ASSEMBLER__ -Iinclude -include $(KCONFIG_AUTOHEADER)
+KBUILD_LDFLAGS := -m elf_i386 -nostdlib -z max-page-size=4096 \
+	-z noexecstack --no-warn-rwx-segments
+
+# ---------------------------------------------------------------------------
+# Objects: each directory's Kbuild file lists its obj-y.
+
+kbuild-dirs := arch/i386/boot arch/i386/kernel arch/i386/mm arch/i386/lib \
+	arch/i386/fixup
+
+objs :=
+define collect-objs
+obj-y :=
+include $(1)/Kbuild
+objs += $$(addprefix $(1)/,$$(obj-y))
+endef
+ifdef need-config
+$(foreach d,$(kbuild-dirs),$(eval $(call collect-objs,$(d))))
+endif
+
+# ---------------------------------------------------------------------------
+# Default target
+
+PHONY := all
+all: vmlinux
+
+# ---------------------------------------------------------------------------
+# Configuration
+
+PHONY += defconfig menuconfig olddefconfig oldconfig randconfig \
+	allnoconfig allyesconfig savedefconfig
+defconfig: tools-kconfig
+	$(say) CONF "$@ (arch/i386/configs/defconfig)"
+	$(Q)$(KCONFIG_CONF) -s --defconfig=arch/i386/configs/defconfig Kconfig
+
+%_defconfig: tools-kconfig
+	$(say) CONF "$@"
+	$(Q)test -f arch/i386/configs/$@ || \
+		{ echo "make: no arch/i386/configs/$@" >&2; exit 1; }
+	$(Q)$(KCONFIG_CONF) -s --defconfig=arch/i386/configs/$@ Kconfig
+
+menuconfig: tools-kconfig
+	$(Q)$(KCONFIG_MCONF) Kconfig
+
+olddefconfig oldconfig randconfig allnoconfig allyesconfig: tools-kconfig
+	$(say) CONF $@
+	$(Q)$(KCONFIG_CONF) -s --$@ Kconfig
+
+savedefconfig: tools-kconfig
+	$(say) CONF "$@ (defconfig)"
+	$(Q)$(KCONFIG_CONF) --savedefconfig=defconfig Kconfig
+
+# Building without a .config starts from the generic defconfig.
+.config:
+	$(Q)$(MAKE) defconfig
+
+include/config/auto.conf $(KCONFIG_AUTOHEADER): .config Kconfig | tools-kconfig
+	$(say) CONF include/generated/autoconf.h
+	$(Q)mkdir -p include/config include/generated
+	$(Q)$(KCONFIG_CONF) -s --silentoldconfig Kconfig
+
+# ---------------------------------------------------------------------------
+# Compiling. With CONFIG_FIXUP_ASM_PASS each C file goes through the asm
+# pass: C -> .s (GCC) -> .fx.s (scripts/fixup-sites.pl) -> .o (gas).
+
+c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MF $(@D)/.$(@F).d
+
+ifdef CONFIG_FIXUP_ASM_PASS
+%.o: %.c $(KCONFIG_AUTOHEADER) scripts/fixup-sites.pl
+	$(say) CC $@
+	$(Q)$(CC) $(c_flags) -S -o $(@:.o=.s) $<
+	$(say) FIXUP $(@:.o=.fx.s)
+	$(Q)$(PERL) scripts/fixup-sites.pl -o $(@:.o=.fx.s) $(@:.o=.s)
+	$(say) AS $@
+	$(Q)$(CC) $(KBUILD_AFLAGS) -c -o $@ $(@:.o=.fx.s)
+else
+%.o: %.c $(KCONFIG_AUTOHEADER)
+	$(say) CC $@
+	$(Q)$(CC) $(c_flags) -c -o $@ $<
+endif
+
+%.o: %.S $(KCONFIG_AUTOHEADER)
+	$(say) AS $@
+	$(Q)$(CC) $(KBUILD_AFLAGS) -MD -MP -MF $(@D)/.$(@F).d -c -o $@ $<
+
+# ---------------------------------------------------------------------------
+# Linking: two passes for the symbol table (scripts/link-vmlinux.sh), then
+# the image check.
+
+vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
+		scripts/kallsyms.pl
+	$(Q)LD="$(LD)" NM="$(NM)" CC="$(CC)" PERL="$(PERL)" Q="$(Q)" \
+	    LDFLAGS="$(KBUILD_LDFLAGS)" AFLAGS="$(KBUILD_AFLAGS)" \
+	    sh scripts/link-vmlinux.sh $@ $(objs)
+ifdef CONFIG_FIXUP
+	$(say) VERIFY $@
+	$(Q)$(PERL) scripts/fixup-verify --march $(march) \
+		--allow scripts/fixup-verify.allow $@
+endif
+
+# ---------------------------------------------------------------------------
+# Host unit tests: tests/host/NAME.c + $(NAME-srcs) -> build/host/NAME
+
+include tests/host/sources.mk
+host-tests := $(patsubst tests/host/%.c,build/host/%,\
+	$(wildcard tests/host/test_*.c))
+HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -DHOST_TEST -DCONFIG_SMP=1 \
+	-DCONFIG_NR_CPUS=8 -Iinclude -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+.SECONDEXPANSION:
+build/host/%: tests/host/%.c $$($$*-srcs) tests/host/tap.h \
+		$$(wildcard include/*/*.h)
+	$(say) HOSTCC $@
+	$(Q)mkdir -p build/host
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $($*-srcs)
+
+PHONY += host-tests
+host-tests: $(host-tests)
+
+# ---------------------------------------------------------------------------
+# Running and testing
+
+PHONY += run check tools tools-kconfig
+run: tools vmlinux
+	$(Q)scripts/run-qemu --cpu $(or $(CPU),Conroe) --smp $(or $(SMP),2) \
+		--append "$(or $(APPEND),poweroff)" vmlinux
+
+check: tools vmlinux host-tests
+	$(Q)prove $(if $(V),-v) -j2 tests/
+
+tools:
+	$(Q)scripts/ensure-tools
+
+tools-kconfig:
+	$(Q)command -v $(KCONFIG_CONF) >/dev/null 2>&1 || scripts/ensure-tools
+
+# ---------------------------------------------------------------------------
+# Cleaning
+
+PHONY += clean mrproper distclean
+clean:
+	$(say) CLEAN .
+	$(Q)find arch -name '*.o' -o -name '*.s' -o -name '*.fx.s' \
+		-o -name '.*.d' | xargs rm -f
+	$(Q)rm -rf build vmlinux .tmp_* System.map
+
+mrproper distclean: clean
+	$(say) CLEAN "configuration"
+	$(Q)rm -rf .config .config.old include/config include/generated
+
+# ---------------------------------------------------------------------------
+
+PHONY += help
+help:
+	@echo 'fixup386 -- a generic i386 kernel patched at boot for its CPU'
+	@echo ''
+	@echo 'Start here:'
+	@echo '  run             - build the kernel if needed, boot it in QEMU, show the log'
+	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff)'
+	@echo '  check           - build everything and run all tests (prove tests/)'
+	@echo ''
+	@echo 'Configuration (kconfig-frontends):'
+	@echo '  defconfig       - the generic distribution kernel (arch/i386/configs/defconfig)'
+	@echo '  NAME_defconfig  - another config from arch/i386/configs/'
+	@echo '  menuconfig      - change options in a menu'
+	@echo '  olddefconfig    - update .config, new options at their defaults'
+	@echo '  randconfig      - a random configuration'
+	@echo '  savedefconfig   - write a minimal ./defconfig'
+	@echo ''
+	@echo 'Building:'
+	@echo '  all             - vmlinux (the default target)'
+	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
+	@echo '  host-tests      - the host unit tests under build/host/'
+	@echo ''
+	@echo 'Cleaning:'
+	@echo '  clean           - remove built files, keep the configuration'
+	@echo '  mrproper        - clean and remove the configuration'
+	@echo ''
+	@echo 'Options:'
+	@echo '  V=1             - show full commands'
+	@echo '  -jN             - build in parallel'
+
+.PHONY: $(PHONY)
+
+-include $(wildcard $(addsuffix /.*.d,$(kbuild-dirs)))

@@ -1,0 +1,137 @@
+/*
+ * The self-test runner: KTAP version 1 over the console, one "ok N name"
+ * or "not ok N name" line per test. "selftest" runs them all,
+ * "selftest=a,b" only those named. "selftest_crash=KIND" then crashes on
+ * purpose, so that tests can check the oops.
+ */
+#include <kernel/selftest.h>
+#include <kernel/printk.h>
+#include <kernel/params.h>
+#include <kernel/string.h>
+
+extern const struct selftest __selftests_start[], __selftests_end[];
+
+bool selftests_requested;
+static char selected[128];
+static char crash_kind[32];
+static char skip_reason[128];
+
+static int __init set_selftest(const char *val)
+{
+	selftests_requested = true;
+	if (!val)
+		return 0;
+	if (!*val || strlen(val) >= sizeof(selected))
+		return -1;
+	memcpy(selected, val, strlen(val) + 1);
+	return 0;
+}
+__setup("selftest", set_selftest);
+
+static int __init set_crash(const char *val)
+{
+	if (!val || !*val || strlen(val) >= sizeof(crash_kind))
+		return -1;
+	memcpy(crash_kind, val, strlen(val) + 1);
+	return 0;
+}
+__setup("selftest_crash", set_crash);
+
+void selftest_diag(const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	memcpy(skip_reason, buf, sizeof(skip_reason));
+	printk(KERN_INFO "    # %s\n", buf);
+}
+
+/* Is name in the comma-separated selection (all when empty)? */
+static bool wanted(const char *name)
+{
+	const char *p = selected;
+	size_t n = strlen(name);
+
+	if (!*p)
+		return true;
+	while (*p) {
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		p++;
+	}
+	return false;
+}
+
+int run_selftests(void)
+{
+	const struct selftest *t;
+	int n = 0, i = 0, failed = 0;
+
+	for (t = __selftests_start; t < __selftests_end; t++)
+		n += wanted(t->name);
+	printk(KERN_INFO "KTAP version 1\n");
+	printk(KERN_INFO "1..%d\n", n);
+	for (t = __selftests_start; t < __selftests_end; t++) {
+		enum selftest_result r;
+
+		if (!wanted(t->name))
+			continue;
+		skip_reason[0] = '\0';
+		r = t->fn();
+		i++;
+		if (r == SELFTEST_SKIP)
+			printk(KERN_INFO "ok %d %s # SKIP %s\n", i, t->name,
+			       skip_reason);
+		else
+			printk(KERN_INFO "%sok %d %s\n",
+			       r == SELFTEST_PASS ? "" : "not ", i, t->name);
+		failed += r == SELFTEST_FAIL;
+	}
+	if (selected[0] && n == 0) {
+		pr_err("selftest: no test matches '%s'\n", selected);
+		failed++;
+	}
+	printk(KERN_INFO "selftest: %d passed, %d failed\n", n - failed,
+	       failed);
+	return failed;
+}
+
+/* Crashes on purpose; each is a real function so the oops names it. */
+static void __attribute__((noinline)) crash_invalid_opcode(void)
+{
+	__asm__ __volatile__("ud2");
+}
+
+struct crash {
+	const char *name;
+	void (*fn)(void);
+};
+
+static const struct crash crashes[] = {
+	{ "invalid_opcode", crash_invalid_opcode },
+};
+
+void run_crash_test(void)
+{
+	size_t i;
+
+	if (!crash_kind[0])
+		return;
+	for (i = 0; i < ARRAY_SIZE(crashes); i++) {
+		if (!strcmp(crashes[i].name, crash_kind)) {
+			printk(KERN_INFO "selftest: crashing on purpose: %s\n",
+			       crash_kind);
+			crashes[i].fn();
+			pr_err("selftest: crash '%s' did not crash\n",
+			       crash_kind);
+			return;
+		}
+	}
+	pr_warn("selftest: unknown selftest_crash '%s'\n", crash_kind);
+}

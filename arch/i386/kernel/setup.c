@@ -1,0 +1,95 @@
+/*
+ * start_kernel: the boot order of Documentation (shared DESIGN.md, "The
+ * boot contract"): early console, command line, CPU identification, CPU
+ * count, the fixup pass and its report, free init memory, then the
+ * self-tests, and idle or power off.
+ */
+#include <kernel/printk.h>
+#include <kernel/console.h>
+#include <kernel/clock.h>
+#include <kernel/params.h>
+#include <kernel/panic.h>
+#include <kernel/memmap.h>
+#include <kernel/selftest.h>
+#include <asm/multiboot.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+
+void traps_init_pic(void);
+void traps_set_stack_bounds(u32 lo, u32 hi);
+
+static void __init setup_memory(u32 top)
+{
+	u32 free_start, lo, hi;
+	unsigned int i;
+
+	mm_init(top, (u32)(uintptr_t)_end);
+	traps_set_stack_bounds(PAGE_SIZE, top);
+	page_alloc_init(top);
+	free_start = boot_alloc_end();
+	for (i = 0; i < nr_ram_regions; i++) {
+		lo = ram_regions[i].start;
+		hi = ram_regions[i].end;
+		if (lo < free_start)
+			lo = free_start;
+		if (lo < hi)
+			free_pages_range(lo, hi);
+	}
+	printk(KERN_INFO "mm: %u pages free\n", nr_free_pages());
+}
+
+/*
+ * Not __init: it frees the init region it was called from, and goes on
+ * to the end of boot without returning there.
+ */
+static void __attribute__((noinline)) __noreturn rest_init(void)
+{
+	int failed = 0;
+
+	free_initmem();
+
+#ifdef CONFIG_SELFTESTS
+	if (selftests_requested)
+		failed = run_selftests();
+	run_crash_test();
+#endif
+	if (poweroff_requested)
+		machine_power_off(failed ? POWER_OFF_FAIL : POWER_OFF_OK);
+	printk(KERN_INFO "idle: boot complete, CPU 0 idle\n");
+	for (;;)
+		halt();
+}
+
+void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
+{
+	u32 top;
+
+	serial_init();
+#ifdef CONFIG_VGA_CONSOLE
+	vga_init();
+#endif
+	clock_init();
+	gdt_init();
+	idt_init();
+	cpu_load_descriptors(0);
+	traps_init_pic();
+
+	printk(KERN_INFO "fixup386: generic i386 kernel, built for %s, "
+	       "%s, up to %d CPUs\n", CONFIG_MARCH,
+#ifdef CONFIG_SMP
+	       "SMP",
+#else
+	       "UP",
+#endif
+	       CONFIG_NR_CPUS);
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		panic("boot: not started by a Multiboot loader (magic 0x%08x)",
+		      magic);
+	parse_boot_command_line(mbi->flags & MB_INFO_CMDLINE ?
+				(const char *)(uintptr_t)mbi->cmdline : NULL);
+	top = memmap_init(mbi);
+
+	setup_memory(top);
+	rest_init();
+}

@@ -1,0 +1,151 @@
+/*
+ * Exceptions and unexpected interrupts. Every exception is fatal for the
+ * CPU that takes it: it prints an oops (vector, error code, CPU, EIP as
+ * symbol+off/len, registers, stack) and halts that CPU. A fault while
+ * printing an oops halts at once: never an exception loop. See Intel SDM
+ * vol. 3A, 6.15 "Exception and interrupt reference".
+ */
+#include <kernel/printk.h>
+#include <kernel/kallsyms.h>
+#include <kernel/panic.h>
+#include <asm/ptrace.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/io.h>
+
+#define PIC1_DATA	0x21
+#define PIC2_DATA	0xa1
+#define FIRST_IRQ_VECTOR 0x20
+#define SPURIOUS_VECTOR	0xff	/* local APIC spurious interrupts */
+#define STACK_WORDS	12
+#define TRACE_FRAMES	8
+
+static const char *const exception_names[32] = {
+	[0] = "divide error (#DE)",
+	[1] = "debug (#DB)",
+	[2] = "non-maskable interrupt (NMI)",
+	[3] = "breakpoint (#BP)",
+	[4] = "overflow (#OF)",
+	[5] = "bound range exceeded (#BR)",
+	[6] = "invalid opcode (#UD)",
+	[7] = "device not available (#NM)",
+	[8] = "double fault (#DF)",
+	[9] = "coprocessor segment overrun",
+	[10] = "invalid TSS (#TS)",
+	[11] = "segment not present (#NP)",
+	[12] = "stack-segment fault (#SS)",
+	[13] = "general protection (#GP)",
+	[14] = "page fault (#PF)",
+	[16] = "x87 floating-point error (#MF)",
+	[17] = "alignment check (#AC)",
+	[18] = "machine check (#MC)",
+	[19] = "SIMD floating-point (#XM)",
+	[20] = "virtualization (#VE)",
+	[21] = "control protection (#CP)",
+};
+
+static volatile u8 in_oops[CONFIG_NR_CPUS];
+static u32 stack_lo, stack_hi;	/* where a frame may be: mapped RAM */
+
+void traps_set_stack_bounds(u32 lo, u32 hi)
+{
+	stack_lo = lo;
+	stack_hi = hi;
+}
+
+static bool stack_ok(u32 p)
+{
+	return !(p & 3) && p >= stack_lo && p + 8 <= stack_hi;
+}
+
+static void show_stack(u32 sp, u32 bp)
+{
+	char sym[80];
+	u32 *s = (u32 *)(uintptr_t)sp;
+	int i;
+
+	printk(KERN_EMERG "Stack:");
+	for (i = 0; i < STACK_WORDS && stack_ok(sp + 4 * i); i++)
+		printk(KERN_CONT "%s %08x", i && !(i % 6) ? "\n       " : "",
+		       s[i]);
+	printk(KERN_CONT "\n");
+	printk(KERN_EMERG "Call Trace:\n");
+	/* Frame pointers: [bp] = caller's bp, [bp + 4] = return address. */
+	for (i = 0; i < TRACE_FRAMES && stack_ok(bp); i++) {
+		u32 *f = (u32 *)(uintptr_t)bp;
+
+		printk(KERN_EMERG " [<%08x>] %s\n", f[1],
+		       kallsyms_format_ret(sym, sizeof(sym), f[1]));
+		if (f[0] <= bp)
+			break;		/* frames only go up the stack */
+		bp = f[0];
+	}
+}
+
+static void oops(struct pt_regs *r)
+{
+	int cpu = smp_processor_id();
+	const char *what = r->vector < 32 && exception_names[r->vector] ?
+			   exception_names[r->vector] : "reserved exception";
+	char sym[80];
+
+	if (cpu < 0 || cpu >= CONFIG_NR_CPUS)
+		cpu = 0;
+	if (in_oops[cpu]) {
+		/* Faulted while reporting a fault: say nothing more. */
+		cpu_dead();
+	}
+	in_oops[cpu] = 1;
+
+	printk(KERN_EMERG "oops: %s, vector %u, error code 0x%x, CPU %d\n",
+	       what, r->vector, r->error, cpu);
+	printk(KERN_EMERG "EIP: %04x:[<%08x>] %s\n", r->cs & 0xffff, r->eip,
+	       kallsyms_format(sym, sizeof(sym), r->eip));
+	printk(KERN_EMERG "EFLAGS: %08x  CR0: %08x  CR2: %08x  CR3: %08x\n",
+	       r->eflags, read_cr0(), read_cr2(), read_cr3());
+	printk(KERN_EMERG "EAX: %08x  EBX: %08x  ECX: %08x  EDX: %08x\n",
+	       r->eax, r->ebx, r->ecx, r->edx);
+	printk(KERN_EMERG "ESI: %08x  EDI: %08x  EBP: %08x  ESP: %08x\n",
+	       r->esi, r->edi, r->ebp, regs_sp(r));
+	printk(KERN_EMERG "DS: %04x  ES: %04x  FS: %04x  GS: %04x\n",
+	       r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff,
+	       r->gs & 0xffff);
+	show_stack(regs_sp(r), r->ebp);
+	printk(KERN_EMERG "oops: CPU %d halted\n", cpu);
+	/* The boot CPU is the machine: let a test harness see the end. */
+	if (cpu == 0 && poweroff_requested)
+		machine_power_off(POWER_OFF_OOPS);
+	cpu_dead();
+}
+
+void do_trap(struct pt_regs *r)
+{
+	static bool warned;
+
+	if (r->vector < FIRST_IRQ_VECTOR) {
+		oops(r);
+		return;
+	}
+	if (r->vector == SPURIOUS_VECTOR)
+		return;
+	/* The PICs are masked and nothing else is wired yet. */
+	if (!warned) {
+		warned = true;
+		pr_warn("irq: unexpected interrupt, vector %u\n", r->vector);
+	}
+}
+
+void traps_init_pic(void)
+{
+	/* Remap the 8259s to vectors 0x20-0x2f (ICW1-4), then mask all. */
+	outb(0x11, 0x20); outb(0x11, 0xa0);
+	outb(FIRST_IRQ_VECTOR, PIC1_DATA); outb(FIRST_IRQ_VECTOR + 8, PIC2_DATA);
+	outb(0x04, PIC1_DATA); outb(0x02, PIC2_DATA);
+	outb(0x01, PIC1_DATA); outb(0x01, PIC2_DATA);
+	outb(0xff, PIC1_DATA); outb(0xff, PIC2_DATA);
+}
+
+void __noreturn cpu_dead(void)
+{
+	halt_forever();
+}

@@ -1,0 +1,99 @@
+/*
+ * The kernel's one address space: RAM identity-mapped with 4 KiB pages
+ * (no PSE: a 486 has no 4 MiB pages). Page 0 stays unmapped so that a NULL
+ * dereference faults. See Intel SDM vol. 3A, 4.3 "32-bit paging".
+ */
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/panic.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+
+#define PDE_INDEX(a)	((a) >> 22)
+#define PTE_INDEX(a)	(((a) >> 12) & 0x3ff)
+
+static u32 page_dir[1024] __aligned(PAGE_SIZE);
+static u32 boot_alloc_next, boot_alloc_limit;
+static u32 ram_end;
+
+u32 ram_top(void)
+{
+	return ram_end;
+}
+
+/* Early memory, before the page allocator: never freed. */
+void *boot_alloc(size_t size)
+{
+	u32 p = boot_alloc_next;
+
+	size = ALIGN_UP(size, PAGE_SIZE);
+	if (boot_alloc_limit - p < size)
+		panic("mm: out of early memory (%u bytes wanted)",
+		      (u32)size);
+	boot_alloc_next += size;
+	memset((void *)(uintptr_t)p, 0, size);
+	return (void *)(uintptr_t)p;
+}
+
+static u32 *pte_of(u32 addr, bool create)
+{
+	u32 *pde = &page_dir[PDE_INDEX(addr)];
+
+	if (!(*pde & PTE_PRESENT)) {
+		if (!create)
+			return NULL;
+		void *pt = boot_alloc_limit ? boot_alloc(PAGE_SIZE)
+					    : alloc_page();
+
+		if (!pt)
+			panic("mm: no memory for a page table");
+		*pde = (u32)(uintptr_t)pt | PTE_PRESENT | PTE_RW;
+	}
+	return (u32 *)(uintptr_t)(*pde & PAGE_MASK) + PTE_INDEX(addr);
+}
+
+void map_page(u32 phys, u32 flags)
+{
+	u32 *pte = pte_of(phys, true);
+
+	*pte = (phys & PAGE_MASK) | PTE_PRESENT | flags;
+	if (read_cr0() & X86_CR0_PG)
+		invlpg(phys);
+}
+
+void unmap_page(u32 addr)
+{
+	u32 *pte = pte_of(addr, false);
+
+	if (pte) {
+		*pte = 0;
+		invlpg(addr);
+	}
+}
+
+/*
+ * Map [4 KiB, top) and switch paging on. free_start is the first byte
+ * after the kernel image the early allocator may use.
+ */
+void mm_init(u32 top, u32 free_start)
+{
+	u32 a;
+
+	ram_end = top;
+	boot_alloc_next = ALIGN_UP(free_start, PAGE_SIZE);
+	boot_alloc_limit = top;
+	/* Page tables for all of RAM come from here: map them too. */
+	for (a = PAGE_SIZE; a < top; a += PAGE_SIZE)
+		map_page(a, PTE_RW);
+	write_cr3((u32)(uintptr_t)page_dir);
+	write_cr0(read_cr0() | X86_CR0_PG);
+	printk(KERN_INFO "mm: %u KiB RAM identity-mapped, page directory "
+	       "at 0x%08x\n", top / 1024, (u32)(uintptr_t)page_dir);
+}
+
+/* The early allocator closes; what it did not use goes to alloc_page(). */
+u32 boot_alloc_end(void)
+{
+	boot_alloc_limit = 0;
+	return boot_alloc_next;
+}

@@ -1,0 +1,18 @@
+/* GDT, IDT and TSS set-up (arch/i386/kernel/desc.c). */
+#ifndef ASM_DESC_H
+#define ASM_DESC_H
+
+#include <kernel/types.h>
+
+struct tss {
+	u32 link, esp0, ss0, esp1, ss1, esp2, ss2;
+	u32 cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	u32 es, cs, ss, ds, fs, gs, ldt;
+	u16 trap, iomap_base;
+} __attribute__((packed));
+
+void gdt_init(void);
+void cpu_load_descriptors(int cpu);
+void idt_init(void);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * Patchable instruction sites. Every macro here emits the safe compiled
+ * form of one instruction (correct on a 486 and on SMP) and records it in
+ * .fixup_sites; arch/i386/fixup/ rewrites the site once at boot for the
+ * CPU and CPU count found. Record format and kinds:
+ * Documentation/fixup-sites.md.
+ */
+#ifndef ASM_FIXUP_H
+#define ASM_FIXUP_H
+
+#define FIXUP_LOCK		1
+#define FIXUP_MB		2
+#define FIXUP_RMB		3
+#define FIXUP_WMB		4
+#define FIXUP_SMP_MB		5
+#define FIXUP_SMP_RMB		6
+#define FIXUP_SMP_WMB		7
+#define FIXUP_PREFETCH		8
+#define FIXUP_PREFETCHW		9
+#define FIXUP_MOVNTQ		10
+#define FIXUP_APIC_WRITE	11
+#define FIXUP_CALL		12
+#define FIXUP_MOVNTI		13
+#define FIXUP_NR_KINDS		14
+
+#define FIXUP_RECORD_SIZE	6
+#define FIXUP_MAX_LEN		15	/* longest x86 instruction */
+
+#define __FIXUP_STR(x)		#x
+#define FIXUP_STR(x)		__FIXUP_STR(x)
+
+/* Record the site between local labels 661 and 662 as KIND. */
+#define FIXUP_RECORD(kind)						\
+	".pushsection .fixup_sites,\"a\"\n\t"				\
+	".long 661b - .\n\t"						\
+	".byte " FIXUP_STR(kind) ", 662b - 661b\n\t"			\
+	".popsection\n\t"
+
+#ifdef __ASSEMBLER__
+
+.macro fixup_record kind
+	.pushsection .fixup_sites,"a"
+	.long 661b - .
+	.byte \kind, 662b - 661b
+	.popsection
+.endm
+
+/* A call the patcher may redirect to a variant or turn into a NOP. */
+.macro fixup_call fn
+661:	call \fn
+662:	fixup_record FIXUP_CALL
+.endm
+
+#else
+
+#include <kernel/types.h>
+#include <kernel/compiler.h>
+
+struct fixup_site {
+	s32 rel;	/* site address - &rel */
+	u8 kind;	/* FIXUP_* */
+	u8 len;		/* bytes at the site */
+} __packed;
+
+static inline u8 *fixup_site_addr(const struct fixup_site *s)
+{
+	return (u8 *)&s->rel + s->rel;
+}
+
+/*
+ * A lock prefix that only SMP needs: on one CPU it becomes a DS prefix,
+ * which keeps the instruction whole and costs nothing.
+ */
+#ifdef CONFIG_SMP
+#define LOCK_PREFIX	"661:\n\tlock\n662:\n\t" FIXUP_RECORD(FIXUP_LOCK)
+#else
+#define LOCK_PREFIX	""
+#endif
+
+/* The barrier site's compiled form: lock; addl $0,(%esp), 5 bytes. */
+#define FIXUP_BARRIER(kind)						\
+	"661:\n\tlock; addl $0,(%%esp)\n662:\n\t" FIXUP_RECORD(kind)
+
+/*
+ * Call groups. A CALL site is compiled as "call generic"; the group of
+ * that generic function lists its variants in order of preference, and
+ * the patcher points the call at the first variant whose needed feature
+ * bits the CPU has and whose mode fits (UP, SMP or either). fn == NULL
+ * makes the call vanish into a 5-byte NOP. When no variant fits, the
+ * call to the generic function stays.
+ *
+ * The generic function and the variants must be global functions with
+ * the same signature and calling convention; they are named from asm.
+ */
+#define FIXUP_MODE_ANY		0
+#define FIXUP_MODE_UP		1
+#define FIXUP_MODE_SMP		2
+
+struct fixup_call_variant {
+	void *fn;		/* NULL: the call vanishes */
+	const char *name;	/* for the boot report */
+	u32 needs;		/* X86_FEATURE_* the CPU must all have */
+	u8 mode;		/* FIXUP_MODE_* */
+};
+
+struct fixup_call_group {
+	void *generic;		/* what the call sites are compiled to */
+	const char *name;
+	const struct fixup_call_variant *variants;
+	u8 nr;
+};
+
+#define FIXUP_CALL_VARIANT(fn, needs, mode)				\
+	{ (void *)(fn), #fn, (needs), (mode) }
+#define FIXUP_CALL_NOP(needs, mode)					\
+	{ NULL, "nop", (needs), (mode) }
+
+/*
+ * DEFINE_FIXUP_CALL(copy_page,
+ *	FIXUP_CALL_VARIANT(copy_page_sse2, X86_FEATURE_SSE2, FIXUP_MODE_ANY),
+ *	FIXUP_CALL_VARIANT(copy_page_mmx, X86_FEATURE_MMX, FIXUP_MODE_ANY));
+ *
+ * The group lands in .init.fixup_calls, between __fixup_calls_start and
+ * __fixup_calls_end, and is freed with the rest of init memory.
+ */
+#define DEFINE_FIXUP_CALL(generic, ...)					\
+	static const struct fixup_call_variant				\
+	__fixup_call_variants_##generic[] __initconst = { __VA_ARGS__ };	\
+	static const struct fixup_call_group __fixup_call_##generic	\
+	__used __section(".init.fixup_calls") __aligned(4) = {		\
+		.generic = (void *)(generic),				\
+		.name = #generic,					\
+		.variants = __fixup_call_variants_##generic,		\
+		.nr = ARRAY_SIZE(__fixup_call_variants_##generic),	\
+	}
+
+extern const struct fixup_call_group __fixup_calls_start[];
+extern const struct fixup_call_group __fixup_calls_end[];
+
+/*
+ * The CALL site as a string for asm() and inline asm, e.g. with regparm(3)
+ * functions:
+ *	asm volatile(FIXUP_CALL_SITE(copy_page)
+ *		     : "+a" (to), "+d" (from) : : "ecx", "memory", "cc");
+ * (Not FIXUP_CALL(fn): that name is the kind number.)
+ */
+#define FIXUP_CALL_SITE(fn)						\
+	"661:\n\tcall " #fn "\n662:\n\t" FIXUP_RECORD(FIXUP_CALL)
+
+#endif /* __ASSEMBLER__ */
+#endif

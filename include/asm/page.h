@@ -1,0 +1,41 @@
+/* Pages and the identity map (arch/i386/mm/). */
+#ifndef ASM_PAGE_H
+#define ASM_PAGE_H
+
+#include <kernel/types.h>
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1u << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+
+/* Page table entry bits (Intel SDM vol. 3A, 4.3 "32-bit paging"). */
+#define PTE_PRESENT	0x001
+#define PTE_RW		0x002
+#define PTE_PCD		0x010	/* cache disabled: device registers */
+#define PTE_GLOBAL	0x100
+
+#define RAM_LIMIT	0x40000000u	/* RAM above 1 GiB is not used */
+
+/* The kernel image (ldscripts/vmlinux.lds). */
+extern char _text[], _etext[], _erodata[], __init_begin[], __init_end[];
+extern char _sinittext[], _einittext[], _sdata[], _end[];
+
+void mm_init(u32 ram_top, u32 free_start);
+void map_page(u32 phys, u32 flags);
+void unmap_page(u32 addr);
+void *boot_alloc(size_t size);
+u32 boot_alloc_end(void);
+u32 ram_top(void);
+
+void *alloc_page(void);
+void free_page(void *p);
+void free_pages_range(u32 start, u32 end);
+u32 nr_free_pages(void);
+
+void page_alloc_init(u32 top);
+void free_initmem(void);
+
+void clear_page(void *page);
+void copy_page(void *to, const void *from);
+
+#endif

@@ -1,0 +1,12 @@
+/* The boot clock behind printk timestamps (arch/i386/kernel/clock.c). */
+#ifndef KERNEL_CLOCK_H
+#define KERNEL_CLOCK_H
+
+#include <kernel/types.h>
+
+void clock_init(void);
+void clock_use_tsc(void);
+u64 clock_ns(void);
+void udelay(unsigned int us);
+
+#endif

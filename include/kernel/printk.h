@@ -1,0 +1,31 @@
+/* printk and its log levels (arch/i386/kernel/printk.c). */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <kernel/types.h>
+#include <kernel/compiler.h>
+#include <kernel/stdarg.h>
+
+/* A level is a two-byte prefix, as in Linux: "\001" then the digit. */
+#define KERN_SOH	"\001"
+#define KERN_EMERG	KERN_SOH "0"
+#define KERN_ALERT	KERN_SOH "1"
+#define KERN_CRIT	KERN_SOH "2"
+#define KERN_ERR	KERN_SOH "3"
+#define KERN_WARNING	KERN_SOH "4"
+#define KERN_NOTICE	KERN_SOH "5"
+#define KERN_INFO	KERN_SOH "6"
+#define KERN_DEBUG	KERN_SOH "7"
+#define KERN_CONT	KERN_SOH "c"
+
+int printk(const char *fmt, ...) __printf(1, 2);
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+#define pr_err(...)	printk(KERN_ERR __VA_ARGS__)
+#define pr_warn(...)	printk(KERN_WARNING __VA_ARGS__)
+#define pr_info(...)	printk(KERN_INFO __VA_ARGS__)
+#define pr_debug(...)	printk(KERN_DEBUG __VA_ARGS__)
+
+#endif

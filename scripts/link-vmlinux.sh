@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# link-vmlinux.sh OUTPUT OBJECTS...
+#
+# Links the kernel in two passes, as Linux does for kallsyms: the first
+# with an empty symbol table, the second with the table made from the
+# first. The table lies after all text, so text addresses do not move
+# between the passes; the script checks that and fails if they did.
+# Also writes System.map. Called by the Makefile with LD, NM, CC, PERL,
+# LDFLAGS, AFLAGS and Q (empty for V=1) in the environment.
+
+set -e
+out=$1
+shift
+
+say() {
+	if [ -n "$Q" ]; then
+		printf '  %-7s %s\n' "$1" "$2"
+	fi
+}
+run() {
+	if [ -z "$Q" ]; then
+		echo "$@"
+	fi
+	"$@"
+}
+
+kallsyms() {		# kallsyms.S from an image, or empty
+	if [ -n "$1" ]; then
+		$NM -n -S --defined-only "$1"
+	fi | $PERL scripts/kallsyms.pl > "$2"
+	run $CC $AFLAGS -c -o "${2%.S}.o" "$2"
+}
+
+say KSYM .tmp_kallsyms0.o
+kallsyms "" .tmp_kallsyms0.S
+say LD .tmp_vmlinux1
+run $LD $LDFLAGS -T ldscripts/vmlinux.lds -o .tmp_vmlinux1 "$@" .tmp_kallsyms0.o
+
+say KSYM .tmp_kallsyms1.o
+kallsyms .tmp_vmlinux1 .tmp_kallsyms1.S
+say LD .tmp_vmlinux2
+run $LD $LDFLAGS -T ldscripts/vmlinux.lds -o .tmp_vmlinux2 "$@" .tmp_kallsyms1.o
+
+kallsyms .tmp_vmlinux2 .tmp_kallsyms2.S
+if ! cmp -s .tmp_kallsyms1.S .tmp_kallsyms2.S; then
+	echo "link-vmlinux.sh: text moved between the kallsyms passes" >&2
+	exit 1
+fi
+
+say LD "$out"
+mv .tmp_vmlinux2 "$out"
+$NM -n "$out" > System.map
