@@ -57,7 +57,7 @@ ifdef CONFIG_DEBUG_INFO
 KBUILD_CFLAGS += -g
 endif
 ifdef CONFIG_FRAME_POINTER
-KBUILD_CFLAGS += -fno-omit-frame-pointer
+KBUILD_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 endif
 KBUILD_AFLAGS := -m32 -D__ASSEMBLER__ -Iinclude -include $(KCONFIG_AUTOHEADER)
 KBUILD_LDFLAGS := -m elf_i386 -nostdlib -z max-page-size=4096 \
@@ -124,10 +124,17 @@ include/config/auto.conf $(KCONFIG_AUTOHEADER): .config Kconfig | tools-kconfig
 # Compiling. With CONFIG_FIXUP_ASM_PASS each C file goes through the asm
 # pass: C -> .s (GCC) -> .fx.s (scripts/fixup-sites.pl) -> .o (gas).
 
+# Objects are rebuilt when the flags change, not only the sources.
+flags-stamp := include/generated/build-flags
+$(flags-stamp): $(KCONFIG_AUTOHEADER) FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' | cmp -s - $@ || \
+		echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' > $@
+
 c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MF $(@D)/.$(@F).d
 
 ifdef CONFIG_FIXUP_ASM_PASS
-%.o: %.c $(KCONFIG_AUTOHEADER) scripts/fixup-sites.pl
+%.o: %.c $(flags-stamp) scripts/fixup-sites.pl
 	$(say) CC $@
 	$(Q)$(CC) $(c_flags) -S -o $(@:.o=.s) $<
 	$(say) FIXUP $(@:.o=.fx.s)
@@ -135,12 +142,12 @@ ifdef CONFIG_FIXUP_ASM_PASS
 	$(say) AS $@
 	$(Q)$(CC) $(KBUILD_AFLAGS) -c -o $@ $(@:.o=.fx.s)
 else
-%.o: %.c $(KCONFIG_AUTOHEADER)
+%.o: %.c $(flags-stamp)
 	$(say) CC $@
 	$(Q)$(CC) $(c_flags) -c -o $@ $<
 endif
 
-%.o: %.S $(KCONFIG_AUTOHEADER)
+%.o: %.S $(flags-stamp)
 	$(say) AS $@
 	$(Q)$(CC) $(KBUILD_AFLAGS) -MD -MP -MF $(@D)/.$(@F).d -c -o $@ $<
 
@@ -241,6 +248,9 @@ help:
 	@echo 'Options:'
 	@echo '  V=1             - show full commands'
 	@echo '  -jN             - build in parallel'
+
+PHONY += FORCE
+FORCE:
 
 .PHONY: $(PHONY)
 

@@ -18,6 +18,12 @@
 #define KERN_DEBUG	KERN_SOH "7"
 #define KERN_CONT	KERN_SOH "c"
 
+#ifdef HOST_TEST
+/* Host tests link the kernel's formatter beside the C library's. */
+#define vsnprintf	kernel_vsnprintf
+#define snprintf	kernel_snprintf
+#endif
+
 int printk(const char *fmt, ...) __printf(1, 2);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

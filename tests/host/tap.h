@@ -12,7 +12,7 @@
 
 static int tap_run, tap_failed;
 
-static int __attribute__((format(printf, 2, 3)))
+static int __attribute__((format(printf, 2, 3), unused))
 ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -28,7 +28,7 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2), unused)) diag(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -46,7 +46,7 @@ static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
 		diag("got %lld, want %lld", __g, __w);			\
 	__r; })
 
-static inline void diag_bytes(const char *what, const void *p, size_t n)
+static inline void __attribute__((unused)) diag_bytes(const char *what, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 	size_t i;
@@ -65,7 +65,7 @@ static inline void diag_bytes(const char *what, const void *p, size_t n)
 	}								\
 	__r; })
 
-static int done_testing(void)
+static int __attribute__((unused)) done_testing(void)
 {
 	printf("1..%d\n", tap_run);
 	return tap_failed ? 1 : 0;

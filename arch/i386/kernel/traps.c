@@ -12,6 +12,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/io.h>
+#include <asm/page.h>
 
 #define PIC1_DATA	0x21
 #define PIC2_DATA	0xa1
@@ -70,6 +71,15 @@ static void show_stack(u32 sp, u32 bp)
 		       s[i]);
 	printk(KERN_CONT "\n");
 	printk(KERN_EMERG "Call Trace:\n");
+	/*
+	 * A leaf function that faulted may have built no frame: its return
+	 * address is then on top of the stack. Marked "?" as unreliable.
+	 */
+	if (stack_ok(sp) && s[0] >= (u32)(uintptr_t)_text &&
+	    s[0] < (u32)(uintptr_t)_etext && (!stack_ok(bp) ||
+	    s[0] != ((u32 *)(uintptr_t)bp)[1]))
+		printk(KERN_EMERG " [<%08x>] ? %s\n", s[0],
+		       kallsyms_format_ret(sym, sizeof(sym), s[0]));
 	/* Frame pointers: [bp] = caller's bp, [bp + 4] = return address. */
 	for (i = 0; i < TRACE_FRAMES && stack_ok(bp); i++) {
 		u32 *f = (u32 *)(uintptr_t)bp;

@@ -63,7 +63,7 @@ static void put_num(struct out *o, u64 v, unsigned int base, int width,
 	if (flags & F_SIGNED) {
 		if ((s64)v < 0) {
 			sign = '-';
-			v = -(s64)v;
+			v = 0 - v;	/* unsigned: defined for INT64_MIN */
 		} else if (flags & F_PLUS) {
 			sign = '+';
 		} else if (flags & F_SPACE) {

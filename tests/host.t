@@ -1,0 +1,34 @@
+#!/usr/bin/perl
+# Runs every host unit test program (build/host/test_*, built by
+# "make host-tests" from tests/host/*.c) and folds its TAP into one
+# subtest per program. A program that crashes, exits non-zero, or prints
+# fewer results than its plan fails its subtest.
+use strict;
+use warnings;
+use Test::More;
+use TAP::Parser;
+
+my @bins = sort grep { -x && !/\.dSYM$/ } glob 'build/host/test_*';
+my @srcs = glob 'tests/host/test_*.c';
+is(scalar @bins, scalar @srcs, 'every tests/host/test_*.c is built')
+	or diag('run "make host-tests"');
+
+for my $bin (@bins) {
+	(my $name = $bin) =~ s{.*/}{};
+	subtest $name => sub {
+		my $parser = TAP::Parser->new({ exec => [$bin] });
+		while (my $r = $parser->next) {
+			if ($r->is_test) {
+				ok($r->is_ok, $r->description)
+					or diag("from $bin");
+			} elsif ($r->is_comment) {
+				note($r->as_string);
+			}
+		}
+		is($parser->exit, 0, "$name exits 0");
+		ok($parser->plan, "$name prints a plan");
+		is($parser->tests_run, $parser->tests_planned // -1,
+		   "$name ran what it planned");
+	};
+}
+done_testing();

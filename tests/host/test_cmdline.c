@@ -1,0 +1,109 @@
+/* Host tests of the command-line parser (arch/i386/kernel/cmdline.c). */
+#include "tap.h"
+#include <kernel/params.h>
+#include <kernel/printk.h>
+
+static char log[2048];
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(log);
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(log + n, sizeof(log) - n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static unsigned int maxcpus = 8;
+static int nosmp, flag_calls;
+static char mode[32] = "auto";
+
+static int set_maxcpus(const char *val)
+{
+	return param_uint(val, &maxcpus);
+}
+
+static int set_nosmp(const char *val)
+{
+	flag_calls++;
+	if (param_flag(val))
+		return -1;
+	nosmp = 1;
+	return 0;
+}
+
+static int set_mode(const char *val)
+{
+	if (!val || (strcmp(val, "up") && strcmp(val, "smp") &&
+		     strcmp(val, "auto")))
+		return -1;
+	strcpy(mode, val);
+	return 0;
+}
+
+static const struct kernel_param params[] = {
+	{ "maxcpus", set_maxcpus },
+	{ "nosmp", set_nosmp },
+	{ "fixup", set_mode },
+};
+
+static int parse(const char *line)
+{
+	char buf[256];
+
+	log[0] = '\0';
+	maxcpus = 8;
+	nosmp = flag_calls = 0;
+	strcpy(mode, "auto");
+	strcpy(buf, line);
+	return parse_params(buf, params, params + 3);
+}
+
+int main(void)
+{
+	unsigned int v;
+
+	is_int(parse(""), 0, "empty line");
+	is_int(parse("   \t "), 0, "only spaces");
+	is_int(parse("maxcpus=2 nosmp fixup=up"), 0, "three good words");
+	ok(maxcpus == 2 && nosmp && !strcmp(mode, "up"), "values set");
+	ok(log[0] == '\0', "no warnings for good words");
+
+	is_int(parse("bogus maxcpus=3"), 1, "one unknown word");
+	ok(strstr(log, "unknown parameter 'bogus'") != NULL,
+	   "unknown parameter named in the warning");
+	is_int(maxcpus, 3, "the rest still parsed");
+
+	is_int(parse("maxcpus=abc"), 1, "malformed number");
+	ok(strstr(log, "bad value 'abc' for 'maxcpus'") != NULL,
+	   "bad value and parameter named");
+	is_int(maxcpus, 8, "default kept");
+
+	is_int(parse("maxcpus=99999999999"), 1, "overflow is malformed");
+	is_int(maxcpus, 8, "default kept on overflow");
+	is_int(parse("maxcpus="), 1, "empty value is malformed");
+	is_int(parse("maxcpus"), 1, "missing value");
+	ok(strstr(log, "'maxcpus' needs a value") != NULL,
+	   "missing value named");
+	is_int(parse("nosmp=1"), 1, "flag with a value is malformed");
+	is_int(nosmp, 0, "flag not set by a malformed word");
+	is_int(parse("fixup=sideways"), 1, "unknown choice");
+	ok(!strcmp(mode, "auto"), "choice keeps its default");
+
+	is_int(parse("fixup=\"smp\" maxcpus=\"4\""), 0, "quoted values");
+	ok(!strcmp(mode, "smp") && maxcpus == 4, "quotes removed");
+	is_int(parse("  nosmp   nosmp  "), 0, "repeated word");
+	is_int(flag_calls, 2, "each word is applied");
+	is_int(parse("=oops"), 1, "a word that is only a value");
+
+	ok(param_uint("0", &v) == 0 && v == 0, "param_uint 0");
+	ok(param_uint("4294967295", &v) == 0 && v == 0xffffffffu,
+	   "param_uint max");
+	ok(param_uint("4294967296", &v) == -1, "param_uint max + 1");
+	ok(param_uint("-1", &v) == -1, "param_uint negative");
+	ok(param_uint(NULL, &v) == -1, "param_uint NULL");
+	return done_testing();
+}
