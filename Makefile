@@ -131,14 +131,15 @@ $(flags-stamp): $(KCONFIG_AUTOHEADER) FORCE
 	$(Q)echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' | cmp -s - $@ || \
 		echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' > $@
 
-c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MF $(@D)/.$(@F).d
+c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MT $@ -MF $(@D)/.$(@F).d
 
 ifdef CONFIG_FIXUP_ASM_PASS
 %.o: %.c $(flags-stamp) scripts/fixup-sites.pl
 	$(say) CC $@
 	$(Q)$(CC) $(c_flags) -S -o $(@:.o=.s) $<
 	$(say) FIXUP $(@:.o=.fx.s)
-	$(Q)$(PERL) scripts/fixup-sites.pl -o $(@:.o=.fx.s) $(@:.o=.s)
+	$(Q)$(PERL) scripts/fixup-sites.pl $(if $(CONFIG_SMP),,--up) \
+		-o $(@:.o=.fx.s) $(@:.o=.s)
 	$(say) AS $@
 	$(Q)$(CC) $(KBUILD_AFLAGS) -c -o $@ $(@:.o=.fx.s)
 else
@@ -197,6 +198,25 @@ run: tools vmlinux
 check: tools vmlinux host-tests
 	$(Q)prove $(if $(V),-v) -j2 tests/
 
+PHONY += bench
+bench: tools vmlinux
+	$(Q)$(PERL) bench/run-bench $(if $(filter 1,$(V)),-v)
+
+# A bootable CD image: GRUB 2 loads vmlinux with its multiboot command.
+PHONY += iso
+iso: tools vmlinux
+	$(say) ISO build/fixup386.iso
+	$(Q)rm -rf build/iso && mkdir -p build/iso/boot/grub
+	$(Q)cp vmlinux build/iso/boot/vmlinux
+	$(Q)printf '%s\n' 'set timeout=0' 'serial --unit=0 --speed=115200' \
+		'terminal_input serial console' \
+		'terminal_output serial console' \
+		'menuentry "fixup386" {' \
+		'	multiboot /boot/vmlinux $(APPEND)' '	boot' '}' \
+		> build/iso/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o build/fixup386.iso build/iso >build/iso.log 2>&1 \
+		|| { cat build/iso.log; exit 1; }
+
 tools:
 	$(Q)scripts/ensure-tools
 
@@ -227,6 +247,8 @@ help:
 	@echo '  run             - build the kernel if needed, boot it in QEMU, show the log'
 	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff)'
 	@echo '  check           - build everything and run all tests (prove tests/)'
+	@echo '  bench           - the generic kernel against kernels built for this machine:'
+	@echo '                    runtime, the pass, memory (table + bench-results.csv)'
 	@echo ''
 	@echo 'Configuration (kconfig-frontends):'
 	@echo '  defconfig       - the generic distribution kernel (arch/i386/configs/defconfig)'
@@ -240,6 +262,8 @@ help:
 	@echo '  all             - vmlinux (the default target)'
 	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
 	@echo '  host-tests      - the host unit tests under build/host/'
+	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
+	@echo '                    (APPEND="args": its kernel command line)'
 	@echo ''
 	@echo 'Cleaning:'
 	@echo '  clean           - remove built files, keep the configuration'

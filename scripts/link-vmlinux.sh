@@ -7,7 +7,7 @@
 # with an empty symbol table, the second with the table made from the
 # first. The table lies after all text, so text addresses do not move
 # between the passes; the script checks that and fails if they did.
-# Also writes System.map. Called by the Makefile with LD, NM, CC, PERL,
+# Also writes System.map and the linker's map, vmlinux.map. Called by the Makefile with LD, NM, CC, PERL,
 # LDFLAGS, AFLAGS and Q (empty for V=1) in the environment.
 
 set -e
@@ -41,7 +41,8 @@ run $LD $LDFLAGS -T ldscripts/vmlinux.lds -o .tmp_vmlinux1 "$@" .tmp_kallsyms0.o
 say KSYM .tmp_kallsyms1.o
 kallsyms .tmp_vmlinux1 .tmp_kallsyms1.S
 say LD .tmp_vmlinux2
-run $LD $LDFLAGS -T ldscripts/vmlinux.lds -o .tmp_vmlinux2 "$@" .tmp_kallsyms1.o
+run $LD $LDFLAGS -T ldscripts/vmlinux.lds -Map=.tmp_vmlinux2.map \
+	-o .tmp_vmlinux2 "$@" .tmp_kallsyms1.o
 
 kallsyms .tmp_vmlinux2 .tmp_kallsyms2.S
 if ! cmp -s .tmp_kallsyms1.S .tmp_kallsyms2.S; then
@@ -51,4 +52,5 @@ fi
 
 say LD "$out"
 mv .tmp_vmlinux2 "$out"
+mv .tmp_vmlinux2.map "$out.map"
 $NM -n "$out" > System.map

@@ -56,6 +56,9 @@ struct cpuinfo {
 	u32 bugs;		/* X86_BUG_* */
 };
 
+/* The boot CPU, as identified and masked by clearcpuid= (setup.c). */
+extern struct cpuinfo boot_cpu_data;
+
 static inline bool cpu_has(const struct cpuinfo *c, u32 feature)
 {
 	return (c->features & feature) == feature;

@@ -71,10 +71,12 @@ static inline u8 *fixup_site_addr(const struct fixup_site *s)
  * A lock prefix that only SMP needs: on one CPU it becomes a DS prefix,
  * which keeps the instruction whole and costs nothing.
  */
-#ifdef CONFIG_SMP
+#if defined(CONFIG_SMP) && defined(CONFIG_FIXUP)
 #define LOCK_PREFIX	"661:\n\tlock\n662:\n\t" FIXUP_RECORD(FIXUP_LOCK)
+#elif defined(CONFIG_SMP)
+#define LOCK_PREFIX	"lock; "
 #else
-#define LOCK_PREFIX	""
+#define LOCK_PREFIX	""		/* compile-time uniprocessor */
 #endif
 
 /* The barrier site's compiled form: lock; addl $0,(%esp), 5 bytes. */
@@ -123,15 +125,15 @@ struct fixup_call_group {
  * The group lands in .init.fixup_calls, between __fixup_calls_start and
  * __fixup_calls_end, and is freed with the rest of init memory.
  */
-#define DEFINE_FIXUP_CALL(generic, ...)					\
+#define DEFINE_FIXUP_CALL(gen, ...)					\
 	static const struct fixup_call_variant				\
-	__fixup_call_variants_##generic[] __initconst = { __VA_ARGS__ };	\
-	static const struct fixup_call_group __fixup_call_##generic	\
+	__fixup_call_variants_##gen[] __initconst = { __VA_ARGS__ };	\
+	static const struct fixup_call_group __fixup_call_##gen	\
 	__used __section(".init.fixup_calls") __aligned(4) = {		\
-		.generic = (void *)(generic),				\
-		.name = #generic,					\
-		.variants = __fixup_call_variants_##generic,		\
-		.nr = ARRAY_SIZE(__fixup_call_variants_##generic),	\
+		.generic = (void *)(gen),				\
+		.name = #gen,						\
+		.variants = __fixup_call_variants_##gen,		\
+		.nr = ARRAY_SIZE(__fixup_call_variants_##gen),		\
 	}
 
 extern const struct fixup_call_group __fixup_calls_start[];

@@ -20,22 +20,23 @@
 extern char _text[], _etext[], _erodata[], __init_begin[], __init_end[];
 extern char _sinittext[], _einittext[], _sdata[], _end[];
 
-void mm_init(u32 ram_top, u32 free_start);
+void mm_init(u32 ram_top, u32 map_top, u32 free_start);
 void map_page(u32 phys, u32 flags);
 void unmap_page(u32 addr);
+u32 page_flags(u32 addr);
 void *boot_alloc(size_t size);
 u32 boot_alloc_end(void);
 u32 ram_top(void);
 
 void *alloc_page(void);
 void free_page(void *p);
+void free_page_cold(void *p);
 void free_pages_range(u32 start, u32 end);
 u32 nr_free_pages(void);
 
 void page_alloc_init(u32 top);
 void free_initmem(void);
+void mark_text_ro(void);
 
-void clear_page(void *page);
-void copy_page(void *to, const void *from);
 
 #endif

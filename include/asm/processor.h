@@ -10,6 +10,10 @@
 #define X86_EFLAGS_ID	(1u << 21)	/* toggles iff CPUID exists */
 
 #define X86_CR0_PE	(1u << 0)
+#define X86_CR0_MP	(1u << 1)	/* monitor coprocessor */
+#define X86_CR0_EM	(1u << 2)	/* x87 emulation: traps MMX too */
+#define X86_CR0_TS	(1u << 3)	/* task switched */
+#define X86_CR0_NE	(1u << 5)	/* native x87 errors: 486 and later */
 #define X86_CR0_WP	(1u << 16)	/* supervisor writes honour R/O */
 #define X86_CR0_PG	(1u << 31)
 

@@ -13,6 +13,7 @@ struct ram_region {
 
 extern struct ram_region ram_regions[MAX_RAM_REGIONS];
 extern unsigned int nr_ram_regions;
+extern u32 memmap_table_top;	/* end of RAM and firmware tables */
 
 u32 memmap_init(const struct multiboot_info *mbi);
 

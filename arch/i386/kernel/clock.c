@@ -5,12 +5,14 @@
  * sheet: 1.193182 MHz input, mode 2 "rate generator"); a gap of more than
  * one 55 ms wrap between two reads is lost, so that clock may run slow but
  * never backwards. With a TSC it switches to the TSC, calibrated against
- * PIT channel 2 over 10 ms.
+ * PIT channel 2 over 10 ms. One lock serializes readers on all CPUs: the
+ * PIT count and the last value are shared.
  */
 #include <kernel/clock.h>
 #include <kernel/math64.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/spinlock.h>
 
 #define PIT_CH0		0x40
 #define PIT_CH2		0x42
@@ -25,6 +27,7 @@ static u16 pit_last;
 static u64 base_ns, tsc_base, last_ns;
 static u32 tsc_mult;			/* ns per TSC tick, << 22 */
 static bool use_tsc;
+static DEFINE_SPINLOCK(clock_lock);
 
 static u16 pit_read(void)
 {
@@ -90,6 +93,7 @@ u64 clock_ns(void)
 {
 	u64 ns;
 
+	spin_lock(&clock_lock);
 	if (use_tsc)
 		ns = base_ns + mul_u64_u32_shr(rdtsc() - tsc_base, tsc_mult, 22);
 	else
@@ -97,6 +101,7 @@ u64 clock_ns(void)
 	if (ns < last_ns)
 		ns = last_ns;
 	last_ns = ns;
+	spin_unlock(&clock_lock);
 	return ns;
 }
 

@@ -106,18 +106,41 @@ int parse_params(char *line, const struct kernel_param *start,
 extern const struct kernel_param __setup_start[], __setup_end[];
 
 /*
- * Multiboot loaders (GRUB, QEMU -kernel) pass the image path as the first
- * word of the command line: it is not a parameter.
+ * Some Multiboot loaders (QEMU -kernel, GRUB legacy) pass the image path
+ * as the first word of the command line, others (GRUB 2) do not. The
+ * first word is taken for the image when it has a '/' in it, or is
+ * neither "name=value" nor a known parameter.
  */
+static bool __init is_image_path(const char *w, size_t n)
+{
+	char name[64];
+	size_t i;
+
+	if (!n || n >= sizeof(name))
+		return n != 0;
+	for (i = 0; i < n; i++)
+		if (w[i] == '/')
+			return true;
+		else if (w[i] == '=')
+			return false;
+	memcpy(name, w, n);
+	name[n] = '\0';
+	return !find_param(name, __setup_start, __setup_end);
+}
+
 void __init parse_boot_command_line(const char *from_loader)
 {
 	static char work[COMMAND_LINE_SIZE] __initdata;
-	const char *args = from_loader ? from_loader : "";
+	const char *args = from_loader ? from_loader : "", *w;
 	size_t n;
 
 	while (*args == ' ')
 		args++;
-	while (*args && *args != ' ')
+	for (w = args; *args && *args != ' '; args++)
+		;
+	if (!is_image_path(w, args - w))
+		args = w;
+	while (*args == ' ')
 		args++;
 	n = strlen(args);
 	if (n >= COMMAND_LINE_SIZE) {
@@ -127,7 +150,7 @@ void __init parse_boot_command_line(const char *from_loader)
 	}
 	memcpy(boot_command_line, args, n);
 	boot_command_line[n] = '\0';
-	pr_info("Kernel command line:%s\n", boot_command_line);
+	pr_info("Kernel command line: %s\n", boot_command_line);
 	memcpy(work, boot_command_line, n + 1);
 	parse_params(work, __setup_start, __setup_end);
 }

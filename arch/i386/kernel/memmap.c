@@ -11,6 +11,7 @@
 
 struct ram_region ram_regions[MAX_RAM_REGIONS];
 unsigned int nr_ram_regions;
+u32 memmap_table_top;
 
 static void add_region(u64 start, u64 len)
 {
@@ -30,6 +31,19 @@ static void add_region(u64 start, u64 len)
 	ram_regions[nr_ram_regions].start = (u32)start;
 	ram_regions[nr_ram_regions].end = (u32)end;
 	nr_ram_regions++;
+}
+
+/*
+ * Firmware tables (ACPI) sit in reserved memory just below the top of
+ * RAM: note how far such areas reach, so that they can be mapped and
+ * read. The flash ROM below 4 GiB does not count.
+ */
+static void note_table_area(u64 start, u64 len)
+{
+	u64 end = start + len;
+
+	if (start < RAM_LIMIT && end <= RAM_LIMIT && end > memmap_table_top)
+		memmap_table_top = (u32)ALIGN_UP(end, PAGE_SIZE);
 }
 
 /* Returns the top of usable RAM. */
@@ -53,6 +67,8 @@ u32 __init memmap_init(const struct multiboot_info *mbi)
 							      : "reserved");
 			if (e->type == MB_MEMORY_AVAILABLE)
 				add_region(e->addr, e->len);
+			else
+				note_table_area(e->addr, e->len);
 			p += e->size + 4;
 		}
 	} else if (mbi->flags & MB_INFO_MEMORY) {
@@ -61,6 +77,8 @@ u32 __init memmap_init(const struct multiboot_info *mbi)
 	for (i = 0; i < nr_ram_regions; i++)
 		if (ram_regions[i].end > top)
 			top = ram_regions[i].end;
+	if (memmap_table_top < top)
+		memmap_table_top = top;
 	if (top < 0x400000)
 		panic("mm: %u KiB of RAM found, 4 MiB needed", top / 1024);
 	return top;

@@ -82,11 +82,11 @@ int vprintk(const char *fmt, va_list ap)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	ns = clock_ns();
 	to_console = cont || level < console_loglevel;
 
 	flags = local_irq_save();
 	locked = console_lock();
+	ns = clock_ns();		/* under the lock: stamps stay in order */
 	if (!cont) {
 		if (line_open)
 			emit("\n", 1, to_console);

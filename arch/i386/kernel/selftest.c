@@ -2,14 +2,17 @@
  * The self-test runner: KTAP version 1 over the console, one "ok N name"
  * or "not ok N name" line per test. "selftest" runs them all,
  * "selftest=a,b" only those named. "selftest_crash=KIND" then crashes on
- * purpose, so that tests can check the oops.
+ * purpose, so that tests can check the oops: an invalid opcode, a write to
+ * the read-only text, a read of the freed fixup table.
  */
 #include <kernel/selftest.h>
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/string.h>
+#include <asm/page.h>
 
 extern const struct selftest __selftests_start[], __selftests_end[];
+extern const char __fixup_sites_start[];	/* ldscripts/vmlinux.lds */
 
 bool selftests_requested;
 static char selected[128];
@@ -108,6 +111,26 @@ static void __attribute__((noinline)) crash_invalid_opcode(void)
 	__asm__ __volatile__("ud2");
 }
 
+/* Text is read-only after boot: rewriting even one byte of it faults. */
+static void __attribute__((noinline)) crash_write_text(void)
+{
+	volatile u8 *p = (volatile u8 *)(uintptr_t)crash_write_text;
+
+	*p = *p;
+}
+
+/* The fixup table was freed with the init region, which is unmapped. */
+static void __attribute__((noinline)) crash_freed_table(void)
+{
+#ifdef CONFIG_FIXUP
+	const volatile u8 *p = (const volatile u8 *)__fixup_sites_start;
+#else
+	const volatile u8 *p = (const volatile u8 *)__init_begin;
+#endif
+
+	printk(KERN_INFO "selftest: freed table reads 0x%02x\n", *p);
+}
+
 struct crash {
 	const char *name;
 	void (*fn)(void);
@@ -115,6 +138,8 @@ struct crash {
 
 static const struct crash crashes[] = {
 	{ "invalid_opcode", crash_invalid_opcode },
+	{ "write_text", crash_write_text },
+	{ "freed_table", crash_freed_table },
 };
 
 void run_crash_test(void)

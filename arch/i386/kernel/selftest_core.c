@@ -5,6 +5,7 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <asm/page.h>
+#include <asm/pagecopy.h>
 
 SELFTEST(clock_monotonic)
 {

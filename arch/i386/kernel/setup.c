@@ -1,8 +1,9 @@
 /*
  * start_kernel: the boot order of Documentation (shared DESIGN.md, "The
  * boot contract"): early console, command line, CPU identification, CPU
- * count, the fixup pass and its report, free init memory, then the
- * self-tests, and idle or power off.
+ * count, the fixup pass and its report, free init memory, write-protect
+ * the text, start the other CPUs, then the self-tests, and idle or power
+ * off.
  */
 #include <kernel/printk.h>
 #include <kernel/console.h>
@@ -11,7 +12,13 @@
 #include <kernel/panic.h>
 #include <kernel/memmap.h>
 #include <kernel/selftest.h>
+#include <kernel/fixup.h>
+#include <kernel/smp.h>
+#include <kernel/smpboot.h>
+#include <kernel/string.h>
 #include <asm/multiboot.h>
+#include <asm/cpu.h>
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -19,12 +26,56 @@
 void traps_init_pic(void);
 void traps_set_stack_bounds(u32 lo, u32 hi);
 
+struct cpuinfo boot_cpu_data;
+static char clearcpuid[64] __initdata;
+
+static int __init set_clearcpuid(const char *val)
+{
+	if (!val || !*val || strlen(val) >= sizeof(clearcpuid))
+		return -1;
+	memcpy(clearcpuid, val, strlen(val) + 1);
+	return 0;
+}
+__setup("clearcpuid", set_clearcpuid);
+
+/*
+ * Identify the boot CPU and mask what clearcpuid= names; an unknown name
+ * is warned about and nothing is masked.
+ */
+static void __init setup_cpu(struct cpuinfo *c)
+{
+	const char *bad;
+	u32 mask = 0;
+
+	identify_cpu(c);
+	if (clearcpuid[0]) {
+		if (cpu_parse_feature_list(clearcpuid, &mask, &bad)) {
+			pr_warn("cmdline: bad value '%s' for 'clearcpuid': "
+				"unknown feature '%.*s', nothing masked\n",
+				clearcpuid, (int)cpu_feature_token_len(bad),
+				bad);
+		} else {
+			mask = cpu_apply_clearcpuid(c, mask);
+			printk(KERN_INFO "cpu: clearcpuid masked 0x%x\n",
+			       mask);
+		}
+	}
+	/* MMX copies run in the kernel: an FPU with no emulation trap. */
+	if (c->features & X86_FEATURE_FPU) {
+		write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) |
+			  X86_CR0_MP | X86_CR0_NE);
+		__asm__ __volatile__("fninit");
+	}
+	if (c->features & X86_FEATURE_TSC)
+		clock_use_tsc();
+}
+
 static void __init setup_memory(u32 top)
 {
 	u32 free_start, lo, hi;
 	unsigned int i;
 
-	mm_init(top, (u32)(uintptr_t)_end);
+	mm_init(top, memmap_table_top, (u32)(uintptr_t)_end);
 	traps_set_stack_bounds(PAGE_SIZE, top);
 	page_alloc_init(top);
 	free_start = boot_alloc_end();
@@ -43,11 +94,14 @@ static void __init setup_memory(u32 top)
  * Not __init: it frees the init region it was called from, and goes on
  * to the end of boot without returning there.
  */
-static void __attribute__((noinline)) __noreturn rest_init(void)
+static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 {
 	int failed = 0;
 
+	fixup_report_freed();
 	free_initmem();
+	mark_text_ro();
+	smp_boot_cpus(ncpus);
 
 #ifdef CONFIG_SELFTESTS
 	if (selftests_requested)
@@ -63,6 +117,8 @@ static void __attribute__((noinline)) __noreturn rest_init(void)
 
 void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 {
+	const char *reason;
+	unsigned int ncpus;
 	u32 top;
 
 	serial_init();
@@ -88,8 +144,13 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 		      magic);
 	parse_boot_command_line(mbi->flags & MB_INFO_CMDLINE ?
 				(const char *)(uintptr_t)mbi->cmdline : NULL);
+	setup_cpu(&boot_cpu_data);
 	top = memmap_init(mbi);
+	ncpus = smp_count_cpus(memmap_table_top, &reason);
+
+	fixup_boot(&boot_cpu_data, ncpus, reason);
 
 	setup_memory(top);
-	rest_init();
+	apic_init(smp_census.lapic_phys);
+	rest_init(ncpus);
 }

@@ -13,6 +13,7 @@
 #include <asm/smp.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include <asm/apic.h>
 
 #define PIC1_DATA	0x21
 #define PIC2_DATA	0xa1
@@ -92,6 +93,33 @@ static void show_stack(u32 sp, u32 bp)
 	}
 }
 
+#define PF_PRESENT	0x1	/* #PF error code (SDM vol. 3A, 4.7) */
+#define PF_WRITE	0x2
+
+/* Say what a page fault touched: read-only text, freed init memory, ... */
+static void show_page_fault(const struct pt_regs *r)
+{
+	u32 a = read_cr2();
+	char where[96];
+
+	where[0] = '\0';
+	if (a >= (u32)(uintptr_t)_text && a < (u32)(uintptr_t)_erodata) {
+		char sym[80];
+
+		snprintf(where, sizeof(where), " (kernel text: %s)",
+			 kallsyms_format(sym, sizeof(sym), a));
+	} else if (a >= (u32)(uintptr_t)__init_begin &&
+		   a < (u32)(uintptr_t)__init_end) {
+		snprintf(where, sizeof(where), " (freed init memory)");
+	} else if (a < PAGE_SIZE) {
+		snprintf(where, sizeof(where), " (NULL page)");
+	}
+	printk(KERN_EMERG "oops: page fault: %s %s page at 0x%08x%s\n",
+	       r->error & PF_WRITE ? "write to" : "read of",
+	       r->error & PF_PRESENT ? "a read-only" : "an unmapped", a,
+	       where);
+}
+
 static void oops(struct pt_regs *r)
 {
 	int cpu = smp_processor_id();
@@ -109,6 +137,8 @@ static void oops(struct pt_regs *r)
 
 	printk(KERN_EMERG "oops: %s, vector %u, error code 0x%x, CPU %d\n",
 	       what, r->vector, r->error, cpu);
+	if (r->vector == 14)
+		show_page_fault(r);
 	printk(KERN_EMERG "EIP: %04x:[<%08x>] %s\n", r->cs & 0xffff, r->eip,
 	       kallsyms_format(sym, sizeof(sym), r->eip));
 	printk(KERN_EMERG "EFLAGS: %08x  CR0: %08x  CR2: %08x  CR3: %08x\n",
@@ -138,6 +168,10 @@ void do_trap(struct pt_regs *r)
 	}
 	if (r->vector == SPURIOUS_VECTOR)
 		return;
+	if (r->vector == SMP_CALL_VECTOR) {
+		apic_eoi();		/* the wake-up is all it is for */
+		return;
+	}
 	/* The PICs are masked and nothing else is wired yet. */
 	if (!warned) {
 		warned = true;

@@ -16,7 +16,7 @@ void free_initmem(void)
 	memset(__init_begin, 0xcc, end - start);
 	for (a = start; a < end; a += PAGE_SIZE) {
 		unmap_page(a);
-		free_page((void *)(uintptr_t)a);
+		free_page_cold((void *)(uintptr_t)a);
 	}
 	printk(KERN_INFO "Freeing unused kernel memory: %uk freed\n",
 	       (end - start) / 1024);

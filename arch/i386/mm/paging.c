@@ -71,19 +71,27 @@ void unmap_page(u32 addr)
 	}
 }
 
+/* The flag bits of addr's page table entry; 0 if it is not mapped. */
+u32 page_flags(u32 addr)
+{
+	u32 *pte = pte_of(addr, false);
+
+	return pte && (*pte & PTE_PRESENT) ? *pte & ~PAGE_MASK : 0;
+}
+
 /*
- * Map [4 KiB, top) and switch paging on. free_start is the first byte
- * after the kernel image the early allocator may use.
+ * Map [4 KiB, map_top) and switch paging on. RAM ends at top; free_start
+ * is the first byte after the kernel image the early allocator may use.
  */
-void mm_init(u32 top, u32 free_start)
+void mm_init(u32 top, u32 map_top, u32 free_start)
 {
 	u32 a;
 
 	ram_end = top;
 	boot_alloc_next = ALIGN_UP(free_start, PAGE_SIZE);
 	boot_alloc_limit = top;
-	/* Page tables for all of RAM come from here: map them too. */
-	for (a = PAGE_SIZE; a < top; a += PAGE_SIZE)
+	/* RAM and the firmware tables above it; page tables come from RAM. */
+	for (a = PAGE_SIZE; a < map_top; a += PAGE_SIZE)
 		map_page(a, PTE_RW);
 	write_cr3((u32)(uintptr_t)page_dir);
 	write_cr0(read_cr0() | X86_CR0_PG);

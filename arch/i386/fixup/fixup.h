@@ -1,0 +1,215 @@
+/*
+ * The boot-time patcher: one walk over .fixup_sites that validates each
+ * record and rewrites its site for the CPU and CPU count found.
+ * Record format and byte forms: Documentation/fixup-sites.md.
+ *
+ * The first half is what the kernel glue (command line, report) uses;
+ * the second half is shared by apply.c, kinds.c and nops.c only.
+ */
+#ifndef ARCH_I386_FIXUP_FIXUP_H
+#define ARCH_I386_FIXUP_FIXUP_H
+
+#include <kernel/types.h>
+#include <kernel/compiler.h>
+#include <asm/fixup.h>
+#include <asm/cpufeature.h>
+
+/* Where sites may be: [start, end). */
+struct fixup_range {
+	const void *start;
+	const void *end;
+};
+
+/*
+ * Optional callbacks; either may be NULL. For a rejected record, site is
+ * computed from rel and may point anywhere: print it, never read it.
+ * debug() sees every accepted site just before it is written: old is
+ * the site itself, new a copy of what it becomes (equal when kept).
+ */
+struct fixup_hooks {
+	void *ctx;
+	void (*reject)(void *ctx, const struct fixup_site *rec,
+		       const u8 *site, unsigned int kind, const char *reason);
+	void (*debug)(void *ctx, const struct fixup_site *rec,
+		      const u8 *site, unsigned int kind, const u8 *old,
+		      const u8 *new, unsigned int len, const char *variant);
+};
+
+struct fixup_env {
+	const struct cpuinfo *cpu;	/* features after clearcpuid= */
+	bool smp;			/* choose SMP variants */
+	const struct fixup_range *text;	/* kernel: .text and .init.text */
+	unsigned int nr_text;
+	const struct fixup_call_group *calls;
+	unsigned int nr_calls;
+	const struct fixup_hooks *hooks;	/* may be NULL */
+};
+
+struct fixup_kind_stats {
+	u32 sites;		/* accepted records: patched + kept */
+	u32 patched;		/* bytes changed */
+	u32 kept;		/* already the chosen variant */
+	u32 rejected;
+	const char *variant;	/* chosen variant, "mixed", NULL: no sites */
+};
+
+struct fixup_stats {
+	struct fixup_kind_stats kind[FIXUP_NR_KINDS];
+	u32 sites;		/* every record: patched + kept + rejected */
+	u32 patched;
+	u32 kept;
+	u32 rejected;
+};
+
+void fixup_apply(const struct fixup_site *start, const struct fixup_site *end,
+		 const struct fixup_env *env, struct fixup_stats *st);
+
+/* "LOCK", "MB", ...; NULL for a number that is not a kind. */
+const char *fixup_kind_name(unsigned int kind);
+
+/*
+ * Called once at the end of every pass, after all writes. The kernel's
+ * is in apply.c; host tests supply their own.
+ */
+void fixup_serialize(const struct cpuinfo *c);
+
+/* ---- internal ---- */
+
+#define FIXUP_FIXED_MAX		8	/* longest fixed kind: fits a u64 */
+#define FIXUP_KNOWN_MAX		6	/* known[] of one kind */
+
+/* Always inlined, so that nothing of the patcher lands outside __init. */
+#define __fixup_inline		inline __attribute__((always_inline))
+
+struct fixup_plan;
+
+/* What one kind does in this pass, set up by fixup_choose(). */
+struct fixup_kind_pass {
+	u8 nr_known;		/* entries in known[] */
+	/* modrm kinds */
+	u8 head_len;		/* bytes before the ModRM byte */
+	u8 chosen;		/* index of the chosen form */
+	u8 jumps;		/* bit j: form j's head[1] is a jump */
+	s8 set_reg;		/* reg field the chosen form writes, or -1 */
+	u8 regs[FIXUP_KNOWN_MAX];	/* bit r: form j allows reg field r */
+	const char *name;	/* chosen variant; NULL: chosen per site */
+	int (*plan)(struct fixup_plan *pl);	/* NULL: fixed */
+	u32 patched, kept;	/* counted here, summed into the stats */
+	/*
+	 * As little-endian numbers (fixup_load()). Fixed kinds: every byte
+	 * string the site may hold, known[0] the chosen one. Modrm kinds:
+	 * the head of each form, in the catalogue's order. CALL: the
+	 * 5-byte NOPs, known[0] the best one.
+	 */
+	u64 known[FIXUP_KNOWN_MAX];
+};
+
+/*
+ * Legal lengths by record kind byte, for every value of the byte:
+ * len - lo <= span. A byte that is no kind has lo 256: nothing fits.
+ * fixed: the kind has no plan(); the walk matches its known[] itself.
+ */
+struct fixup_lens {
+	u16 lo;
+	u8 span;
+	bool fixed;
+};
+
+struct fixup_pass {
+	struct fixup_lens lens[256];
+	const struct fixup_env *env;
+	u8 mode;			/* FIXUP_MODE_UP or FIXUP_MODE_SMP */
+	bool p6_nops;			/* pad with 0F 1F long NOPs */
+	const struct fixup_form *choice[FIXUP_NR_KINDS];
+	struct fixup_kind_pass kind[FIXUP_NR_KINDS];
+};
+
+/* One site handed to a kind's plan(). */
+struct fixup_plan {
+	const struct fixup_pass *pass;
+	const struct fixup_kind_pass *kp;
+	const u8 *site;
+	unsigned int len;
+	/* out */
+	u64 want;		/* the first wlen bytes the site gets */
+	unsigned int wlen;
+	const char *name;	/* variant chosen, when kp->name is NULL */
+	const char *why;	/* PLAN_REJECT: reason */
+};
+
+enum { PLAN_REJECT, PLAN_KEEP, PLAN_WRITE };
+
+struct fixup_kind {
+	const char *name;	/* NULL: not a kind */
+	u8 min_len, max_len;
+	int (*plan)(struct fixup_plan *pl);	/* NULL: fixed length */
+	const struct fixup_form *const *forms;	/* NULL-terminated */
+	const struct fixup_rule *rules;
+	u8 nr_rules;
+};
+
+extern const struct fixup_kind fixup_kinds[FIXUP_NR_KINDS];
+
+void fixup_choose(struct fixup_pass *p, const struct fixup_env *env);
+
+void fixup_pad(u8 *p, unsigned int n, bool p6);
+
+static __fixup_inline void fixup_copy(u8 *dst, const u8 *src, unsigned int n)
+{
+	while (n--)
+		*dst++ = *src++;
+}
+
+/*
+ * The n <= 8 bytes at p as one number, and back: x86 is little-endian,
+ * the target and the test host alike. Fixed-size copies compile to
+ * plain (unaligned) moves; no byte loop for the common lengths, and no
+ * switch: its jump table would land outside init memory.
+ */
+static __fixup_inline u64 fixup_load(const u8 *p, unsigned int n)
+{
+	u64 v = 0;
+	u16 w;
+	u32 l;
+
+	if (n == 1)		/* LOCK: most of the table */
+		return p[0];
+	if (n >= 4) {
+		__builtin_memcpy(&l, p, 4);
+		if (n == 5)	/* barriers and calls */
+			return (u64)p[4] << 32 | l;
+		while (n-- > 4)
+			v = v << 8 | p[n];
+		return v << 32 | l;
+	}
+	if (n >= 2) {
+		__builtin_memcpy(&w, p, 2);
+		if (n == 3)
+			v = (u32)p[2] << 16;
+		return v | w;
+	}
+	return 0;
+}
+
+static __fixup_inline void fixup_store(u8 *p, u64 v, unsigned int n)
+{
+	u16 w = v;
+	u32 l = v;
+
+	if (n == 1) {
+		p[0] = v;
+	} else if (n >= 4) {
+		__builtin_memcpy(p, &l, 4);
+		if (n == 5)
+			p[4] = v >> 32;
+		else
+			for (p += 4, n -= 4, v >>= 32; n--; v >>= 8)
+				*p++ = v;
+	} else if (n >= 2) {
+		__builtin_memcpy(p, &w, 2);
+		if (n == 3)
+			p[2] = v >> 16;
+	}
+}
+
+#endif

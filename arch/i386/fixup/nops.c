@@ -1,0 +1,63 @@
+/*
+ * NOP padding: the NOPs of each length for P6 and later and for older
+ * CPUs, as listed in Documentation/fixup-sites.md. fixup_choose() pads
+ * with both sets to know what a site may hold, and with the CPU's set
+ * to know what it gets. The n-byte NOP of a set starts at offset
+ * n * (n - 1) / 2.
+ */
+#include "fixup.h"
+
+/* Intel SDM vol. 2B, "NOP": the recommended multi-byte sequences (P6+). */
+static const u8 p6_nops[] __initconst = {
+	0x90,
+	0x66, 0x90,
+	0x0f, 0x1f, 0x00,
+	0x0f, 0x1f, 0x40, 0x00,
+	0x0f, 0x1f, 0x44, 0x00, 0x00,
+	0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00,
+	0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00,
+	0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* Plain i386 instructions that do nothing: mov %esi,%esi; lea 0(%esi),%esi. */
+static const u8 i486_nops[] __initconst = {
+	0x90,
+	0x89, 0xf6,
+	0x8d, 0x76, 0x00,
+	0x8d, 0x74, 0x26, 0x00,
+	0x90, 0x8d, 0x74, 0x26, 0x00,
+	0x8d, 0xb6, 0x00, 0x00, 0x00, 0x00,
+	0x8d, 0xb4, 0x26, 0x00, 0x00, 0x00, 0x00,
+};
+
+_Static_assert(sizeof(p6_nops) == 8 * 9 / 2, "p6_nops: 1..8 bytes");
+_Static_assert(sizeof(i486_nops) == 7 * 8 / 2, "i486_nops: 1..7 bytes");
+
+struct nop_set {
+	const u8 *bytes;
+	unsigned int max;	/* longest NOP in the set */
+};
+
+static const struct nop_set nop_sets[2] __initconst = {
+	{ i486_nops, 7 },
+	{ p6_nops, 8 },
+};
+
+static __fixup_inline const u8 *nop(const struct nop_set *s, unsigned int n)
+{
+	return s->bytes + n * (n - 1) / 2;
+}
+
+/* Fill n bytes with the fewest NOPs of one set. */
+void __init fixup_pad(u8 *p, unsigned int n, bool p6)
+{
+	const struct nop_set *s = &nop_sets[p6];
+	unsigned int c;
+
+	while (n) {
+		c = n < s->max ? n : s->max;
+		fixup_copy(p, nop(s, c), c);
+		p += c;
+		n -= c;
+	}
+}

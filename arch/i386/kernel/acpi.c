@@ -1,0 +1,272 @@
+/*
+ * Find the CPUs in the ACPI MADT. See ACPI specification 6.5: 5.2.5
+ * (RSDP), 5.2.6 (table header), 5.2.7 (RSDT), 5.2.8 (XSDT), 5.2.12 (MADT).
+ * Only what counting CPUs needs; no AML, no other tables.
+ */
+#include <kernel/types.h>
+#include <kernel/compiler.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <asm/mpspec.h>
+
+#define ACPI_ROM	0xe0000	/* 5.2.5.1: search 0E0000h-0FFFFFh */
+#define ACPI_ROM_LEN	0x20000
+
+#define RSDP_V1_LEN	20	/* checksum covers these */
+#define RSDP_REVISION	15	/* u8: 0 = ACPI 1.0, 2 = 2.0 and later */
+#define RSDP_RSDT	16	/* u32 */
+#define RSDP_LENGTH	20	/* u32: whole RSDP, revision >= 2 */
+#define RSDP_XSDT	24	/* u64 */
+#define RSDP_V2_LEN	36
+
+#define SDT_HDR_LEN	36	/* every system description table */
+#define SDT_LENGTH	4	/* u32: whole table */
+
+#define MADT_LAPIC_ADDR	36	/* u32 */
+#define MADT_ENTRIES	44	/* first interrupt controller structure */
+
+#define MADT_LAPIC	0	/* processor local APIC, 8 bytes */
+#define MADT_LAPIC_OVR	5	/* local APIC address override, 12 bytes */
+#define MADT_X2APIC	9	/* processor local x2APIC, 16 bytes */
+#define LAPIC_ENABLED	0x01
+
+/* Map a whole table with a good signature, length and checksum. */
+static const u8 *__init acpi_map_table(const struct phys_window *w, u32 at,
+				       const char *sig, const char *name,
+				       u32 *lenp)
+{
+	const u8 *t = phys_map(w, at, SDT_HDR_LEN);
+	u32 len;
+
+	if (!t) {
+		printk(KERN_WARNING "acpi: %s at 0x%x: header %s\n", name, at,
+		       phys_why_unmapped(w, at));
+		return NULL;
+	}
+	if (memcmp(t, sig, 4)) {
+		printk(KERN_WARNING "acpi: %s at 0x%x: bad signature\n",
+		       name, at);
+		return NULL;
+	}
+	len = get_le32(t + SDT_LENGTH);
+	if (len < SDT_HDR_LEN) {
+		printk(KERN_WARNING "acpi: %s at 0x%x: length %u is shorter "
+		       "than its header\n", name, at, len);
+		return NULL;
+	}
+	t = phys_map(w, at, len);
+	if (!t) {
+		printk(KERN_WARNING "acpi: %s at 0x%x: table (length %u) %s\n",
+		       name, at, len, phys_why_unmapped(w, at));
+		return NULL;
+	}
+	if (byte_sum(t, len)) {
+		printk(KERN_WARNING "acpi: %s at 0x%x: bad checksum\n",
+		       name, at);
+		return NULL;
+	}
+	*lenp = len;
+	return t;
+}
+
+static void __init madt_entry(struct smp_census *c, const u8 *e, u32 len,
+			      u32 at, u32 off)
+{
+	/* ACPI 5.2.12: firmware should list the boot processor first. */
+	bool first = c->nfound == 0;
+	u32 id;
+
+	switch (e[0]) {
+	case MADT_LAPIC:
+		if (len < 8)
+			break;
+		if (get_le32(e + 4) & LAPIC_ENABLED)
+			smp_census_add(c, e[3], first);
+		return;
+	case MADT_LAPIC_OVR:
+		if (len < 12)
+			break;
+		if (get_le32(e + 8))
+			printk(KERN_WARNING "acpi: MADT at 0x%x: local APIC "
+			       "override above 4 GiB, ignored\n", at);
+		else
+			c->lapic_phys = get_le32(e + 4);
+		return;
+	case MADT_X2APIC:
+		if (len < 16)
+			break;
+		if (!(get_le32(e + 8) & LAPIC_ENABLED))
+			return;
+		id = get_le32(e + 4);
+		if (id < 0xff)
+			smp_census_add(c, id, first);
+		else
+			printk(KERN_WARNING "acpi: MADT at 0x%x: x2APIC id %u "
+			       "needs x2APIC mode, CPU ignored\n", at, id);
+		return;
+	default:
+		/* I/O APICs, overrides, NMI sources: not ours. */
+		return;
+	}
+	printk(KERN_WARNING "acpi: MADT at 0x%x: type %u entry at offset %u "
+	       "is too short (%u bytes), skipped\n", at, e[0], off, len);
+}
+
+static int __init acpi_parse_madt(const struct phys_window *w, u32 at,
+				  struct smp_census *c)
+{
+	const u8 *t;
+	u32 len, off, elen;
+
+	t = acpi_map_table(w, at, "APIC", "MADT", &len);
+	if (!t)
+		return -1;
+	if (len < MADT_ENTRIES) {
+		printk(KERN_WARNING "acpi: MADT at 0x%x: length %u is shorter "
+		       "than its header\n", at, len);
+		return -1;
+	}
+	smp_census_init(c, SMP_SRC_ACPI);
+	c->lapic_phys = get_le32(t + MADT_LAPIC_ADDR);
+	for (off = MADT_ENTRIES; off < len; off += elen) {
+		if (len - off < 2) {
+			printk(KERN_WARNING "acpi: MADT at 0x%x: truncated "
+			       "entry at offset %u\n", at, off);
+			break;
+		}
+		elen = t[off + 1];
+		if (elen < 2) {
+			printk(KERN_WARNING "acpi: MADT at 0x%x: entry at "
+			       "offset %u has length %u, stopping\n",
+			       at, off, elen);
+			break;
+		}
+		if (elen > len - off) {
+			printk(KERN_WARNING "acpi: MADT at 0x%x: entry at "
+			       "offset %u (length %u) overruns the table "
+			       "(length %u), stopping\n", at, off, elen, len);
+			break;
+		}
+		madt_entry(c, t + off, elen, at, off);
+	}
+	return smp_census_finish(c, "ACPI MADT");
+}
+
+/* Find the MADT among an RSDT's (4-byte) or XSDT's (8-byte) entries. */
+static int __init acpi_scan_sdt(const struct phys_window *w, u32 at,
+				const char *name, u32 entsize,
+				struct smp_census *c)
+{
+	const u8 *t, *e, *h;
+	u32 len, n, i, addr;
+
+	t = acpi_map_table(w, at, name, name, &len);
+	if (!t)
+		return -1;
+	n = (len - SDT_HDR_LEN) / entsize;
+	for (i = 0; i < n; i++) {
+		e = t + SDT_HDR_LEN + i * entsize;
+		addr = get_le32(e);
+		if (entsize == 8 && get_le32(e + 4)) {
+			printk(KERN_WARNING "acpi: %s entry %u is above 4 GiB, "
+			       "skipped\n", name, i);
+			continue;
+		}
+		h = phys_map(w, addr, 4);
+		if (!h) {
+			printk(KERN_WARNING "acpi: %s entry %u (0x%x) is "
+			       "outside memory, skipped\n", name, i, addr);
+			continue;
+		}
+		if (!memcmp(h, "APIC", 4))
+			return acpi_parse_madt(w, addr, c);
+	}
+	printk(KERN_WARNING "acpi: no MADT in the %s at 0x%x\n", name, at);
+	return -1;
+}
+
+/* A valid RSDP at p? Bad ones are reported and skipped. */
+static bool __init rsdp_check(const struct phys_window *w, u32 p)
+{
+	const u8 *r = phys_map(w, p, RSDP_V1_LEN);
+	u32 len;
+
+	if (!r || memcmp(r, "RSD PTR ", 8))
+		return false;
+	if (byte_sum(r, RSDP_V1_LEN)) {
+		printk(KERN_WARNING "acpi: RSDP at 0x%x: bad checksum\n", p);
+		return false;
+	}
+	if (r[RSDP_REVISION] < 2)
+		return true;
+	if (!phys_map(w, p, RSDP_V2_LEN)) {
+		printk(KERN_WARNING "acpi: RSDP at 0x%x: %s\n", p,
+		       phys_why_unmapped(w, p));
+		return false;
+	}
+	len = get_le32(r + RSDP_LENGTH);
+	if (len < RSDP_V2_LEN) {
+		printk(KERN_WARNING "acpi: RSDP at 0x%x: length %u is too "
+		       "short for revision %u\n", p, len, r[RSDP_REVISION]);
+		return false;
+	}
+	r = phys_map(w, p, len);
+	if (!r) {
+		printk(KERN_WARNING "acpi: RSDP at 0x%x: length %u %s\n", p,
+		       len, phys_why_unmapped(w, p));
+		return false;
+	}
+	if (byte_sum(r, len)) {
+		printk(KERN_WARNING "acpi: RSDP at 0x%x: bad extended "
+		       "checksum\n", p);
+		return false;
+	}
+	return true;
+}
+
+static u32 __init rsdp_scan(const struct phys_window *w, u32 base, u32 len)
+{
+	u32 p;
+
+	for (p = base; p - base < len; p += 16)
+		if (rsdp_check(w, p))
+			return p;
+	return 0;
+}
+
+int __init acpi_find_cpus(const struct phys_window *w, struct smp_census *c)
+{
+	u32 ebda = bios_ebda_base(w), at = 0, rsdt;
+	const u8 *r;
+
+	if (ebda)
+		at = rsdp_scan(w, ebda, 1024);
+	if (!at)
+		at = rsdp_scan(w, ACPI_ROM, ACPI_ROM_LEN);
+	if (!at) {
+		printk(KERN_WARNING "acpi: no RSDP found\n");
+		return -1;
+	}
+	r = phys_map(w, at, RSDP_V1_LEN);
+	rsdt = get_le32(r + RSDP_RSDT);
+	if (r[RSDP_REVISION] >= 2) {
+		/* rsdp_check() mapped all RSDP_V2_LEN bytes. */
+		r = phys_map(w, at, RSDP_V2_LEN);
+		if (get_le32(r + RSDP_XSDT + 4)) {
+			printk(KERN_WARNING "acpi: XSDT is above 4 GiB, using "
+			       "the RSDT\n");
+		} else if (get_le32(r + RSDP_XSDT)) {
+			if (!acpi_scan_sdt(w, get_le32(r + RSDP_XSDT), "XSDT",
+					   8, c))
+				return 0;
+			if (!rsdt)
+				return -1;
+			printk(KERN_WARNING "acpi: trying the RSDT instead\n");
+		}
+	}
+	if (!rsdt) {
+		printk(KERN_WARNING "acpi: RSDP at 0x%x: no RSDT\n", at);
+		return -1;
+	}
+	return acpi_scan_sdt(w, rsdt, "RSDT", 4, c);
+}

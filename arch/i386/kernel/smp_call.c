@@ -1,0 +1,112 @@
+/*
+ * Running a function on every online CPU: how the self-tests reach the
+ * APs. An AP with nothing to do halts with interrupts on (smp_idle());
+ * the caller writes the function into the AP's slot and wakes it with an
+ * IPI (SMP_CALL_VECTOR; the interrupt itself only ends the hlt). Each AP
+ * says it is ready, all wait for "go", so that they start together and
+ * really contend, then each says it is done.
+ *
+ * Only plain loads and stores of words that one CPU writes and others
+ * read: no lock prefix, so this works whatever variants the fixup pass
+ * chose, even under fixup_test_unsafe_up. x86 keeps stores in order and
+ * loads in order (SDM vol. 3A, 8.2.2), which is all it needs; the
+ * smp_wmb()/smp_rmb() say where the order matters.
+ */
+#include <kernel/smpboot.h>
+#include <kernel/printk.h>
+#include <kernel/clock.h>
+#include <asm/apic.h>
+#include <asm/barrier.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+
+#define READY_TIMEOUT_MS	1000
+#define DONE_TIMEOUT_MS		20000
+
+struct call_slot {
+	void (*fn)(void *);
+	void *arg;
+	volatile u32 seq;	/* caller: call number seq is for you */
+	volatile u32 ready;	/* AP: picked up call seq, waiting for go */
+	volatile u32 done;	/* AP: finished call seq */
+} __aligned(64);		/* a cache line each: no false sharing */
+
+static struct call_slot slots[CONFIG_NR_CPUS];
+static volatile u32 go;		/* the call the ready CPUs may start */
+static u32 last_seq;
+
+/* "sti; hlt": an interrupt pending at the sti still ends the hlt. */
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" : : : "memory");
+}
+
+void smp_idle(int cpu)
+{
+	struct call_slot *s = &slots[cpu];
+	u32 seen = 0;			/* calls are numbered from 1 */
+
+	for (;;) {
+		local_irq_disable();
+		if (s->seq == seen) {
+			safe_halt();
+			continue;
+		}
+		seen = s->seq;
+		smp_rmb();		/* fn and arg were written before seq */
+		s->ready = seen;
+		while ((s32)(go - seen) < 0)
+			cpu_relax();
+		s->fn(s->arg);
+		smp_wmb();		/* fn's stores before "done" */
+		s->done = seen;
+	}
+}
+
+/* Wait for every CPU in *mask to be ready for (or done with) call seq. */
+static void wait_all(u32 *mask, bool done, u32 seq)
+{
+	unsigned int ms = done ? DONE_TIMEOUT_MS : READY_TIMEOUT_MS;
+	u64 end = clock_ns() + (u64)ms * 1000000;
+	int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		volatile u32 *f = done ? &slots[cpu].done : &slots[cpu].ready;
+
+		if (!(*mask & (1u << cpu)))
+			continue;
+		while (*f != seq && clock_ns() < end)
+			cpu_relax();
+		if (*f != seq) {
+			pr_err("smp: CPU%d did not %s call %u in %u ms\n",
+			       cpu, done ? "finish" : "pick up", seq, ms);
+			*mask &= ~(1u << cpu);	/* not counted */
+		}
+	}
+	smp_rmb();			/* their results after "done" */
+}
+
+unsigned int smp_call_all(void (*fn)(void *), void *arg)
+{
+	int me = smp_processor_id(), cpu;
+	u32 seq = ++last_seq, mask = 0;
+	unsigned int n = 1;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		if (cpu == me || !cpu_online(cpu))
+			continue;
+		slots[cpu].fn = fn;
+		slots[cpu].arg = arg;
+		smp_wmb();
+		slots[cpu].seq = seq;
+		apic_send_ipi(cpu_apic_id(cpu), SMP_CALL_VECTOR);
+		mask |= 1u << cpu;
+	}
+	wait_all(&mask, false, seq);
+	go = seq;			/* all ready: start together */
+	fn(arg);
+	wait_all(&mask, true, seq);
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		n += !!(mask & (1u << cpu));
+	return n;
+}

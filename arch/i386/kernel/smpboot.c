@@ -1,0 +1,204 @@
+/*
+ * Starting the application processors. See the MultiProcessor
+ * Specification 1.4, Appendix B.4 "Application Processor Startup", and
+ * Intel SDM vol. 3A, 8.4.4 "MP initialization example".
+ *
+ * The boot CPU runs this after the fixup pass, after free_initmem() and
+ * after the text was made read-only: no AP ever sees a site being
+ * rewritten. One AP at a time: INIT, 10 ms, STARTUP, 200 us, STARTUP,
+ * 200 us, then wait for it to call in. The AP runs the trampoline
+ * (arch/i386/boot/trampoline.S) at TRAMPOLINE_PHYS and arrives in
+ * start_secondary() on its own stack. A CPU that does not call in within
+ * CALLIN_TIMEOUT_MS is reported, put back to sleep with INIT and skipped.
+ */
+#include <kernel/smpboot.h>
+#include <kernel/smp.h>
+#include <kernel/fixup.h>
+#include <kernel/printk.h>
+#include <kernel/params.h>
+#include <kernel/clock.h>
+#include <kernel/string.h>
+#include <asm/trampoline.h>
+#include <asm/apic.h>
+#include <asm/barrier.h>
+#include <asm/cpufeature.h>
+#include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+
+#define AP_STACK_SIZE		8192
+#define CALLIN_TIMEOUT_MS	1000
+#define CMOS_INDEX		0x70
+#define CMOS_DATA		0x71
+#define CMOS_SHUTDOWN		0x0f	/* shutdown status byte */
+#define  SHUTDOWN_JMP_467	0x0a	/* warm reset: jmp far [40:67] */
+#define WARM_RESET_VECTOR	0x467	/* BIOS data area 40:67 */
+#define TP_OFFSET(f)	__builtin_offsetof(struct trampoline_params, f)
+
+static u8 ap_stacks[CONFIG_NR_CPUS][AP_STACK_SIZE] __aligned(16);
+static u8 apic_ids[CONFIG_NR_CPUS];
+static volatile bool online[CONFIG_NR_CPUS];
+static unsigned int nr_online = 1;
+static int noanswer_cpu = -1;
+
+/*
+ * Test only: CPU N gets its start-up IPIs but halts before calling in, so
+ * that the boot CPU's time-out and recovery can be seen working.
+ */
+static int __init set_noanswer(const char *val)
+{
+	unsigned int n;
+
+	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
+		return -1;
+	noanswer_cpu = n;
+	return 0;
+}
+__setup("smp_test_noanswer", set_noanswer);
+
+bool cpu_online(int cpu)
+{
+	return cpu >= 0 && cpu < CONFIG_NR_CPUS && online[cpu];
+}
+
+unsigned int num_online_cpus(void)
+{
+	return nr_online;
+}
+
+u32 cpu_apic_id(int cpu)
+{
+	return apic_ids[cpu];
+}
+
+/* The AP's C entry, from the trampoline: paging on, interrupts off. */
+static void __noreturn start_secondary(int cpu)
+{
+	cpu_load_descriptors(cpu);	/* GDT, IDT and its own TSS */
+	if (cpu_has(&boot_cpu_data, X86_FEATURE_FPU))
+		__asm__ __volatile__("fninit");
+	apic_setup_cpu();
+	if (cpu == noanswer_cpu)
+		halt_forever();
+	smp_wmb();
+	online[cpu] = true;		/* the boot CPU waits for this */
+	smp_idle(cpu);
+}
+
+static void cmos_write(u8 reg, u8 v)
+{
+	outb(reg, CMOS_INDEX);
+	outb(v, CMOS_DATA);
+}
+
+/*
+ * MP spec B.4: before INIT, the shutdown code says "warm reset" and the
+ * vector at 40:67 points at the trampoline, for systems whose INIT goes
+ * through the BIOS. Page 0 is unmapped (NULL faults): map it meanwhile.
+ */
+static void set_warm_reset_vector(u32 phys)
+{
+	volatile u16 *v;
+	u32 a = WARM_RESET_VECTOR;
+
+	__asm__("" : "+r"(a));		/* a pointer into page 0, on purpose */
+	v = (volatile u16 *)(uintptr_t)a;
+	cmos_write(CMOS_SHUTDOWN, phys ? SHUTDOWN_JMP_467 : 0);
+	map_page(0, PTE_RW);
+	v[0] = phys & 0xf;		/* offset */
+	v[1] = phys >> 4;		/* segment */
+	unmap_page(0);
+}
+
+static bool wait_callin(int cpu)
+{
+	u64 end = clock_ns() + (u64)CALLIN_TIMEOUT_MS * 1000000;
+
+	while (clock_ns() < end) {
+		if (online[cpu])
+			return true;
+		cpu_relax();
+	}
+	return online[cpu];
+}
+
+static bool start_cpu(int cpu, u32 apicid, struct trampoline_params *tp)
+{
+	u32 esr;
+	int i;
+
+	tp->esp = (u32)(uintptr_t)(ap_stacks[cpu] + AP_STACK_SIZE);
+	tp->cpu = cpu;
+	smp_wmb();
+
+	apic_esr();			/* clear old errors */
+	apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
+		      APIC_ICR_ASSERT);
+	udelay(10000);
+	apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL);
+	for (i = 0; i < 2; i++) {
+		apic_send_ipi(apicid, APIC_ICR_STARTUP | TRAMPOLINE_VECTOR);
+		udelay(200);
+	}
+	esr = apic_esr() & 0xef;	/* bit 4 is no error here */
+	if (esr)
+		pr_warn("smp: CPU%d (apic %u): APIC error 0x%02x while "
+			"starting it\n", cpu, apicid, esr);
+	if (wait_callin(cpu))
+		return true;
+	/* Back to wait-for-SIPI: it must not wake up later on a stack
+	   and trampoline given to the next CPU. */
+	apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
+		      APIC_ICR_ASSERT);
+	return false;
+}
+
+void smp_boot_cpus(unsigned int ncpus)
+{
+	struct trampoline_params *tp;
+	unsigned int cpu, left = ncpus - 1;
+	u8 *low = (u8 *)(uintptr_t)TRAMPOLINE_PHYS;
+
+	BUILD_BUG_ON(TP_OFFSET(cr3) != TP_CR3 || TP_OFFSET(cr0) != TP_CR0 ||
+		     TP_OFFSET(esp) != TP_ESP || TP_OFFSET(entry) != TP_ENTRY ||
+		     TP_OFFSET(cpu) != TP_CPU);
+	apic_ids[0] = apic_id();
+	online[0] = true;
+	if (left && fixup_forced_up()) {
+		pr_warn("smp: fixup=up: uniprocessor variants (no lock "
+			"prefixes) are not safe on several CPUs: %u other "
+			"CPU%s not started\n", left, left == 1 ? "" : "s");
+		left = 0;
+	}
+	if (left && !lapic) {
+		pr_warn("smp: the boot CPU has no local APIC: %u other "
+			"CPU%s not started\n", left, left == 1 ? "" : "s");
+		left = 0;
+	}
+	if (left) {
+		memcpy(low, trampoline_start,
+		       trampoline_end - trampoline_start);
+		tp = (struct trampoline_params *)
+			(low + (trampoline_params - trampoline_start));
+		tp->cr3 = read_cr3();
+		tp->cr0 = read_cr0();
+		tp->entry = (u32)(uintptr_t)start_secondary;
+		set_warm_reset_vector(TRAMPOLINE_PHYS);
+		for (cpu = 1; cpu <= left; cpu++) {
+			apic_ids[cpu] = smp_census.apic_id[cpu];
+			if (start_cpu(cpu, apic_ids[cpu], tp)) {
+				nr_online++;
+				printk(KERN_INFO "smp: CPU%u (apic %u) up\n",
+				       cpu, apic_ids[cpu]);
+			} else {
+				pr_err("smp: CPU%u (apic %u) did not answer "
+				       "in %u ms, skipped\n", cpu,
+				       apic_ids[cpu], CALLIN_TIMEOUT_MS);
+			}
+		}
+		set_warm_reset_vector(0);
+	}
+	printk(KERN_INFO "smp: %u CPUs online\n", nr_online);
+}

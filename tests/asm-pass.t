@@ -1,0 +1,405 @@
+#!/usr/bin/perl
+# tests/asm-pass.t: scripts/fixup-sites.pl on real GCC output.
+#
+# Each tests/asm/*.c is compiled with gcc -m32 -S in several configurations,
+# run through the pass (twice), assembled, and the object checked against
+# what the compiler emitted: every lock, fence, prefetch and non-temporal
+# store is recorded exactly once, with the right kind, length and bytes,
+# and inline asm (#APP) is untouched. Then hand-written spellings, errors
+# and --help.
+
+use strict;
+use warnings;
+use Test::More;
+use File::Temp qw(tempdir);
+use File::Basename qw(basename);
+use FindBin;
+use POSIX qw(_exit);
+
+my $root = "$FindBin::Bin/..";
+my $pass = "$root/scripts/fixup-sites.pl";
+my $report = "$root/scripts/fixup-report";
+my $tmp = tempdir('asm-pass.XXXXXX', TMPDIR => 1, CLEANUP => 1);
+
+my @CONFIGS = (
+	[qw(-O0 -march=i486 -fno-pic)],
+	[qw(-O2 -march=i486 -fno-pic)],
+	[qw(-Os -march=i486 -fno-pic)],
+	[qw(-O0 -march=pentium3)],
+	[qw(-O2 -march=pentium3 -fno-pic)],
+	[qw(-Os -march=pentium3)],
+	[qw(-O0 -march=pentium4 -fno-pic)],
+	[qw(-O2 -march=pentium4)],
+	[qw(-Os -march=pentium4 -fno-pic)],
+	[qw(-O2 -march=pentium4 -fno-pic -ffunction-sections)],
+	[qw(-O2 -march=k6-2 -fno-pic)],		# 3DNow! prefetch(w)
+	[qw(-O2 -march=athlon)],		# prefetchw, movntq via MMX-ext
+);
+my @CFLAGS = (qw(-m32 -ffreestanding -Wall -Wno-sync-nand),
+	"-I$root/include");
+
+my %KIND_OF = (mfence => 'MB', lfence => 'RMB', sfence => 'WMB',
+	movntq => 'MOVNTQ', movnti => 'MOVNTI', movntil => 'MOVNTI',
+	prefetchw => 'PREFETCHW');
+my %HINT = (prefetchnta => 0, prefetcht0 => 1, prefetcht1 => 2,
+	prefetcht2 => 3, prefetch => 0, prefetchw => 1);
+my $MANUAL = qr/NAME.*SYNOPSIS.*DESCRIPTION.*OPTIONS.*EXIT\ STATUS.*EXAMPLES/sx;
+my %PREFIX_BYTE = map { $_ => 1 } (0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26,
+	0x64, 0x65, 0x66, 0x67);
+my @KINDS = qw(LOCK MB RMB WMB SMP_MB SMP_RMB SMP_WMB PREFETCH PREFETCHW
+	MOVNTQ APIC_WRITE CALL MOVNTI);
+
+sub q_ { my ($s) = @_; $s =~ s/'/'\\''/g; return "'$s'"; }
+sub slurp {
+	open(my $f, "<", $_[0]) or return undef;
+	local $/;
+	my $s = <$f>;
+	return $s // "";
+}
+
+# ---- build everything first, in parallel ---------------------------------
+
+my @corpus = sort glob("$root/tests/asm/*.c");
+ok(@corpus >= 5, 'corpus has files') or diag("no tests/asm/*.c");
+
+my @jobs;
+for my $c (@corpus) {
+	for my $i (0 .. $#CONFIGS) {
+		my $d = "$tmp/" . basename($c, '.c') . "-$i";
+		mkdir $d or die "$d: $!";
+		push @jobs, { src => $c, cfg => $CONFIGS[$i], dir => $d,
+		    steps => [
+			['gcc -S', join(' ', 'gcc', @CFLAGS, @{$CONFIGS[$i]},
+			    '-S -o', "$d/raw.s", q_($c))],
+			['pass', "perl $pass -o $d/out.s $d/raw.s"],
+			['second pass', "perl $pass -o $d/out2.s $d/out.s"],
+			['assemble', "gcc -m32 -c -o $d/out.o $d/out.s"],
+			['objdump', "objdump -d -w -z $d/out.o > $d/out.dis"],
+			['fixup-report', "perl $report $d/out.o > $d/out.rep"],
+		    ] };
+	}
+}
+run_jobs(\@jobs);
+
+for my $j (@jobs) {
+	my $name = basename($j->{src}) . " @{$j->{cfg}}";
+	subtest $name => sub { check_job($j) };
+}
+
+# ---- hand-written spellings ------------------------------------------------
+
+subtest 'spellings, sections, subsections' => sub {
+	my $src = "$root/tests/fixtures/spellings.asm";
+	my $d = "$tmp/spellings";
+	mkdir $d;
+	ok(system("perl $pass -o $d/out.s " . q_($src) . " 2>$d/err") == 0,
+	    'pass runs') or diag(slurp("$d/err"));
+	is(system("perl $pass < $d/out.s > $d/out2.s") >> 8, 0, 'stdin/stdout');
+	is(slurp("$d/out2.s"), slurp("$d/out.s"), 'second pass is a no-op');
+	ok(system("gcc -m32 -c -o $d/out.o $d/out.s 2>$d/aserr") == 0,
+	    'output assembles') or diag(slurp("$d/aserr"));
+	system("objdump -d -w -z $d/out.o > $d/out.dis");
+	system("perl $report $d/out.o > $d/out.rep");
+	my $obj = analyse_object("$d/out.dis", "$d/out.rep");
+	check_object($obj, expected_counts(slurp($src)));
+	my %n = %{$obj->{counts}};
+	is_deeply(\%n, { LOCK => 12, MB => 2, RMB => 1, WMB => 1,
+	    PREFETCH => 6, PREFETCHW => 1, MOVNTQ => 2, MOVNTI => 4 },
+	    'kind counts') or diag(explain(\%n));
+	is_deeply([app_blocks(slurp($src))], [app_blocks(slurp("$d/out.s"))],
+	    '#APP block untouched');
+	my @raw = grep { $_->{func} eq 'raw_asm' } @{$obj->{insns}};
+	my @rec = grep { $obj->{site}{"$_->{sec}:$_->{addr}"} } @raw;
+	ok(@raw && $raw[0]{bytes}[0] == 0xf0 && !@rec,
+	    'raw lock in #APP stays unrecorded');
+
+	# A site added to already-processed asm gets a fresh label.
+	open(my $f, '>>', "$d/out.s");
+	print $f "\t.text\n\tlock incl (%eax)\n";
+	close($f);
+	ok(system("perl $pass -o $d/out3.s $d/out.s") == 0
+	    && system("gcc -m32 -c -o $d/out3.o $d/out3.s") == 0,
+	    'new site in processed asm assembles');
+	like(slurp("$d/out3.s"), qr/^\.Lfx_30:\n\tlock\n/m, 'numbered above');
+};
+
+# ---- errors --------------------------------------------------------------
+
+my @BAD = (
+	['prefetchnta %fs:(%eax)', qr/segment override/],
+	['movntq %mm0, %gs:8(%eax)', qr/segment override/],
+	['fs prefetchnta (%eax)', qr/prefix 'fs'/],
+	['prefetcht0 (%bx,%si)', qr/32-bit addressing/],
+	['prefetchwt1 (%eax)', qr/unknown prefetch/],
+	['prefetcht0 %eax', qr/not a memory operand/],
+	['movntq %xmm0, (%eax)', qr/%mm register/],
+	['movnti %ax, (%eax)', qr/32-bit register/],
+	['lock movl %eax, (%edx)', qr/cannot be locked/],
+	['lock lock incl (%eax)', qr/repeated lock/],
+	['lock addl $1, %eax', qr/memory destination/],
+	["mfence\n\tjne .L1", qr/flags are live/],
+	[".pushsection .fixup_sites,\"a\"\n.long 1f - .\n.popsection",
+	    qr/outside #APP/],
+	[".Lfx_7:\n\tlock\n.Lfx_7_end:\n\t.pushsection .fixup_sites,\"a\"\n"
+	    . "\t.long .Lfx_7 - .\n\t.byte 2, .Lfx_7_end - .Lfx_7\n"
+	    . "\t.popsection", qr/malformed fixup site \.Lfx_7/],
+	[".code16gcc\n\tmfence", qr/\.code16/, 1],
+);
+
+for my $b (@BAD) {
+	my ($asm, $re, $skip) = @$b;
+	my $f = "$tmp/bad.s";
+	open(my $fh, '>', $f) or die;
+	print $fh "\t.text\nf:\n\tnop\n\t$asm\n\tret\n";
+	close($fh);
+	unlink("$tmp/bad.out");
+	my $st = system("perl $pass -o $tmp/bad.out $f 2>$tmp/bad.err") >> 8;
+	my $err = slurp("$tmp/bad.err") // '';
+	my $line = 4 + ($skip // 0);
+	(my $title = $asm) =~ s/\s+/ /g;
+	is($st, 1, "error exit: $title");
+	like($err, qr/^\Q$f\E:$line: .*$re/m, "file:line message: $title");
+	ok(!-e "$tmp/bad.out", "no output written: $title");
+}
+
+{
+	# Several errors are all reported, each with its own line.
+	my $f = "$tmp/multi.s";
+	open(my $fh, '>', $f) or die;
+	print $fh "\t.text\n\tprefetchnta %fs:(%eax)\n\tlock incl (%eax)\n"
+	    . "\tmovntq %mm0, %es:(%eax)\n";
+	close($fh);
+	system("perl $pass $f > /dev/null 2>$tmp/multi.err");
+	my @l = split /\n/, slurp("$tmp/multi.err");
+	is_deeply([map { /:(\d+): / ? $1 : () } @l], [2, 4],
+	    'every error reported with its line');
+
+	open($fh, '>', $f) or die;
+	print $fh "\t.text\n\tmovntdq %xmm0, (%eax)\n";
+	close($fh);
+	my $st = system("perl $pass $f > $tmp/w.s 2>$tmp/w.err") >> 8;
+	is($st, 0, 'movntdq: no error');
+	like(slurp("$tmp/w.err"), qr/^\Q$f\E:2: warning: movntdq/m,
+	    'movntdq: warning with file:line');
+	like(slurp("$tmp/w.s"), qr/^\tmovntdq %xmm0, \(%eax\)$/m,
+	    'movntdq: left as is');
+}
+
+# ---- --help --------------------------------------------------------------
+
+for my $tool ($pass, $report) {
+	my $out = `perl $tool --help 2>&1`;
+	is($? >> 8, 0, basename($tool) . ' --help exits 0');
+	like($out, $MANUAL, basename($tool) . ' --help is a manual');
+}
+is(system("perl $pass --bogus </dev/null >/dev/null 2>&1") >> 8, 2,
+    'unknown option exits 2');
+
+done_testing();
+
+# ---- helpers ---------------------------------------------------------------
+
+sub ncpu {
+	my $n = () = (slurp('/proc/cpuinfo') // '') =~ /^processor\s*:/mg;
+	return $n < 1 ? 2 : $n > 4 ? 4 : $n;
+}
+
+# Run each job's steps in a child, ncpu() at a time; a step's failure
+# is left in $dir/failed with its stderr in $dir/err.
+sub run_jobs {
+	my ($jobs) = @_;
+	my @queue = @$jobs;
+	my $running = 0;
+	while (@queue || $running) {
+		if (@queue && $running < ncpu()) {
+			my $j = shift @queue;
+			my $pid = fork() // die "fork: $!";
+			if (!$pid) {
+				_exit(run_steps($j));
+			}
+			$running++;
+			next;
+		}
+		wait();
+		$running--;
+	}
+}
+
+sub run_steps {
+	my ($j) = @_;
+	for my $s (@{$j->{steps}}) {
+		next if system("$s->[1] 2>>$j->{dir}/err") == 0;
+		open(my $f, '>', "$j->{dir}/failed");
+		print $f "$s->[0]: $s->[1]\n";
+		close($f);
+		return 1;
+	}
+	return 0;
+}
+
+# Count, in the compiler's part of raw asm, what the pass must record;
+# add the records #APP blocks make themselves.
+sub expected_counts {
+	my ($text) = @_;
+	my (%n, %hint);
+	my $app = 0;
+	my $app_rec = 0;
+	for my $line (split /\n/, $text) {
+		if ($line =~ /^#APP/) { $app = 1; next; }
+		if ($line =~ /^#NO_APP/) { $app = 0; next; }
+		if ($app) {
+			$app_rec = 1 if $line =~ /\.long\s+661b\s*-\s*\./;
+			if ($app_rec && $line =~ /\.byte\s+(\d+)\s*,/) {
+				$n{$KINDS[$1 - 1]}++;
+				$app_rec = 0;
+			}
+			next;
+		}
+		(my $l = $line) =~ s/#.*//;
+		for my $st (split /;/, $l) {
+			$st =~ s/^\s*(?:[\w.\$]+:\s*)*//;
+			my @w = split /\s+/, lc $st;
+			$n{LOCK} += grep { $_ eq 'lock' } @w;
+			@w = grep { !/^(?:lock|xacquire|xrelease|fs)$/ } @w;
+			next unless @w;
+			my $m = $w[0];
+			if ($m =~ /^prefetch/) {
+				$n{$KIND_OF{$m} // 'PREFETCH'}++;
+				$hint{$HINT{$m}}++ if $m ne 'prefetchw';
+			} elsif ($KIND_OF{$m}) {
+				$n{$KIND_OF{$m}}++;
+			}
+		}
+	}
+	delete $n{$_} for grep { !$n{$_} } keys %n;
+	return { counts => \%n, hint => \%hint };
+}
+
+sub app_blocks {
+	my ($text) = @_;
+	return $text =~ /^(#APP\n.*?^#NO_APP)$/msg;
+}
+
+# Parse objdump -d -w of an object and fixup-report's listing.
+sub analyse_object {
+	my ($dis, $rep) = @_;
+	my (@insns, %at, $sec, $func);
+	for (split /\n/, slurp($dis)) {
+		if (/^Disassembly of section (\S+):/) { $sec = $1; next; }
+		if (/^[0-9a-f]+ <(.+)>:$/) { $func = $1; next; }
+		next unless /^\s*([0-9a-f]+):\t([0-9a-f]{2}(?:[ ][0-9a-f]{2})*)
+		    \s*(?:\t(.*))?$/x;
+		my ($addr, $bytes, $text) = (hex $1, $2, $3 // '');
+		my $in = { sec => $sec, func => $func, addr => $addr,
+		    bytes => [map { hex } split / /, $bytes], text => $text };
+		$at{"$sec:$addr"} = scalar @insns;
+		push @insns, $in;
+	}
+	my (@sites, %site, %counts, @dup);
+	for (split /\n/, slurp($rep)) {
+		next unless /^(\S+)\+0x([0-9a-f]+)\s+(\w+)\s+(\d+)\s+(\S+)$/;
+		my $s = { sec => $1, addr => hex $2, kind => $3, len => $4 };
+		my $key = "$s->{sec}:$s->{addr}";
+		push @dup, $key if $site{$key};
+		$site{$key} = $s;
+		$counts{$s->{kind}}++;
+		push @sites, $s;
+	}
+	return { insns => \@insns, at => \%at, sites => \@sites,
+	    site => \%site, counts => \%counts, dup => \@dup };
+}
+
+sub hexs { return join(' ', map { sprintf('%02x', $_) } @_); }
+
+sub check_object {
+	my ($o, $exp) = @_;
+	is_deeply($o->{counts}, $exp->{counts},
+	    'each site the compiler emitted recorded exactly once')
+	    or diag(explain({ got => $o->{counts}, want => $exp->{counts} }));
+	is_deeply($o->{dup}, [], 'no address recorded twice');
+
+	my (@bad, %hint);
+	for my $s (@{$o->{sites}}) {
+		my $i = $o->{at}{"$s->{sec}:$s->{addr}"};
+		my $where = "$s->{kind} at $s->{sec}+$s->{addr}";
+		if (!defined $i) {
+			push @bad, "$where: not an instruction start";
+			next;
+		}
+		my $in = $o->{insns}[$i];
+		my @b = @{$in->{bytes}};
+		my $k = $s->{kind};
+		my $err;
+		if ($k eq 'LOCK') {
+			$err = 'no F0' if $b[0] != 0xf0 || $s->{len} != 1;
+		} elsif ($k =~ /MB$/) {
+			$err = 'not lock; addl $0,(%esp)'
+			    if hexs(@b) ne 'f0 83 04 24 00' || $s->{len} != 5;
+		} elsif ($k =~ /^PREFETCH/) {
+			my $lea = $o->{insns}[$i + 1];
+			if (hexs(@b) ne hexs(0xeb, $s->{len} - 2) || !$lea
+			    || $lea->{bytes}[0] != 0x8d
+			    || @{$lea->{bytes}} != $s->{len} - 2) {
+				$err = 'not a jump over an lea';
+			} else {
+				my $h = ($lea->{bytes}[1] >> 3) & 7;
+				$err = 'hint not /1'
+				    if $k eq 'PREFETCHW' && $h != 1;
+				$err = 'lea has no memory operand'
+				    if $lea->{bytes}[1] >> 6 == 3;
+				$hint{$h}++ if $k eq 'PREFETCH';
+			}
+		} elsif ($k eq 'MOVNTQ') {
+			$err = 'not movq %mm,mem' if hexs(@b[0, 1]) ne '0f 7f'
+			    || @b != $s->{len};
+		} elsif ($k eq 'MOVNTI') {
+			$err = 'not ds; movl' if hexs(@b[0, 1]) ne '3e 89'
+			    || @b != $s->{len};
+		}
+		push @bad, "$where: $err ($in->{text})" if $err;
+	}
+	is_deeply(\@bad, [], 'records have the right kind, length and bytes');
+	is_deeply(\%hint, $exp->{hint}, 'prefetch hints kept')
+	    or diag(explain({ got => \%hint, want => $exp->{hint} }));
+
+	# No lock outside raw_* functions without its record; no fence,
+	# prefetch or non-temporal store left anywhere but there.
+	my @unrec;
+	for my $in (@{$o->{insns}}) {
+		next if $in->{func} =~ /^raw_/;
+		my @b = @{$in->{bytes}};
+		for (my $k = 0; $k < @b && $PREFIX_BYTE{$b[$k]}; $k++) {
+			next if $b[$k] != 0xf0;
+			my $s = $o->{site}{"$in->{sec}:" . ($in->{addr} + $k)};
+			next if $s && $s->{kind} =~ /^(?:LOCK|\w*MB)$/;
+			push @unrec, "lock at $in->{sec}+$in->{addr} in "
+			    . $in->{func};
+		}
+		push @unrec, "$in->{text} at $in->{sec}+$in->{addr}"
+		    if $in->{text} =~ /^(?:[mls]fence|prefetch\w*|movnt[qi])\b/;
+	}
+	is_deeply(\@unrec, [], 'nothing left unrecorded');
+}
+
+sub check_job {
+	my ($j) = @_;
+	my $d = $j->{dir};
+	if (-e "$d/failed") {
+		fail('build: ' . slurp("$d/failed"));
+		diag(slurp("$d/err") // '');
+		return;
+	}
+	is(slurp("$d/err") // '', '', 'no messages from gcc or the pass');
+	is(slurp("$d/out2.s"), slurp("$d/out.s"), 'second pass is a no-op');
+	is_deeply([app_blocks(slurp("$d/raw.s"))],
+	    [app_blocks(slurp("$d/out.s"))], '#APP blocks untouched');
+	my $obj = analyse_object("$d/out.dis", "$d/out.rep");
+	check_object($obj, expected_counts(slurp("$d/raw.s")));
+	if (basename($j->{src}) eq 'inline_asm.c') {
+		my @raw = grep { $_->{func} =~ /^raw_/
+		    && $_->{bytes}[0] == 0xf0 } @{$obj->{insns}};
+		is(scalar @raw, 5, 'five raw locks in raw_* functions');
+		my @rec = grep { $obj->{site}{"$_->{sec}:$_->{addr}"} } @raw;
+		is(scalar @rec, 0, 'raw locks stay unrecorded');
+	}
+}

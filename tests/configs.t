@@ -1,0 +1,90 @@
+#!/usr/bin/perl
+# Other configurations build and boot: the validator test build with its
+# deliberately bad records, the compile-time uniprocessor kernel, a kernel
+# without fixups, one built for a Pentium 4, and random configurations.
+use strict;
+use warnings;
+use lib 'tests/lib';
+use Test::More;
+use Fixup386::Boot qw(boot check_boot report_lines);
+use Fixup386::Build qw(build_config);
+
+sub built {
+	my ($what, $fragment) = @_;
+	my ($vmlinux, $log) = build_config($fragment);
+	ok($vmlinux && -f $vmlinux, "$what: builds") or diag($log);
+	return $vmlinux;
+}
+
+# CONFIG_FIXUP_SELFTEST: each bad record rejected with its reason, the
+# bytes of the bad sites untouched (self-test fixup_bad_records).
+if (my $k = built('CONFIG_FIXUP_SELFTEST', "CONFIG_FIXUP_SELFTEST=y\n")) {
+	for my $cpu ('486', 'Conroe') {
+		my $r = boot(kernel => $k, cpu => $cpu, smp => 2,
+			     append => 'selftest poweroff');
+		check_boot($r, "selftest records on $cpu");
+		my @rej = $r->{log} =~ /fixup: rejected record at 0x[0-9a-f]{8}: site (0x[0-9a-f]{8}) kind \S+ len \d+: (.*)$/mg;
+		my %why;
+		push @{ $why{$rej[$_ * 2 + 1]} }, $rej[$_ * 2] for 0 .. $#rej / 2;
+		is(scalar(@rej) / 2, 8, "$cpu: 8 records rejected");
+		for my $reason ('overlaps previous site', 'outside text',
+				'bad length', 'unknown kind',
+				'bytes not a variant',
+				'call target not in a group') {
+			ok($why{$reason}, "$cpu: rejected: $reason");
+		}
+		is(scalar @{ $why{'overlaps previous site'} // [] }, 2,
+		   "$cpu: the duplicate and the overlap");
+		is(scalar @{ $why{'bad length'} // [] }, 2,
+		   "$cpu: zero and oversize length");
+		like($r->{log}, qr/fixup: summary sites=\d+ patched=\d+ kept=\d+ rejected=8 /,
+		     "$cpu: summary counts 8 rejected");
+		like($r->{log}, qr/ok \d+ fixup_bad_records\n/, "$cpu: bad sites untouched");
+	}
+}
+
+# CONFIG_SMP=n: the compile-time uniprocessor kernel has no lock
+# prefixes, no SMP barriers and no sites for them.
+if (my $k = built('CONFIG_SMP=n', "# CONFIG_SMP is not set\n")) {
+	my $r = boot(kernel => $k, cpu => 'Conroe', smp => 2,
+		     append => 'selftest poweroff');
+	check_boot($r, 'UP kernel');
+	my @kinds = map { /^fixup: kind (\w+) / ? $1 : () } report_lines($r->{log});
+	ok(!grep({ /^(LOCK|SMP_MB|SMP_RMB|SMP_WMB)$/ } @kinds),
+	   'UP kernel: no LOCK or SMP barrier sites') or diag("@kinds");
+	my $locks = () = `objdump -d $k` =~ /\tlock\b/g;
+	is($locks, 0, 'UP kernel: no lock prefix in the image');
+}
+
+# CONFIG_FIXUP=n: safe compiled forms, no table, no pass.
+if (my $k = built('CONFIG_FIXUP=n', "# CONFIG_FIXUP is not set\n")) {
+	for my $cpu ('486', 'Conroe') {
+		my $r = boot(kernel => $k, cpu => $cpu, smp => 2,
+			     append => 'selftest poweroff');
+		check_boot($r, "no-fixup kernel on $cpu");
+		ok(!grep({ /^fixup: (mode|kind|summary)/ } report_lines($r->{log})),
+		   "no-fixup kernel on $cpu: no pass");
+	}
+}
+
+# Built for a Pentium 4 without fixups: the compile-time SMP kernel for
+# that CPU (mfence and friends compiled in).
+if (my $k = built('CONFIG_MPENTIUM4, no fixups',
+		  "CONFIG_MPENTIUM4=y\n# CONFIG_FIXUP is not set\n")) {
+	my $r = boot(kernel => $k, cpu => 'Conroe', smp => 2,
+		     append => 'selftest poweroff');
+	check_boot($r, 'Pentium 4 kernel on Conroe');
+	my $dis = `objdump -d $k`;
+	like($dis, qr/\tmfence/, 'Pentium 4 kernel: mfence compiled in');
+}
+
+# Random configurations build (and boot where they have self-tests).
+for my $seed (1, 2, 3, 4) {
+	my $k = built("randconfig seed $seed", "randconfig:$seed") or next;
+	my $r = boot(kernel => $k, cpu => 'max', smp => 2,
+		     append => 'selftest poweroff');
+	is($r->{status}, 0, "randconfig seed $seed boots on -cpu max")
+		or diag($r->{log});
+}
+
+done_testing();

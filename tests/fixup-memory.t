@@ -1,0 +1,106 @@
+#!/usr/bin/perl
+# What the patcher really wrote: boot the defconfig kernel, read its text
+# from the running machine (QEMU monitor), and compare with the image:
+# every recorded site (scripts/fixup-report) holds the variant its CPU and
+# mode call for (LOCK reads 3e with one CPU and f0 with two, barriers
+# stay locked adds on a 486 and a Pentium III, ...), and every byte of
+# text outside the sites is exactly the image's.
+use strict;
+use warnings;
+use lib 'tests/lib';
+use Test::More;
+use File::Temp qw(tempdir);
+use Fixup386::Memory qw(boot_and_dump);
+use Fixup386::Rules qw(parse_cpu_line expected_variants);
+
+my %sym = map { /^([0-9a-f]+) \S+ (\S+)$/ ? ($2 => hex $1) : () }
+	`nm vmlinux`;
+my ($text, $etext) = @sym{qw(_text _etext)};
+ok(defined $text && defined $etext, 'text bounds from nm') or exit 1;
+
+my $tmp = tempdir(CLEANUP => 1);
+system('objcopy', '-O', 'binary', '--only-section=.text', 'vmlinux',
+       "$tmp/text.bin") == 0 or die 'objcopy failed';
+my $image = do { local (@ARGV, $/) = ("$tmp/text.bin"); <> };
+
+my @sites;
+for (`scripts/fixup-report vmlinux`) {
+	push @sites, { addr => hex $1, kind => $2, len => $3, where => $4 }
+		if /^0x([0-9a-f]+)\s+(\w+)\s+(\d+)\s+(\S+)/;
+}
+cmp_ok(scalar @sites, '>', 20, 'fixup-report lists the sites');
+my @text_sites = grep { $_->{addr} >= $text && $_->{addr} < $etext } @sites;
+
+my %NOP5 = (p6 => '0f 1f 44 00 00', old => '90 8d 74 26 00');
+my %PAD2 = (p6 => '66 90', old => '89 f6');
+
+# The leading bytes a site must hold for its variant.
+sub want_bytes {
+	my ($s, $variant, $nops) = @_;
+	my %fixed = (
+		lock => 'f0', ds => '3e',
+		'lock-add' => 'f0 83 04 24 00',
+		mfence => "0f ae f0 $PAD2{$nops}",
+		lfence => "0f ae e8 $PAD2{$nops}",
+		sfence => "0f ae f8 $PAD2{$nops}",
+		movntq => '0f e7', movq => '0f 7f',
+		movnti => '0f c3', xchg => '87',
+	);
+	return $s->{kind} eq 'MOVNTI' ? '3e 89' : '89' if $variant eq 'movl';
+	if ($s->{kind} =~ /^PREFETCH/) {
+		return { prefetchnta => '3e 0f 18', prefetcht0 => '3e 0f 18',
+			 prefetch3dnow => '3e 0f 0d', nopl => '3e 0f 1f',
+			 nop => 'eb' }->{$variant};
+	}
+	return $NOP5{$nops} if $variant eq 'nop';
+	return $fixed{$variant};
+}
+
+for my $m (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
+	   ['athlon,-sse,-sse2', 1], ['Conroe', 1], ['Conroe', 2]) {
+	my ($cpu, $smp) = @$m;
+	my $what = "-cpu $cpu -smp $smp";
+	my $r = boot_and_dump(cpu => $cpu, smp => $smp, append => '',
+			      addr => $text, size => $etext - $text);
+	ok(defined $r->{mem}, "$what: booted and dumped")
+		or diag($r->{log}), next;
+	my ($cpuline) = $r->{log} =~ /^\[[ \d.]+\] (fixup: cpu: .*)$/m;
+	$cpuline //= '';
+	my $c = parse_cpu_line($cpuline);
+	ok($cpuline, "$what: cpu line") or next;
+	my $want = expected_variants($c, $smp > 1);
+	my $nops = $c->{has}{nopl} ? 'p6' : 'old';
+
+	my (%covered, @bad, %checked);
+	for my $s (@text_sites) {
+		my $off = $s->{addr} - $text;
+		$covered{$_} = 1 for $off .. $off + $s->{len} - 1;
+		my $got = join ' ', map { sprintf '%02x', ord }
+			split //, substr($r->{mem}, $off, $s->{len});
+		if ($s->{kind} eq 'CALL') {
+			push @bad, "$s->{where} CALL: $got"
+				unless $got =~ /^e8 / || $got eq $NOP5{$nops};
+			next;
+		}
+		my $v = $want->{$s->{kind}} // ($s->{kind} eq 'MOVNTI' ?
+			($c->{has}{sse2} ? 'movnti' : 'movl') : undef);
+		my $bytes = want_bytes($s, $v, $nops);
+		$checked{$s->{kind}}++;
+		push @bad, "$s->{where} $s->{kind}: $got, want $bytes ($v)"
+			unless index($got, $bytes) == 0;
+	}
+	is_deeply(\@bad, [], "$what: every site holds its variant (" .
+		  join(', ', map { "$_ $checked{$_}" } sort keys %checked) . ')');
+	ok($checked{LOCK}, "$what: LOCK sites checked");
+
+	my @changed;
+	for my $off (0 .. length($image) - 1) {
+		next if $covered{$off};
+		push @changed, sprintf('0x%08x', $text + $off)
+			if substr($image, $off, 1) ne substr($r->{mem}, $off, 1);
+	}
+	is(scalar @changed, 0, "$what: no text byte outside the sites changed")
+		or diag("@changed[0 .. ($#changed < 9 ? $#changed : 9)]");
+}
+
+done_testing();

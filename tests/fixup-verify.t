@@ -1,0 +1,230 @@
+#!/usr/bin/perl
+# tests/fixup-verify.t: scripts/fixup-verify and scripts/fixup-report on
+# tiny ELF32 images linked from tests/fixtures/image.S with
+# tests/fixtures/verify.lds. The good image passes; each BAD_* variant of it
+# must fail with a message naming the faulty address.
+
+use strict;
+use warnings;
+use Test::More;
+use File::Temp qw(tempdir);
+use FindBin;
+
+my $root = "$FindBin::Bin/..";
+my $fix = "$root/tests/fixtures";
+my $verify = "$root/scripts/fixup-verify";
+my $report = "$root/scripts/fixup-report";
+my $pass = "$root/scripts/fixup-sites.pl";
+my $allow = "$fix/verify.allow";
+my $tmp = tempdir('fixup-verify.XXXXXX', TMPDIR => 1, CLEANUP => 1);
+
+sub slurp {
+	open(my $f, "<", $_[0]) or return undef;
+	local $/;
+	my $s = <$f>;
+	return $s // "";
+}
+
+# Assemble image.S with the given -D flags and link it; returns the path.
+sub image {
+	my ($name, @defs) = @_;
+	my $o = "$tmp/$name.o";
+	my $img = "$tmp/$name";
+	system('gcc', '-m32', '-c', "-I$root/include", (map { "-D$_" } @defs),
+	    '-o', $o, "$fix/image.S") == 0 or die "assembling $name failed";
+	link_image($img, $o);
+	return $img;
+}
+
+sub link_image {
+	my ($img, @o) = @_;
+	system("ld -m elf_i386 --no-warn-rwx-segments -T $fix/verify.lds "
+	    . "-o $img @o 2>$tmp/ld.err") == 0
+	    or die "linking $img failed: " . slurp("$tmp/ld.err");
+}
+
+sub run_verify {
+	my ($img, @opt) = @_;
+	my $out = `$verify @opt $img 2>$tmp/verify.err`;
+	return ($? >> 8, $out, slurp("$tmp/verify.err"));
+}
+
+sub sym {
+	my ($img, $name) = @_;
+	my ($l) = grep { / \Q$name\E$/ } split /\n/, `nm $img`;
+	return defined $l ? hex((split / /, $l)[0]) : undef;
+}
+
+# ---- the good image ----------------------------------------------------
+
+my $good = image('good');
+my ($st, $out, $err) = run_verify($good, '--allow', $allow);
+is($st, 0, 'good image passes');
+my $kinds = 'LOCK 3, MB 1, RMB 1, SMP_WMB 1, PREFETCH 1, PREFETCHW 1, '
+    . 'MOVNTQ 1, APIC_WRITE 1, CALL 1, MOVNTI 1';
+like($out, qr/^fixup-verify: \Q$good\E: 12 sites \(\Q$kinds\E\), 0 errors$/m,
+    'summary line');
+is((split /\n/, $out), 1, 'nothing but the summary');
+is($err, '', 'no warnings');
+
+for my $m (qw(pentium pentiumpro pentium4 athlon)) {
+	($st) = run_verify($good, '--march', $m, '--allow', $allow);
+	is($st, 0, "good image passes with --march $m");
+}
+
+# Without the allow-list the raw lock and the rdtsc are errors.
+($st, $out) = run_verify($good);
+is($st, 1, 'raw lock and rdtsc fail without the allow-list');
+my $raw = sprintf('0x%08x', sym($good, 'raw_lock_fn'));
+my $tsc = sprintf('0x%08x', sym($good, 'read_tsc'));
+like($out, qr/^fixup-verify:\ \Q$good\E:\ $raw\ <raw_lock_fn\+0x0>:
+    \ unrecorded\ lock\ prefix/mx,
+    'unrecorded lock named by address and function');
+like($out, qr/^fixup-verify:\ \Q$good\E:\ $tsc\ <read_tsc\+0x0>:
+    \ rdtsc\ needs\ tsc,\ which\ --march\ i486\ lacks/mx,
+    'rdtsc above a 486 named by address');
+like($out, qr/, 2 errors$/m, 'two errors counted');
+($st, $out) = run_verify($good, '--march', 'pentium');
+like($out, qr/, 1 error$/m, 'rdtsc is fine on a pentium');
+
+# ---- broken images -------------------------------------------------------
+
+my @BAD = (
+	['BAD_UNRECORDED_LOCK', 'bad_here', qr/unrecorded lock prefix/],
+	['BAD_LEN', 'bad_here', qr/length 2 is illegal for LOCK/],
+	['BAD_MIDINSN', ['bad_fn', 2],
+	    qr/APIC_WRITE site is not at an instruction boundary/],
+	['BAD_KIND', 'bad_here', qr/MOVNTQ site is not movq/],
+	['BAD_HINT', 'bad_here', qr/PREFETCHW site hint \/0 is not \/1/],
+	['BAD_OVERLAP', 'bad_here', qr/MB site overlaps the LOCK site at/],
+	['BAD_CMOV', 'bad_here',
+	    qr/cmovl needs cmov, which --march i486 lacks/],
+	['BAD_FENCE', 'bad_here', qr/unrecorded mfence/],
+	['BAD_OUTSIDE', 'bad_here', qr/LOCK site is outside kernel text/],
+	['BAD_TABLE', '__fixup_sites_start',
+	    qr/table size 73 is not a multiple of 6/],
+);
+for my $b (@BAD) {
+	my ($def, $at, $re) = @$b;
+	my $img = image(lc $def, $def);
+	my $addr = ref $at ? sym($img, $at->[0]) + $at->[1] : sym($img, $at);
+	my $a = sprintf('0x%08x', $addr);
+	($st, $out) = run_verify($img, '--allow', $allow);
+	is($st, 1, "$def: exit 1");
+	like($out, qr/^fixup-verify: \Q$img\E: $a <[^>]+>: .*$re/m,
+	    "$def: message names $a") or diag($out);
+}
+
+{
+	my $img = "$tmp/bad_cmov";
+	($st) = run_verify($img, '--march', 'pentiumpro', '--allow', $allow);
+	is($st, 0, 'cmov is fine with --march pentiumpro');
+	($st) = run_verify($img, '--march', 'k6-2', '--allow', $allow);
+	is($st, 1, 'but not on a k6-2');
+}
+
+# ---- the allow-list --------------------------------------------------------
+
+{
+	my $f = "$tmp/allow";
+	open(my $fh, '>', $f) or die;
+	print $fh "# header\n\nraw-lock raw_lock_fn # device\n"
+	    . "baseline read_tsc\n";
+	close($fh);
+	($st, $out) = run_verify($good, '--allow', $f);
+	is($st, 1, 'an entry without a reason is an error');
+	like($out, qr/\Q$f\E:4: no reason given/, '... named by file:line');
+
+	open($fh, '>', $f) or die;
+	print $fh "raw-lock raw_lock_fn # device\nbaseline read_tsc # cpuid\n"
+	    . "raw-lock no_such_fn # stale\n";
+	close($fh);
+	($st, $out, $err) = run_verify($good, '--allow', $f);
+	is($st, 0, 'an unused entry is not an error');
+	like($err, qr/\Q$f\E:3: raw-lock no_such_fn: not needed/,
+	    '... but a warning');
+
+	open($fh, '>', $f) or die;
+	print $fh "nolock raw_lock_fn # what\n";
+	close($fh);
+	($st, $out) = run_verify($good, '--allow', $f);
+	is($st, 1, 'an unknown keyword is an error');
+}
+
+ok(-s "$root/scripts/fixup-verify.allow"
+    && system("$verify --allow $root/scripts/fixup-verify.allow --march i486 "
+    . "$tmp/bad_cmov >/dev/null 2>&1") >> 8 == 1,
+    'the project allow-list parses');
+
+# ---- the pass and the verifier together -----------------------------------
+
+{
+	my $c = "$root/tests/asm/sections.c";
+	my @cc = ("gcc -m32 -O2 -march=i486 -fno-pic -ffreestanding "
+	    . "-I$root/include -S -o $tmp/sec.s $c",
+	    "perl $pass -o $tmp/sec.fx.s $tmp/sec.s",
+	    "gcc -m32 -c -o $tmp/sec.o $tmp/sec.s",
+	    "gcc -m32 -c -o $tmp/sec.fx.o $tmp/sec.fx.s");
+	is(system(join(' && ', @cc)), 0,
+	    'sections.c compiled with and without the pass');
+	link_image("$tmp/sec.raw", "$tmp/good.o", "$tmp/sec.o");
+	link_image("$tmp/sec.fx", "$tmp/good.o", "$tmp/sec.fx.o");
+	($st, $out) = run_verify("$tmp/sec.fx", '--allow', $allow);
+	is($st, 0, 'image from the pass output verifies') or diag($out);
+	($st, $out) = run_verify("$tmp/sec.raw", '--allow', $allow);
+	is($st, 1, 'image without the pass fails');
+	like($out, qr/<setup\+0x[0-9a-f]+>: unrecorded lock prefix/,
+	    '... on the locks in .init.text');
+}
+
+# ---- fixup-report ----------------------------------------------------------
+
+{
+	my @l = split /\n/, `$report $tmp/good.o`;
+	is($? >> 8, 0, 'fixup-report on an object');
+	my @sites = map { [split] } grep { /^\./ } @l;
+	is(scalar @sites, 12, 'twelve sites');
+	is_deeply($sites[0], ['.text+0x6', 'LOCK', 1, 'lock_site+0x0'],
+	    'first site: section+offset, kind, length, symbol');
+	is_deeply($sites[-1], ['.init.text+0x0', 'LOCK', 1, 'init_fn+0x0'],
+	    'init text site');
+	is_deeply([map { $_->[1] } @sites], [qw(LOCK LOCK MB RMB SMP_WMB
+	    PREFETCH PREFETCHW MOVNTQ MOVNTI APIC_WRITE CALL LOCK)],
+	    'kinds in order');
+	is_deeply([map { $_->[2] } @sites],
+	    [1, 1, 5, 5, 5, 5, 9, 4, 3, 6, 5, 1], 'lengths');
+	ok((grep { /^LOCK\s+3$/ } @l) && (grep { /^total\s+12$/ } @l),
+	    'counts per kind');
+
+	@l = split /\n/, `$report $good`;
+	is($? >> 8, 0, 'fixup-report on an image');
+	@sites = map { [split] } grep { /^0x/ } @l;
+	is(scalar @sites, 12, 'twelve sites');
+	my $ls = sym($good, 'lock_site');
+	is_deeply($sites[0],
+	    [sprintf('0x%08x', $ls), 'LOCK', 1, 'lock_site+0x0'],
+	    'absolute address from the section address');
+	is($sites[1][0], sprintf('0x%08x', $ls + 4), 'second lock');
+	is_deeply($sites[-1], [sprintf('0x%08x', sym($good, 'init_fn')), 'LOCK',
+	    1, 'init_fn+0x0'], 'init text site');
+	my @addr = map { hex $_->[0] } @sites;
+	is_deeply(\@addr, [sort { $a <=> $b } @addr], 'sorted by address');
+
+	`$report $tmp/bad_table 2>&1`;
+	is($? >> 8, 1, 'fixup-report rejects a torn table');
+	`$report $fix/verify.lds 2>&1`;
+	is($? >> 8, 1, 'fixup-report rejects a non-ELF file');
+}
+
+# ---- --help --------------------------------------------------------------
+
+for my $tool ($verify, $report) {
+	my $o = `$tool --help 2>&1`;
+	is($? >> 8, 0, "$tool --help exits 0");
+	like($o, qr/NAME.*SYNOPSIS.*DESCRIPTION.*OPTIONS.*EXIT\ STATUS
+	    .*EXAMPLES/sx, "$tool --help is a manual");
+}
+is(system("$verify --march 8086 $good >/dev/null 2>&1") >> 8, 2,
+    'unknown --march exits 2');
+
+done_testing();

@@ -1,0 +1,400 @@
+/*
+ * Host tests for arch/i386/kernel/cpu.c: CPUID decode of real processors
+ * (register values as published in CPUID dumps and BSD/Linux boot logs;
+ * the WinChip and K5 ones are representative, built from the datasheet
+ * signatures), feature strings, clearcpuid= parsing and dependencies.
+ */
+#include "tap.h"
+#include <asm/cpu.h>
+
+struct dump {
+	const char *name;
+	const char *vendor;
+	u32 max;		/* CPUID 0 EAX */
+	u32 eax1, ecx1, edx1;	/* CPUID 1 */
+	u32 xmax, xedx;		/* CPUID 0x80000000 EAX, 0x80000001 EDX */
+};
+
+static void decode(struct cpuinfo *c, const struct dump *d)
+{
+	struct cpuid_regs l0, l1, x0, x1;
+
+	memcpy(&l0.ebx, d->vendor, 4);
+	memcpy(&l0.edx, d->vendor + 4, 4);
+	memcpy(&l0.ecx, d->vendor + 8, 4);
+	l0.eax = d->max;
+	l1 = (struct cpuid_regs){ d->eax1, 0, d->ecx1, d->edx1 };
+	x0 = (struct cpuid_regs){ d->xmax, 0, 0, 0 };
+	x1 = (struct cpuid_regs){ 0, 0, 0, d->xedx };
+	cpuinfo_decode(c, &l0, &l1, &x0, &x1);
+}
+
+static void check(const struct dump *d, unsigned int vendor,
+		  unsigned int family, unsigned int model,
+		  unsigned int stepping, const char *features, u32 bugs)
+{
+	struct cpuinfo c;
+	char buf[256];
+
+	decode(&c, d);
+	ok(!strcmp(c.vendor_name, d->vendor), "%s: vendor name %s",
+	   d->name, c.vendor_name);
+	is_int(c.vendor, vendor, "%s: vendor", d->name);
+	is_int(c.family, family, "%s: family %u", d->name, family);
+	is_int(c.model, model, "%s: model %u", d->name, model);
+	is_int(c.stepping, stepping, "%s: stepping %u", d->name, stepping);
+	cpu_format_features(c.features, buf, sizeof(buf));
+	if (!ok(!strcmp(buf, features), "%s: features", d->name))
+		diag("got  %s\n# want %s", buf, features);
+	is_int(c.bugs, bugs, "%s: bugs", d->name);
+}
+
+static void test_no_cpuid(void)
+{
+	struct cpuinfo c;
+
+	memset(&c, 0xff, sizeof(c));
+	cpuinfo_decode_nocpuid(&c, true);
+	is_int(c.family, 4, "486 without CPUID: family 4");
+	ok(!strcmp(c.vendor_name, "unknown"), "486 without CPUID: unknown");
+	is_int(c.vendor, X86_VENDOR_UNKNOWN, "486 without CPUID: vendor");
+	is_int(c.features, 0, "486 without CPUID: no features, not cpuid");
+	is_int(c.cpuid_level, 0, "486 without CPUID: cpuid_level 0");
+	is_int(c.bugs, 0, "486 without CPUID: no bugs");
+	is_int(c.model, 0, "486 without CPUID: model 0");
+	cpuinfo_decode_nocpuid(&c, false);
+	is_int(c.family, 3, "386: family 3");
+	is_int(c.features, 0, "386: no features");
+}
+
+static const struct dump i486dx4 = {
+	/* ext leaf: a 486 echoes its highest standard leaf */
+	"486DX4", "GenuineIntel", 1, 0x480, 0, 0x00000003, 0x480, ~0u
+};
+static const struct dump p55c = {
+	"Pentium MMX", "GenuineIntel", 1, 0x543, 0, 0x008001bf, 0, 0
+};
+static const struct dump p54c_e0 = {
+	"Pentium 5/2/C", "GenuineIntel", 1, 0x52c, 0, 0x000003bf, 0, 0
+};
+static const struct dump p54c_6 = {
+	"Pentium 5/2/6", "GenuineIntel", 1, 0x526, 0, 0x000003bf, 0, 0
+};
+static const struct dump p54c_b1 = {
+	"Pentium B1", "GenuineIntel", 1, 0x521, 0, 0x000003bf, 0, 0
+};
+static const struct dump p54c_c2 = {
+	"Pentium C2", "GenuineIntel", 1, 0x525, 0, 0x000003bf, 0, 0
+};
+static const struct dump p54c_b = {
+	"Pentium 5/2/B", "GenuineIntel", 1, 0x52b, 0, 0x000003bf, 0, 0
+};
+static const struct dump p54c_c2_noapic = {
+	"Pentium C2, APIC off", "GenuineIntel", 1, 0x525, 0, 0x000001bf, 0, 0
+};
+static const struct dump amd_p54c = {
+	/* an 11AP-looking signature from another vendor */
+	"not Intel 5/2/1", "AuthenticAMD", 1, 0x521, 0, 0x000003bf, 0, 0
+};
+static const struct dump pii = {
+	/* Deschutes; 0x80000000 returns leaf 2 data on pre-P4 Intel */
+	"Pentium II", "GenuineIntel", 2, 0x652, 0, 0x0183f9ff,
+	0x03020101, ~0u
+};
+static const struct dump piii = {
+	"Pentium III", "GenuineIntel", 3, 0x673, 0, 0x0387fbff,
+	0x03020101, ~0u
+};
+static const struct dump p4_willamette = {
+	"Pentium 4", "GenuineIntel", 2, 0xf12, 0, 0x3febfbff,
+	0x80000004, 0
+};
+static const struct dump p4_prescott = {
+	"Pentium 4 EM64T", "GenuineIntel", 5, 0xf41, 0x0000649d, 0xbfebfbff,
+	0x80000008, 0x20100000
+};
+static const struct dump k5_model0 = {
+	"K5 SSA/5", "AuthenticAMD", 1, 0x501, 0, 0x000003bf, 0, 0
+};
+static const struct dump k6_2 = {
+	"K6-2", "AuthenticAMD", 1, 0x58c, 0, 0x008021bf,
+	0x80000005, 0x80000800
+};
+static const struct dump athlon_tbird = {
+	"Athlon (no SSE)", "AuthenticAMD", 1, 0x642, 0, 0x0183f9ff,
+	0x80000005, 0xc1c7f9ff
+};
+static const struct dump athlon_xp = {
+	"Athlon XP", "AuthenticAMD", 1, 0x662, 0, 0x0383fbff,
+	0x80000008, 0xc1c3fbff
+};
+static const struct dump phenom = {
+	"Phenom (ext family)", "AuthenticAMD", 5, 0x00100f22, 0x00802009,
+	0x178bfbff, 0x8000001b, 0xefd3fbff
+};
+static const struct dump winchip_c6 = {
+	"WinChip C6", "CentaurHauls", 1, 0x541, 0, 0x008001b5, 0, 0
+};
+static const struct dump winchip2 = {
+	"WinChip 2", "CentaurHauls", 1, 0x585, 0, 0x008001b5,
+	0x80000005, 0x80800000
+};
+static const struct dump winchip3 = {
+	"WinChip 3", "CentaurHauls", 1, 0x591, 0, 0x008001b5,
+	0x80000005, 0x80800000
+};
+static const struct dump via_nehemiah = {
+	/* reports no CX8 until enabled in its FCR MSR */
+	"VIA C3 Nehemiah", "CentaurHauls", 1, 0x698, 0, 0x0381b83f,
+	0x80000006, 0
+};
+static const struct dump cyrix_mii = {
+	"Cyrix MII", "CyrixInstead", 1, 0x601, 0, 0x0080a135, 0, 0
+};
+static const struct dump skylake = {
+	"Skylake (ext model)", "GenuineIntel", 0x16, 0x506e3, 0x7ffafbff,
+	0xbfebfbff, 0x80000008, 0x2c100800
+};
+static const struct dump zen2 = {
+	"Zen 2", "AuthenticAMD", 0x10, 0x00870f10, 0x7ed8320b, 0x178bfbff,
+	0x80000020, 0x2fd3fbff
+};
+static const struct dump level0 = {
+	"CPUID without leaf 1", "GenuineIntel", 0, 0x633, 0, ~0u, 0, 0
+};
+static const struct dump odd_vendor = {
+	"other vendor", "GenuineTMx86", 1, 0x543, 0, 0x00800001, 0, 0
+};
+
+#define I X86_VENDOR_INTEL
+#define A X86_VENDOR_AMD
+#define C X86_VENDOR_CENTAUR
+
+static void test_decode(void)
+{
+	check(&i486dx4, I, 4, 8, 0, "fpu,cpuid", 0);
+	check(&p55c, I, 5, 4, 3, "fpu,tsc,cx8,pse,mmx,cpuid", 0);
+	check(&p54c_e0, I, 5, 2, 0xc, "fpu,tsc,cx8,apic,pse,cpuid", 0);
+	check(&p54c_6, I, 5, 2, 6, "fpu,tsc,cx8,apic,pse,cpuid", 0);
+	check(&p54c_b1, I, 5, 2, 1, "fpu,tsc,cx8,apic,pse,cpuid",
+	      X86_BUG_11AP);
+	check(&p54c_c2, I, 5, 2, 5, "fpu,tsc,cx8,apic,pse,cpuid",
+	      X86_BUG_11AP);
+	check(&p54c_b, I, 5, 2, 0xb, "fpu,tsc,cx8,apic,pse,cpuid",
+	      X86_BUG_11AP);
+	check(&p54c_c2_noapic, I, 5, 2, 5, "fpu,tsc,cx8,pse,cpuid", 0);
+	check(&amd_p54c, A, 5, 2, 1, "fpu,tsc,cx8,apic,pse,cpuid", 0);
+	check(&pii, I, 6, 5, 2,
+	      "fpu,tsc,cx8,pse,pae,pge,cmov,mmx,fxsr,nopl,cpuid", 0);
+	check(&piii, I, 6, 7, 3,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,nopl,cpuid",
+	      0);
+	check(&p4_willamette, I, 15, 1, 2,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,nopl,"
+	      "cpuid,ht", 0);
+	check(&p4_prescott, I, 15, 4, 1,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
+	      "nopl,cpuid,lm,ht", 0);
+	check(&k5_model0, A, 5, 0, 1, "fpu,tsc,cx8,pse,pge,cpuid", 0);
+	check(&k6_2, A, 5, 8, 0xc, "fpu,tsc,cx8,pse,pge,mmx,3dnow,cpuid", 0);
+	check(&athlon_tbird, A, 6, 4, 2,
+	      "fpu,tsc,cx8,pse,pae,pge,cmov,mmx,fxsr,mmxext,3dnow,3dnowext,"
+	      "nopl,cpuid", 0);
+	check(&athlon_xp, A, 6, 6, 2,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,mmxext,3dnow,"
+	      "3dnowext,nopl,cpuid", 0);
+	check(&phenom, A, 0x10, 2, 2,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,"
+	      "mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht", 0);
+	check(&winchip_c6, C, 5, 4, 1, "fpu,tsc,cx8,mmx,cpuid",
+	      X86_BUG_OOSTORE);
+	check(&winchip2, C, 5, 8, 5, "fpu,tsc,cx8,mmx,3dnow,cpuid",
+	      X86_BUG_OOSTORE);
+	check(&winchip3, C, 5, 9, 1, "fpu,tsc,cx8,mmx,3dnow,cpuid",
+	      X86_BUG_OOSTORE);
+	check(&via_nehemiah, C, 6, 9, 8,
+	      "fpu,tsc,pse,pge,cmov,mmx,fxsr,sse,cpuid", 0);
+	check(&cyrix_mii, X86_VENDOR_CYRIX, 6, 0, 1,
+	      "fpu,tsc,cx8,pge,cmov,mmx,cpuid", 0);
+	check(&skylake, I, 6, 0x5e, 3,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
+	      "nopl,cpuid,lm,ht", 0);
+	check(&zen2, A, 0x17, 0x71, 0,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,"
+	      "mmxext,nx,nopl,cpuid,lm,ht", 0);
+	check(&level0, I, 4, 0, 0, "cpuid", 0);
+	check(&odd_vendor, X86_VENDOR_OTHER, 5, 4, 3, "fpu,mmx,cpuid", 0);
+}
+
+/* The SDM family/model rules, one at a time. */
+static void test_signature_rules(void)
+{
+	struct dump d = { "sig", "GenuineIntel", 1, 0, 0, 0, 0, 0 };
+	struct cpuinfo c;
+
+	d.eax1 = 0x00100652;	/* ext family set, base family 6 */
+	decode(&c, &d);
+	is_int(c.family, 6, "ext family ignored below family 0Fh");
+	d.eax1 = 0x00010543;	/* ext model set, base family 5 */
+	decode(&c, &d);
+	is_int(c.model, 4, "ext model ignored for family 5");
+	d.eax1 = 0x000106a5;	/* Nehalem */
+	decode(&c, &d);
+	is_int(c.model, 0x1a, "ext model prepended for family 6");
+	d.eax1 = 0x00040f33;	/* K8 rev F style, family 0Fh */
+	decode(&c, &d);
+	is_int(c.model, 0x43, "ext model prepended for family 0Fh");
+	is_int(c.family, 0xf, "family 0Fh + ext family 0");
+	d.eax1 = 0x0ff00f00;	/* family 0Fh + 0FFh does not fit */
+	decode(&c, &d);
+	is_int(c.family, 0xff, "family clamped to 255");
+	d.eax1 = 0x00a00f10;	/* Zen 3/4: 0Fh + 0Ah */
+	decode(&c, &d);
+	is_int(c.family, 0x19, "family 0Fh + 0Ah = 19h");
+	is_int(c.cpuid_level, 1, "cpuid_level from leaf 0");
+}
+
+static void test_ext_leaves(void)
+{
+	struct cpuid_regs e;
+
+	ok(!cpuid_ext_valid(NULL), "no ext leaf 0: invalid");
+	e = (struct cpuid_regs){ 0x80000000, 0, 0, 0 };
+	ok(!cpuid_ext_valid(&e), "ext max 0x80000000: no 0x80000001");
+	e.eax = 0x80000001;
+	ok(cpuid_ext_valid(&e), "ext max 0x80000001: valid");
+	e.eax = 0x03020101;
+	ok(!cpuid_ext_valid(&e), "P6 cache descriptors: invalid");
+	e.eax = 0x80010001;
+	ok(!cpuid_ext_valid(&e), "outside 0x8000xxxx: invalid");
+}
+
+static void test_format(void)
+{
+	char buf[256], small[8];
+	int n;
+
+	n = cpu_format_features(0, buf, sizeof(buf));
+	ok(n == 0 && buf[0] == '\0', "no features: empty string");
+	n = cpu_format_features((1u << X86_NR_FEATURES) - 1, buf,
+				sizeof(buf));
+	ok(!strcmp(buf, "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,"
+		   "sse2,sse3,mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht"),
+	   "all features, in bit order: %s", buf);
+	is_int(n, strlen(buf), "returns the length");
+	n = cpu_format_features(X86_FEATURE_FPU | X86_FEATURE_TSC |
+				X86_FEATURE_CX8, small, sizeof(small));
+	ok(!strcmp(small, "fpu,tsc"), "truncated, NUL-terminated: %s",
+	   small);
+	is_int(n, strlen("fpu,tsc,cx8"), "truncated: returns full length");
+	n = cpu_format_features(X86_FEATURE_SSE, NULL, 0);
+	is_int(n, 3, "size 0: nothing written, length returned");
+	n = cpu_format_features(1u << 31, buf, sizeof(buf));
+	ok(n == 0 && !buf[0], "unknown bits are not printed");
+	ok(!strcmp(cpu_feature_name(X86_FEATURE_3DNOWEXT), "3dnowext"),
+	   "cpu_feature_name");
+	ok(cpu_feature_name(X86_FEATURE_SSE | X86_FEATURE_MMX) == NULL,
+	   "cpu_feature_name of two bits is NULL");
+}
+
+static void test_parse(void)
+{
+	const char *bad, *list;
+	u32 mask;
+	int r;
+
+	r = cpu_parse_feature_list("sse2,sse,3dnow,mmx", &mask, &bad);
+	ok(r == 0 && bad == NULL, "good list parses");
+	is_int(mask, X86_FEATURE_SSE2 | X86_FEATURE_SSE | X86_FEATURE_3DNOW |
+	       X86_FEATURE_MMX, "good list mask");
+	r = cpu_parse_feature_list("nx", &mask, &bad);
+	ok(r == 0 && mask == X86_FEATURE_NX, "single name");
+
+	list = "sse,bogus,mmx,worse";
+	r = cpu_parse_feature_list(list, &mask, &bad);
+	is_int(r, -1, "unknown name: -1");
+	ok(bad == list + 4, "bad points at the first unknown name");
+	is_int(cpu_feature_token_len(bad), 5, "bad name length 5");
+	is_int(mask, X86_FEATURE_SSE | X86_FEATURE_MMX,
+	       "known names still in the mask");
+
+	r = cpu_parse_feature_list("", &mask, &bad);
+	ok(r == -1 && bad && !*bad, "empty value is bad");
+	list = "sse,";
+	r = cpu_parse_feature_list(list, &mask, &bad);
+	ok(r == -1 && bad == list + 4, "trailing comma is bad");
+	list = "sse,,mmx";
+	r = cpu_parse_feature_list(list, &mask, &bad);
+	ok(r == -1 && bad == list + 4 && cpu_feature_token_len(bad) == 0,
+	   "empty name in the middle is bad");
+	r = cpu_parse_feature_list("SSE", &mask, &bad);
+	ok(r == -1 && mask == 0, "names are lower case");
+	r = cpu_parse_feature_list("ss", &mask, &bad);
+	ok(r == -1, "a prefix of a name is not the name");
+	r = cpu_parse_feature_list("sse22", &mask, &bad);
+	ok(r == -1, "a name plus junk is not the name");
+	r = cpu_parse_feature_list("3dnowext", &mask, &bad);
+	ok(r == 0 && mask == X86_FEATURE_3DNOWEXT, "3dnowext is not 3dnow");
+}
+
+static u32 cleared(const struct dump *d, const char *list, u32 *gone)
+{
+	struct cpuinfo c;
+	const char *bad;
+	u32 mask;
+
+	decode(&c, d);
+	cpu_parse_feature_list(list, &mask, &bad);
+	*gone = cpu_apply_clearcpuid(&c, mask);
+	return c.features;
+}
+
+static void test_clearcpuid(void)
+{
+	u32 f, gone;
+	const u32 sse_all = X86_FEATURE_SSE | X86_FEATURE_SSE2 |
+			    X86_FEATURE_SSE3;
+	const u32 mmx_all = X86_FEATURE_MMX | X86_FEATURE_MMXEXT |
+			    X86_FEATURE_3DNOW | X86_FEATURE_3DNOWEXT;
+
+	f = cleared(&p4_prescott, "sse", &gone);
+	ok(!(f & sse_all), "sse takes sse2 and sse3");
+	is_int(gone, sse_all, "returns what went");
+	ok(f & X86_FEATURE_MMX, "sse leaves mmx");
+	f = cleared(&p4_prescott, "sse2", &gone);
+	ok((f & X86_FEATURE_SSE) && !(f & (X86_FEATURE_SSE2 |
+					   X86_FEATURE_SSE3)),
+	   "sse2 takes sse3, keeps sse");
+	f = cleared(&phenom, "mmx", &gone);
+	ok(!(f & mmx_all), "mmx takes mmxext, 3dnow, 3dnowext");
+	ok((f & sse_all) == sse_all, "mmx keeps sse");
+	is_int(gone, mmx_all, "mmx: returns what went");
+	f = cleared(&phenom, "3dnow", &gone);
+	ok(!(f & (X86_FEATURE_3DNOW | X86_FEATURE_3DNOWEXT)) &&
+	   (f & X86_FEATURE_MMXEXT), "3dnow takes 3dnowext, keeps mmxext");
+	f = cleared(&phenom, "fpu", &gone);
+	ok(!(f & (sse_all | mmx_all | X86_FEATURE_FXSR | X86_FEATURE_FPU)),
+	   "fpu takes everything built on x87 state");
+	ok(f & X86_FEATURE_CMOV, "fpu keeps cmov");
+	f = cleared(&phenom, "fxsr", &gone);
+	ok(!(f & sse_all) && (f & X86_FEATURE_MMX), "fxsr takes sse");
+	f = cleared(&phenom, "pae", &gone);
+	ok(!(f & X86_FEATURE_NX), "pae takes nx");
+	f = cleared(&pii, "sse", &gone);
+	is_int(gone, 0, "clearing an absent feature clears nothing");
+	f = cleared(&pii, "cmov,mmx", &gone);
+	is_int(gone, X86_FEATURE_CMOV | X86_FEATURE_MMX, "two names");
+	is_int(cpu_feature_dependents(0), 0, "no mask, no dependents");
+}
+
+int main(void)
+{
+	test_no_cpuid();
+	test_decode();
+	test_signature_rules();
+	test_ext_leaves();
+	test_format();
+	test_parse();
+	test_clearcpuid();
+	return done_testing();
+}

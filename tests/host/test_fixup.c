@@ -1,0 +1,1098 @@
+/*
+ * Host tests of the boot-time patcher (arch/i386/fixup/): synthetic
+ * text with every site kind, patched for a set of real CPUs, UP and SMP.
+ * The expected bytes are written out here from the rules and byte forms
+ * of Documentation/fixup-sites.md, not computed by the code under test.
+ *
+ * Records, text and the fake call targets all live in one static arena,
+ * so that the self-relative s32 offsets reach on a 64-bit host, and the
+ * whole arena is compared after each pass: bytes outside valid sites
+ * (a canary pattern) must never change.
+ */
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "tap.h"
+#include "../../arch/i386/fixup/fixup.h"
+
+#define REC_OFF		0	/* records */
+#define TEXT_OFF	4096	/* first text range */
+#define TEXT_END	8192
+#define FN_OFF		8448	/* fake call targets, outside text */
+#define INIT_OFF	10240	/* second text range */
+#define INIT_END	12288
+#define DATA_OFF	12544	/* outside text */
+#define ARENA		16384
+#define GAP		3	/* canary bytes between sites */
+
+static u8 arena[ARENA] __aligned(16);
+static u8 want[ARENA];		/* what the arena must be after a pass */
+static u8 *rec_cur, *text_cur, *init_cur;
+
+static const struct fixup_range ranges[] = {
+	{ arena + TEXT_OFF, arena + TEXT_END },
+	{ arena + INIT_OFF, arena + INIT_END },
+};
+
+static u8 canary(size_t i)
+{
+	return 0xa5 ^ (u8)(i * 29);
+}
+
+static void reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARENA; i++)
+		arena[i] = canary(i);
+	rec_cur = arena + REC_OFF;
+	text_cur = arena + TEXT_OFF + GAP;
+	init_cur = arena + INIT_OFF + GAP;
+}
+
+/* "F0 83 04 24 00" -> bytes; returns the count. */
+static unsigned int hex(u8 *out, const char *s)
+{
+	unsigned int n = 0;
+	char *end;
+
+	while (*s) {
+		out[n++] = strtoul(s, &end, 16);
+		s = end;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
+static struct fixup_site *record(u8 kind, u8 len, const u8 *site)
+{
+	struct fixup_site *r = (struct fixup_site *)rec_cur;
+
+	r->rel = (s32)(site - (const u8 *)&r->rel);
+	r->kind = kind;
+	r->len = len;
+	rec_cur += sizeof(*r);
+	return r;
+}
+
+static u8 *place(u8 **cur, const u8 *b, unsigned int n)
+{
+	u8 *at = *cur;
+
+	memcpy(at, b, n);
+	*cur += n + GAP;
+	return at;
+}
+
+static void call_bytes(u8 *b, const u8 *site, const void *fn)
+{
+	s32 rel = (s32)((const u8 *)fn - (site + 5));
+
+	b[0] = 0xe8;
+	memcpy(b + 1, &rel, 4);		/* x86 and the host: little endian */
+}
+
+/* Compare the whole arena with want; on a mismatch show where. */
+static bool arena_ok(void)
+{
+	size_t i, shown = 0;
+
+	for (i = 0; i < ARENA; i++) {
+		if (arena[i] == want[i])
+			continue;
+		if (shown++ < 8)
+			diag("offset %zu: got %02x, want %02x", i, arena[i],
+			     want[i]);
+	}
+	return shown == 0;
+}
+
+/* ---- hooks ---- */
+
+static int serialize_calls, serialized_final;
+
+void fixup_serialize(const struct cpuinfo *c)
+{
+	(void)c;
+	serialize_calls++;
+	/* All writes must be done before the one serialization. */
+	serialized_final = memcmp(arena, want, ARENA) == 0;
+}
+
+struct rej {
+	const struct fixup_site *rec;
+	const u8 *site;
+	unsigned int kind;
+	const char *why;
+};
+
+static struct rej rejs[64];
+static int nrej;
+
+static void on_reject(void *ctx, const struct fixup_site *rec,
+		      const u8 *site, unsigned int kind, const char *why)
+{
+	(void)ctx;
+	if (nrej < 64)
+		rejs[nrej] = (struct rej){ rec, site, kind, why };
+	nrej++;
+}
+
+struct dbg {
+	int calls;
+	const u8 *site;		/* the site to look at */
+	u8 old[16], new[16];
+	unsigned int len, kind;
+	const char *variant;
+};
+
+static void on_debug(void *ctx, const struct fixup_site *rec, const u8 *site,
+		     unsigned int kind, const u8 *old, const u8 *new,
+		     unsigned int len, const char *variant)
+{
+	struct dbg *d = ctx;
+
+	(void)rec;
+	d->calls++;
+	if (site != d->site)
+		return;
+	memcpy(d->old, old, len);
+	memcpy(d->new, new, len);
+	d->len = len;
+	d->kind = kind;
+	d->variant = variant;
+}
+
+/* ---- call groups: the functions are arena addresses, never run ---- */
+
+#define FN(i)		((void *)(arena + FN_OFF + 16 * (i)))
+
+static const struct fixup_call_variant copy_variants[] = {
+	{ FN(1), "copy_sse2", X86_FEATURE_SSE2, FIXUP_MODE_ANY },
+	{ FN(2), "copy_mmx", X86_FEATURE_MMX, FIXUP_MODE_ANY },
+};
+
+static const struct fixup_call_variant sync_variants[] = {
+	{ NULL, "nop", 0, FIXUP_MODE_UP },	/* vanishes on UP */
+};
+
+static const struct fixup_call_variant x_variants[] = {
+	{ FN(5), "x_smp", 0, FIXUP_MODE_SMP },
+	{ FN(6), "x_up", 0, FIXUP_MODE_UP },
+};
+
+static const struct fixup_call_group groups[] = {
+	{ FN(0), "copy_generic", copy_variants, 2 },
+	{ FN(3), "sync_generic", sync_variants, 1 },
+	{ FN(4), "x_generic", x_variants, 2 },
+};
+
+/* ---- the variants a test site can end up as ---- */
+
+enum var {
+	V_LOCK, V_DS, V_LADD, V_MF6, V_MF4, V_LF6, V_LF4, V_SF6, V_SF4,
+	V_NOP6, V_NOP4, V_JMP, V_NOPL, V_NTA, V_T0, V_3DN,
+	V_MOVQ, V_MOVNTQ, V_MOVL, V_MOVNTI, V_XCHG,
+	V_COPY_GEN, V_COPY_SSE2, V_COPY_MMX, V_SYNC_GEN, V_X_UP, V_X_SMP,
+	NVAR
+};
+
+static const char *const var_name[NVAR] = {
+	[V_LOCK] = "lock", [V_DS] = "ds", [V_LADD] = "lock-add",
+	[V_MF6] = "mfence", [V_MF4] = "mfence",
+	[V_LF6] = "lfence", [V_LF4] = "lfence",
+	[V_SF6] = "sfence", [V_SF4] = "sfence",
+	[V_NOP6] = "nop", [V_NOP4] = "nop", [V_JMP] = "nop", [V_NOPL] = "nopl",
+	[V_NTA] = "prefetchnta", [V_T0] = "prefetcht0",
+	[V_3DN] = "prefetch3dnow", [V_MOVQ] = "movq", [V_MOVNTQ] = "movntq",
+	[V_MOVL] = "movl", [V_MOVNTI] = "movnti", [V_XCHG] = "xchg",
+	[V_COPY_GEN] = "copy_generic", [V_COPY_SSE2] = "copy_sse2",
+	[V_COPY_MMX] = "copy_mmx", [V_SYNC_GEN] = "sync_generic",
+	[V_X_UP] = "x_up", [V_X_SMP] = "x_smp",
+};
+
+static void *var_fn(enum var v)
+{
+	switch (v) {
+	case V_COPY_GEN:	return FN(0);
+	case V_COPY_SSE2:	return FN(1);
+	case V_COPY_MMX:	return FN(2);
+	case V_SYNC_GEN:	return FN(3);
+	case V_X_SMP:		return FN(5);
+	case V_X_UP:		return FN(6);
+	default:		return NULL;
+	}
+}
+
+/* What decides a site: one column per rule set. */
+enum col {
+	C_LOCK, C_MB, C_RMB, C_WMB, C_SMP_MB, C_SMP_RMB, C_SMP_WMB,
+	C_PF, C_PW, C_NTQ, C_NTI, C_APIC, C_COPY, C_SYNC, C_X, C_NOPCALL,
+	NCOL
+};
+
+struct tsite {
+	const char *what;
+	u8 kind;
+	enum col col;
+	bool init;		/* in the second text range */
+	const char *compiled;	/* NULL: a call to var_fn(call) */
+	enum var call;
+	const char *as[NVAR];	/* bytes of each variant it may become */
+};
+
+#define NOP6	"0F 1F 44 00 00"
+#define NOP4	"90 8D 74 26 00"
+#define LADD	"F0 83 04 24 00"
+
+static const struct tsite tsites[] = {
+	{ "lock", FIXUP_LOCK, C_LOCK, 0, "F0", 0,
+	  { [V_LOCK] = "F0", [V_DS] = "3E" } },
+	{ "mb", FIXUP_MB, C_MB, 0, LADD, 0,
+	  { [V_LADD] = LADD, [V_MF6] = "0F AE F0 66 90",
+	    [V_MF4] = "0F AE F0 89 F6" } },
+	{ "rmb", FIXUP_RMB, C_RMB, 0, LADD, 0,
+	  { [V_LADD] = LADD, [V_LF6] = "0F AE E8 66 90",
+	    [V_LF4] = "0F AE E8 89 F6" } },
+	{ "wmb", FIXUP_WMB, C_WMB, 0, LADD, 0,
+	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
+	    [V_SF4] = "0F AE F8 89 F6" } },
+	{ "smp_mb", FIXUP_SMP_MB, C_SMP_MB, 0, LADD, 0,
+	  { [V_LADD] = LADD, [V_MF6] = "0F AE F0 66 90",
+	    [V_MF4] = "0F AE F0 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
+	{ "smp_rmb", FIXUP_SMP_RMB, C_SMP_RMB, 1, LADD, 0,
+	  { [V_LADD] = LADD, [V_LF6] = "0F AE E8 66 90",
+	    [V_LF4] = "0F AE E8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
+	{ "smp_wmb", FIXUP_SMP_WMB, C_SMP_WMB, 0, LADD, 0,
+	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
+	    [V_SF4] = "0F AE F8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
+	{ "lock (init)", FIXUP_LOCK, C_LOCK, 1, "F0", 0,
+	  { [V_LOCK] = "F0", [V_DS] = "3E" } },
+	/* prefetcht0 0x10(%eax): lea 0x10(%eax),%ecx */
+	{ "prefetch disp8", FIXUP_PREFETCH, C_PF, 0, "EB 03 8D 48 10", 0,
+	  { [V_JMP] = "EB 03 8D 48 10", [V_NTA] = "3E 0F 18 48 10",
+	    [V_3DN] = "3E 0F 0D 40 10", [V_NOPL] = "3E 0F 1F 40 10" } },
+	/* prefetchnta 0x100(%esp): ModRM 84, SIB 24, disp32 */
+	{ "prefetch sib disp32", FIXUP_PREFETCH, C_PF, 0,
+	  "EB 07 8D 84 24 00 01 00 00", 0,
+	  { [V_JMP] = "EB 07 8D 84 24 00 01 00 00",
+	    [V_NTA] = "3E 0F 18 84 24 00 01 00 00",
+	    [V_3DN] = "3E 0F 0D 84 24 00 01 00 00",
+	    [V_NOPL] = "3E 0F 1F 84 24 00 01 00 00" } },
+	/* prefetcht2 (%ebx): the shortest site */
+	{ "prefetch t2 (%ebx)", FIXUP_PREFETCH, C_PF, 1, "EB 02 8D 1B", 0,
+	  { [V_JMP] = "EB 02 8D 1B", [V_NTA] = "3E 0F 18 1B",
+	    [V_3DN] = "3E 0F 0D 03", [V_NOPL] = "3E 0F 1F 03" } },
+	/* prefetchnta 0x11223344: mod 0, rm 5 = disp32 alone */
+	{ "prefetch abs", FIXUP_PREFETCH, C_PF, 0,
+	  "EB 06 8D 05 44 33 22 11", 0,
+	  { [V_JMP] = "EB 06 8D 05 44 33 22 11",
+	    [V_NTA] = "3E 0F 18 05 44 33 22 11",
+	    [V_3DN] = "3E 0F 0D 05 44 33 22 11",
+	    [V_NOPL] = "3E 0F 1F 05 44 33 22 11" } },
+	/* prefetcht1 8(%esp): ModRM 54, SIB 24, disp8 */
+	{ "prefetch t1 sib disp8", FIXUP_PREFETCH, C_PF, 0,
+	  "EB 04 8D 54 24 08", 0,
+	  { [V_JMP] = "EB 04 8D 54 24 08", [V_NTA] = "3E 0F 18 54 24 08",
+	    [V_3DN] = "3E 0F 0D 44 24 08", [V_NOPL] = "3E 0F 1F 44 24 08" } },
+	{ "prefetchw disp8", FIXUP_PREFETCHW, C_PW, 0, "EB 03 8D 4E 40", 0,
+	  { [V_JMP] = "EB 03 8D 4E 40", [V_3DN] = "3E 0F 0D 4E 40",
+	    [V_T0] = "3E 0F 18 4E 40", [V_NOPL] = "3E 0F 1F 46 40" } },
+	/* prefetchw 0x1000(,%ecx,4): SIB base 5 with mod 0 = disp32 */
+	{ "prefetchw sib nobase", FIXUP_PREFETCHW, C_PW, 1,
+	  "EB 07 8D 0C 8D 00 10 00 00", 0,
+	  { [V_JMP] = "EB 07 8D 0C 8D 00 10 00 00",
+	    [V_3DN] = "3E 0F 0D 0C 8D 00 10 00 00",
+	    [V_T0] = "3E 0F 18 0C 8D 00 10 00 00",
+	    [V_NOPL] = "3E 0F 1F 04 8D 00 10 00 00" } },
+	{ "movntq (%edi)", FIXUP_MOVNTQ, C_NTQ, 0, "0F 7F 07", 0,
+	  { [V_MOVQ] = "0F 7F 07", [V_MOVNTQ] = "0F E7 07" } },
+	{ "movntq 0x80(%esp)", FIXUP_MOVNTQ, C_NTQ, 0,
+	  "0F 7F 8C 24 80 00 00 00", 0,
+	  { [V_MOVQ] = "0F 7F 8C 24 80 00 00 00",
+	    [V_MOVNTQ] = "0F E7 8C 24 80 00 00 00" } },
+	{ "movnti 4(%edi)", FIXUP_MOVNTI, C_NTI, 0, "3E 89 47 04", 0,
+	  { [V_MOVL] = "3E 89 47 04", [V_MOVNTI] = "0F C3 47 04" } },
+	{ "movnti (%esi,%ecx,4)", FIXUP_MOVNTI, C_NTI, 1, "3E 89 14 8E", 0,
+	  { [V_MOVL] = "3E 89 14 8E", [V_MOVNTI] = "0F C3 14 8E" } },
+	{ "apic abs", FIXUP_APIC_WRITE, C_APIC, 0, "89 05 20 03 E0 FE", 0,
+	  { [V_MOVL] = "89 05 20 03 E0 FE", [V_XCHG] = "87 05 20 03 E0 FE" } },
+	{ "apic (%edx)", FIXUP_APIC_WRITE, C_APIC, 0, "89 02", 0,
+	  { [V_MOVL] = "89 02", [V_XCHG] = "87 02" } },
+	{ "apic disp32(%edx)", FIXUP_APIC_WRITE, C_APIC, 1,
+	  "89 9A 80 03 00 00", 0,
+	  { [V_MOVL] = "89 9A 80 03 00 00", [V_XCHG] = "87 9A 80 03 00 00" } },
+	{ "call copy", FIXUP_CALL, C_COPY, 1, NULL, V_COPY_GEN, { 0 } },
+	{ "call copy_mmx", FIXUP_CALL, C_COPY, 0, NULL, V_COPY_MMX, { 0 } },
+	{ "call sync", FIXUP_CALL, C_SYNC, 0, NULL, V_SYNC_GEN,
+	  { [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
+	{ "call x", FIXUP_CALL, C_X, 0, NULL, V_X_SMP, { 0 } },
+	{ "vanished call", FIXUP_CALL, C_NOPCALL, 0, NOP4, 0,
+	  { [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
+	{ "smp_wmb (init)", FIXUP_SMP_WMB, C_SMP_WMB, 1, LADD, 0,
+	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
+	    [V_SF4] = "0F AE F8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
+};
+
+#define NSITES	ARRAY_SIZE(tsites)
+
+/* ---- CPUs ---- */
+
+struct profile {
+	const char *name;
+	struct cpuinfo cpu;
+	enum var nop;		/* NOP set of this CPU */
+	enum var v[NCOL];	/* SMP_* columns: what SMP gets */
+};
+
+#define F(x)		X86_FEATURE_##x
+#define CPU(vn, ve, fam, mod, feat, bug)				\
+	{ .vendor_name = vn, .vendor = X86_VENDOR_##ve, .family = fam,	\
+	  .model = mod, .cpuid_level = 1, .features = (feat),		\
+	  .bugs = (bug) }
+
+#define P5_FEAT		(F(FPU) | F(PSE) | F(TSC) | F(CX8) | F(CPUID))
+#define P6_FEAT		(P5_FEAT | F(APIC) | F(PAE) | F(PGE) | F(CMOV) | \
+			 F(MMX) | F(FXSR) | F(NOPL))
+
+static const struct profile profiles[] = {
+	{ "486", { .vendor_name = "unknown", .family = 4, .model = 8,
+		   .features = F(FPU) }, V_NOP4,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP4,
+	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_GEN } },
+	{ "Pentium MMX", CPU("GenuineIntel", INTEL, 5, 4,
+			     P5_FEAT | F(MMX), 0), V_NOP4,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP4,
+	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	{ "Pentium 11AP", CPU("GenuineIntel", INTEL, 5, 2,
+			      P5_FEAT | F(APIC), X86_BUG_11AP), V_NOP4,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP4,
+	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_XCHG, [C_COPY] = V_COPY_GEN } },
+	{ "Pentium II", CPU("GenuineIntel", INTEL, 6, 5, P6_FEAT, 0), V_NOP6,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_NOPL, [C_PW] = V_NOPL, [C_NTQ] = V_MOVQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	{ "Pentium III", CPU("GenuineIntel", INTEL, 6, 7,
+			     P6_FEAT | F(SSE), 0), V_NOP6,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_SF6,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	{ "Pentium 4", CPU("GenuineIntel", INTEL, 15, 2,
+			   P6_FEAT | F(SSE) | F(SSE2) | F(HT), 0), V_NOP6,
+	  { [C_MB] = V_MF6, [C_RMB] = V_LF6, [C_WMB] = V_SF6,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LF6, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2 } },
+	/* clearcpuid=nopl on a P4: fences padded with 486 NOPs */
+	{ "Pentium 4 -nopl", CPU("GenuineIntel", INTEL, 15, 2,
+				 (P6_FEAT | F(SSE) | F(SSE2)) & ~F(NOPL), 0),
+	  V_NOP4,
+	  { [C_MB] = V_MF4, [C_RMB] = V_LF4, [C_WMB] = V_SF4,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LF4, [C_SMP_WMB] = V_NOP4,
+	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2 } },
+	{ "K6-2", CPU("AuthenticAMD", AMD, 5, 8,
+		      P5_FEAT | F(PGE) | F(MMX) | F(3DNOW), 0), V_NOP4,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP4,
+	    [C_PF] = V_3DN, [C_PW] = V_3DN, [C_NTQ] = V_MOVQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	{ "Athlon", CPU("AuthenticAMD", AMD, 6, 4,
+			P6_FEAT | F(MMXEXT) | F(3DNOW) | F(3DNOWEXT), 0),
+	  V_NOP6,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_3DN, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	/* SSE and 3DNow!: PREFETCH takes SSE's, PREFETCHW 3DNow!'s */
+	{ "Athlon XP", CPU("AuthenticAMD", AMD, 6, 6,
+			   P6_FEAT | F(SSE) | F(MMXEXT) | F(3DNOW) |
+			   F(3DNOWEXT), 0), V_NOP6,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_SF6,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_NTA, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	{ "WinChip C6", CPU("CentaurHauls", CENTAUR, 5, 4,
+			    F(FPU) | F(TSC) | F(CX8) | F(MMX) | F(CPUID),
+			    X86_BUG_OOSTORE), V_NOP4,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_LADD,
+	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	/* not a real CPU: OOSTORE with SSE, for the sfence branch */
+	{ "OOSTORE+SSE", CPU("CentaurHauls", CENTAUR, 6, 0,
+			     F(FPU) | F(MMX) | F(SSE) | F(CPUID),
+			     X86_BUG_OOSTORE), V_NOP4,
+	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_SF4,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_LADD, [C_SMP_WMB] = V_SF4,
+	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+};
+
+/* The rules that depend on the CPU count, spelled out. */
+static enum var expect(const struct profile *p, enum col c, bool smp)
+{
+	switch (c) {
+	case C_LOCK:	return smp ? V_LOCK : V_DS;
+	case C_SMP_MB:
+	case C_SMP_RMB:
+	case C_SMP_WMB:	return smp ? p->v[c] : p->nop;
+	case C_SYNC:	return smp ? V_SYNC_GEN : p->nop;
+	case C_X:	return smp ? V_X_SMP : V_X_UP;
+	case C_NOPCALL:	return p->nop;
+	default:	return p->v[c];
+	}
+}
+
+/* Bytes of variant v of site t at "at"; false if the table lacks them. */
+static bool variant_bytes(const struct tsite *t, enum var v, const u8 *at,
+			  u8 *out, unsigned int *len)
+{
+	if (var_fn(v)) {
+		call_bytes(out, at, var_fn(v));
+		*len = 5;
+		return true;
+	}
+	if (!t->as[v])
+		return false;
+	*len = hex(out, t->as[v]);
+	return true;
+}
+
+struct built {
+	u8 *at[NSITES];
+	unsigned int len[NSITES];
+	const struct fixup_site *start, *end;
+};
+
+/* Lay out every test site and its record in a fresh arena. */
+static void build_all(struct built *b)
+{
+	unsigned int i, n;
+	u8 bytes[16];
+
+	reset();
+	for (i = 0; i < NSITES; i++) {
+		const struct tsite *t = &tsites[i];
+		u8 **cur = t->init ? &init_cur : &text_cur;
+
+		if (t->compiled) {
+			n = hex(bytes, t->compiled);
+			b->at[i] = place(cur, bytes, n);
+		} else {
+			n = 5;
+			b->at[i] = *cur;
+			call_bytes(bytes, *cur, var_fn(t->call));
+			place(cur, bytes, n);
+		}
+		b->len[i] = n;
+		record(t->kind, n, b->at[i]);
+	}
+	b->start = (const struct fixup_site *)(arena + REC_OFF);
+	b->end = (const struct fixup_site *)rec_cur;
+}
+
+static struct fixup_env env_for(const struct cpuinfo *c, bool smp,
+				const struct fixup_hooks *h)
+{
+	return (struct fixup_env){
+		.cpu = c, .smp = smp, .text = ranges,
+		.nr_text = ARRAY_SIZE(ranges), .calls = groups,
+		.nr_calls = ARRAY_SIZE(groups), .hooks = h,
+	};
+}
+
+struct kind_want {
+	u32 sites, patched;
+	const char *variant;
+};
+
+static void check_stats(const char *tag, const struct fixup_stats *st,
+			const struct kind_want *kw, u32 patched)
+{
+	unsigned int k;
+	bool ok_kinds = true;
+
+	for (k = 0; k < FIXUP_NR_KINDS; k++) {
+		const struct fixup_kind_stats *s = &st->kind[k];
+		const char *v = kw[k].variant;
+
+		if (s->sites == kw[k].sites && s->patched == kw[k].patched &&
+		    s->kept == kw[k].sites - kw[k].patched && !s->rejected &&
+		    (v ? s->variant && !strcmp(s->variant, v) : !s->variant))
+			continue;
+		ok_kinds = false;
+		diag("%s: kind %u sites %u/%u patched %u/%u variant %s/%s",
+		     tag, k, s->sites, kw[k].sites, s->patched, kw[k].patched,
+		     s->variant ? s->variant : "-", v ? v : "-");
+	}
+	ok(ok_kinds, "%s: per-kind stats", tag);
+	ok(st->sites == NSITES && st->patched == patched &&
+	   st->kept == NSITES - patched && st->rejected == 0,
+	   "%s: totals sites=%u patched=%u kept=%u rejected=%u", tag,
+	   st->sites, st->patched, st->kept, st->rejected);
+}
+
+/* Every site kind on one CPU in one mode, then a second pass. */
+/*
+ * want = the arena with every site as profile p in this mode makes it,
+ * per-kind expectations in kw[]; returns the number of sites that
+ * change. sync_lost: the sync call vanished in an earlier pass and,
+ * its group unknown, stays a NOP.
+ */
+static u32 expect_all(const char *tag, const struct built *b,
+		      const struct profile *p, bool smp, bool sync_lost,
+		      struct kind_want *kw)
+{
+	unsigned int i, n;
+	u32 patched = 0;
+	bool have_all = true;
+	u8 bytes[16];
+
+	memset(kw, 0, FIXUP_NR_KINDS * sizeof(*kw));
+	memcpy(want, arena, ARENA);
+	for (i = 0; i < NSITES; i++) {
+		const struct tsite *t = &tsites[i];
+		enum var v = expect(p, t->col, smp);
+		struct kind_want *w = &kw[t->kind];
+
+		if (t->col == C_SYNC && sync_lost)
+			v = p->nop;
+		if (!variant_bytes(t, v, b->at[i], bytes, &n) ||
+		    n != b->len[i]) {
+			diag("%s: test table lacks %s for %s", tag,
+			     var_name[v], t->what);
+			have_all = false;
+			continue;
+		}
+		memcpy(want + (b->at[i] - arena), bytes, n);
+		if (memcmp(bytes, b->at[i], n)) {
+			w->patched++;
+			patched++;
+		}
+		if (w->sites++ == 0)
+			w->variant = var_name[v];
+		else if (strcmp(w->variant, var_name[v]))
+			w->variant = "mixed";
+	}
+	ok(have_all, "%s: expectations complete", tag);
+	return patched;
+}
+
+static void test_profile(const struct profile *p, bool smp)
+{
+	struct kind_want kw[FIXUP_NR_KINDS];
+	struct fixup_env env;
+	struct fixup_stats st;
+	struct dbg d = { 0 };
+	struct fixup_hooks hooks = { &d, on_reject, on_debug };
+	struct built b;
+	unsigned int i;
+	u32 patched;
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), "%s %s", p->name, smp ? "SMP" : "UP");
+	build_all(&b);
+	patched = expect_all(tag, &b, p, smp, false, kw);
+
+	d.site = b.at[0];	/* the first LOCK site */
+	env = env_for(&p->cpu, smp, &hooks);
+	serialize_calls = 0;
+	nrej = 0;
+	fixup_apply(b.start, b.end, &env, &st);
+
+	if (!ok(arena_ok(), "%s: bytes", tag)) {
+		for (i = 0; i < NSITES; i++) {
+			size_t o = b.at[i] - arena;
+
+			if (memcmp(arena + o, want + o, b.len[i])) {
+				diag("site %s:", tsites[i].what);
+				diag_bytes("got ", arena + o, b.len[i]);
+				diag_bytes("want", want + o, b.len[i]);
+			}
+		}
+	}
+	is_int(nrej, 0, "%s: nothing rejected", tag);
+	ok(serialize_calls == 1 && serialized_final,
+	   "%s: serialized once, after all writes", tag);
+	check_stats(tag, &st, kw, patched);
+	ok(d.calls == NSITES && d.len == 1 && d.kind == FIXUP_LOCK &&
+	   d.old[0] == 0xf0 && d.new[0] == (smp ? 0xf0 : 0x3e) &&
+	   !strcmp(d.variant, smp ? "lock" : "ds"),
+	   "%s: debug hook sees every site, old and new bytes", tag);
+
+	fixup_apply(b.start, b.end, &env, &st);
+	ok(!memcmp(arena, want, ARENA) && st.patched == 0 &&
+	   st.kept == NSITES && st.rejected == 0 && serialize_calls == 2,
+	   "%s: second pass changes nothing", tag);
+}
+
+/*
+ * A table patched for one CPU, then for another: every site must be
+ * recognised in the first CPU's variant, NOP padding of either set
+ * included, and become the second's.
+ */
+static void test_repatch(const struct profile *a, bool a_smp,
+			 const struct profile *b, bool b_smp)
+{
+	struct fixup_env env = env_for(&a->cpu, a_smp, NULL);
+	struct kind_want kw[FIXUP_NR_KINDS];
+	struct fixup_stats st;
+	struct built bl;
+	u32 patched;
+	char tag[96];
+
+	snprintf(tag, sizeof(tag), "%s %s, then %s %s", a->name,
+		 a_smp ? "SMP" : "UP", b->name, b_smp ? "SMP" : "UP");
+	build_all(&bl);
+	fixup_apply(bl.start, bl.end, &env, &st);
+	patched = expect_all(tag, &bl, b, b_smp, !a_smp, kw);
+	env = env_for(&b->cpu, b_smp, NULL);
+	fixup_apply(bl.start, bl.end, &env, &st);
+	ok(arena_ok(), "%s: bytes", tag);
+	check_stats(tag, &st, kw, patched);
+}
+
+/* The load/store helpers of the walk, at every length. */
+static void test_load_store(void)
+{
+	static const u8 src[8] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+				   0x77, 0x88 };
+	unsigned int n, i;
+	bool good = true;
+	u8 buf[10];
+	u64 v;
+
+	for (n = 1; n <= 8; n++) {
+		v = fixup_load(src, n);
+		for (i = 0; i < n; i++)
+			good &= (u8)(v >> 8 * i) == src[i];
+		good &= n == 8 || v >> 8 * n == 0;
+		memset(buf, 0xcc, sizeof(buf));
+		fixup_store(buf + 1, v, n);
+		good &= buf[0] == 0xcc && !memcmp(buf + 1, src, n) &&
+			buf[n + 1] == 0xcc;
+	}
+	ok(good, "fixup_load/fixup_store: 1..8 bytes, nothing beyond");
+}
+
+/* ---- bad records ---- */
+
+struct bad {
+	const char *what;
+	u8 kind;
+	int len;		/* -1: the byte count of "bytes" */
+	const char *bytes;
+	const char *why;
+};
+
+static const struct bad bads[] = {
+	{ "zero length", FIXUP_LOCK, 0, "F0", "bad length" },
+	{ "MB of 6", FIXUP_MB, 6, LADD " 90", "bad length" },
+	{ "PREFETCH of 10", FIXUP_PREFETCH, 10,
+	  "EB 08 8D 84 24 00 01 00 00 90", "bad length" },
+	{ "LOCK of 16", FIXUP_LOCK, 16, "F0", "bad length" },
+	{ "LOCK of 255", FIXUP_LOCK, 255, "F0", "bad length" },
+	{ "kind 0", 0, -1, "F0", "unknown kind" },
+	{ "kind 14", FIXUP_NR_KINDS, -1, "F0", "unknown kind" },
+	{ "kind 255", 255, -1, "F0", "unknown kind" },
+	{ "LOCK on a nop", FIXUP_LOCK, -1, "90", "bytes not a variant" },
+	{ "MB addl $1", FIXUP_MB, -1, "F0 83 04 24 01",
+	  "bytes not a variant" },
+	{ "WMB holding mfence", FIXUP_WMB, -1, "0F AE F0 66 90",
+	  "bytes not a variant" },
+	{ "SMP_MB of 5 x 90", FIXUP_SMP_MB, -1, "90 90 90 90 90",
+	  "bytes not a variant" },
+	{ "MOVNTQ register operand", FIXUP_MOVNTQ, -1, "0F 7F C0",
+	  "bytes not a variant" },
+	/* mod 3 would be 4 bytes if taken for mod 2: the length fits */
+	{ "MOVNTQ register operand, len 6", FIXUP_MOVNTQ, -1,
+	  "0F 7F C0 00 00 00", "bytes not a variant" },
+	{ "APIC_WRITE register operand", FIXUP_APIC_WRITE, -1,
+	  "89 C8 00 00 00", "bytes not a variant" },
+	{ "MOVNTQ longer than its operand", FIXUP_MOVNTQ, -1, "0F 7F 07 00",
+	  "bytes not a variant" },
+	{ "MOVNTQ shorter than its operand", FIXUP_MOVNTQ, -1, "0F 7F 47",
+	  "bytes not a variant" },
+	{ "APIC_WRITE SIB cut off", FIXUP_APIC_WRITE, -1, "89 04",
+	  "bytes not a variant" },
+	{ "APIC_WRITE not a mov", FIXUP_APIC_WRITE, -1, "8B 02",
+	  "bytes not a variant" },
+	{ "MOVNTI without ds", FIXUP_MOVNTI, -1, "90 89 47 04",
+	  "bytes not a variant" },
+	{ "PREFETCH jump wrong", FIXUP_PREFETCH, -1, "EB 04 8D 48 10",
+	  "bytes not a variant" },
+	{ "PREFETCH hint /5", FIXUP_PREFETCH, -1, "EB 03 8D 68 10",
+	  "bytes not a variant" },
+	{ "PREFETCHW with %eax", FIXUP_PREFETCHW, -1, "EB 03 8D 40 10",
+	  "bytes not a variant" },
+	{ "PREFETCHW 3dnow /0", FIXUP_PREFETCHW, -1, "3E 0F 0D 00",
+	  "bytes not a variant" },
+	{ "CALL as jmp", FIXUP_CALL, -1, "E9 00 00 00 00",
+	  "bytes not a variant" },
+	{ "CALL to a stranger", FIXUP_CALL, -1, "E8 00 00 00 00",
+	  "call target not in a group" },
+};
+
+/* Bad records between good ones; in UP mode every good site changes. */
+static void test_bad_records(void)
+{
+	static const struct profile *p = &profiles[4];	/* Pentium III */
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&p->cpu, false, &hooks);
+	const struct fixup_site *rec[64];
+	const u8 *site[64];
+	const char *why[64];
+	unsigned int i, n, nbad = 0;
+	struct fixup_stats st;
+	const struct fixup_site *start;
+	u8 b[16], *at;
+	bool all = true;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+#define BAD(r, s, w)							\
+	do { rec[nbad] = (r); site[nbad] = (s); why[nbad++] = (w); } while (0)
+#define GOOD(k, bytes, after) do {					\
+	n = hex(b, bytes);						\
+	at = place(&text_cur, b, n);					\
+	record(k, n, at);						\
+	hex(want + (at - arena), after);				\
+	} while (0)
+
+	memcpy(want, arena, ARENA);	/* canary; sites are added below */
+	for (i = 0; i < ARRAY_SIZE(bads); i++) {
+		const struct bad *x = &bads[i];
+		u8 *s;
+
+		GOOD(FIXUP_LOCK, "F0", "3E");
+		n = hex(b, x->bytes);
+		s = place(&text_cur, b, n);
+		memcpy(want + (s - arena), b, n);
+		BAD(record(x->kind, x->len < 0 ? n : (unsigned int)x->len, s),
+		    s, x->why);
+	}
+
+	/* outside text: in data, straddling the end, far away */
+	GOOD(FIXUP_LOCK, "F0", "3E");
+	at = arena + DATA_OFF;
+	*at = 0xf0;
+	want[DATA_OFF] = 0xf0;
+	BAD(record(FIXUP_LOCK, 1, at), at, "outside text");
+	at = arena + TEXT_END - 2;
+	hex(at, LADD);
+	hex(want + (at - arena), LADD);
+	BAD(record(FIXUP_MB, 5, at), at, "outside text");
+	at = arena + INIT_OFF - 1;
+	at[0] = want[at - arena] = 0xf0;
+	BAD(record(FIXUP_LOCK, 1, at), at, "outside text");
+	{
+		struct fixup_site *r = (struct fixup_site *)rec_cur;
+
+		record(FIXUP_LOCK, 1, arena);
+		r->rel = 0x40000000;	/* 1 GiB away: must not be read */
+		BAD(r, (const u8 *)&r->rel + r->rel, "outside text");
+	}
+
+	/* a site inside the previous one: an F0 in a displacement */
+	GOOD(FIXUP_APIC_WRITE, "89 05 F0 00 00 00", "89 05 F0 00 00 00");
+	BAD(record(FIXUP_LOCK, 1, at + 2), at + 2, "overlaps previous site");
+	/* a site that runs into the previous one */
+	GOOD(FIXUP_LOCK, "F0", "3E");
+	BAD(record(FIXUP_MB, 5, at - 4), at - 4, "overlaps previous site");
+	/* the same record twice */
+	GOOD(FIXUP_LOCK, "F0", "3E");
+	BAD(record(FIXUP_LOCK, 1, at), at, "overlaps previous site");
+	GOOD(FIXUP_MB, LADD, LADD);
+	/* a good site right after a rejected overlap still goes through */
+	GOOD(FIXUP_SMP_MB, LADD, NOP6);
+
+	/* the records themselves must stay as they are */
+	memcpy(want + REC_OFF, arena + REC_OFF, rec_cur - (arena + REC_OFF));
+	nrej = 0;
+	serialize_calls = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+
+	ok(arena_ok(), "bad records: only good sites changed");
+	is_int(nrej, nbad, "bad records: every one reported");
+	for (i = 0; i < nbad && i < (unsigned int)nrej; i++) {
+		if (rejs[i].rec == rec[i] && rejs[i].site == site[i] &&
+		    rejs[i].kind == rec[i]->kind &&
+		    !strcmp(rejs[i].why, why[i]))
+			continue;
+		all = false;
+		diag("reject %u: got %s, want %s", i, rejs[i].why, why[i]);
+	}
+	ok(all, "bad records: record, site, kind and reason reported");
+	for (i = 0; i < ARRAY_SIZE(bads); i++)
+		ok(!strcmp(rejs[i].why, bads[i].why), "bad record: %s (%s)",
+		   bads[i].what, bads[i].why);
+	is_int(st.rejected, nbad, "bad records: counted");
+	is_int(st.sites, nbad + ARRAY_SIZE(bads) + 6, "bad records: all sites");
+	is_int(st.kind[FIXUP_LOCK].rejected, 9, "bad records: LOCK rejects");
+	is_int(st.kind[FIXUP_LOCK].sites, ARRAY_SIZE(bads) + 3,
+	       "bad records: LOCK accepted");
+	is_int(serialize_calls, 1, "bad records: serialized once");
+#undef BAD
+#undef GOOD
+}
+
+/* ---- call groups alone ---- */
+
+static void test_calls(void)
+{
+	static const struct fixup_hooks rej_hooks = { NULL, on_reject, NULL };
+	struct fixup_env env;
+	struct fixup_stats st;
+	const struct fixup_site *start;
+	u8 b[5], *at[2];
+	unsigned int i;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	for (i = 0; i < 2; i++) {
+		at[i] = text_cur;
+		call_bytes(b, at[i], FN(0));
+		place(&text_cur, b, 5);
+		record(FIXUP_CALL, 5, at[i]);
+	}
+
+	env = env_for(&profiles[5].cpu, true, NULL);	/* Pentium 4 */
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	call_bytes(b, at[1], FN(1));
+	ok(!memcmp(at[1], b, 5) && st.kind[FIXUP_CALL].patched == 2 &&
+	   !strcmp(st.kind[FIXUP_CALL].variant, "copy_sse2"),
+	   "call: one group, first fitting variant named");
+
+	env = env_for(&profiles[0].cpu, true, &rej_hooks);	/* 486 */
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	call_bytes(b, at[0], FN(0));
+	ok(!memcmp(at[0], b, 5) && st.kind[FIXUP_CALL].patched == 2 &&
+	   !strcmp(st.kind[FIXUP_CALL].variant, "copy_generic"),
+	   "call: back from a variant to the generic function");
+
+	env.nr_calls = 0;
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	ok(st.rejected == 2 && !memcmp(at[0], b, 5) && nrej == 2 &&
+	   !strcmp(rejs[0].why, "call target not in a group"),
+	   "call: no groups, every call rejected");
+
+	/* 64-bit host only: a variant 4 GiB away cannot be a rel32 */
+	{
+		static struct fixup_call_variant far_variant[] = {
+			{ NULL, "far", 0, FIXUP_MODE_ANY },
+		};
+		struct fixup_call_group far = { FN(0), "far_generic",
+						far_variant, 1 };
+
+		far_variant[0].fn = (void *)((uintptr_t)FN(0) + (1ull << 32));
+		env.calls = &far;
+		env.nr_calls = 1;
+		nrej = 0;
+		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
+			    &st);
+		ok(st.rejected == 2 && !memcmp(at[0], b, 5) && nrej == 2 &&
+		   !strcmp(rejs[0].why, "call target out of reach"),
+		   "call: a variant out of rel32 reach is rejected");
+	}
+}
+
+/* DEFINE_FIXUP_CALL builds a group from real functions. */
+void tfn_generic(void);
+void tfn_sse(void);
+void tfn_generic(void) { }
+void tfn_sse(void) { }
+DEFINE_FIXUP_CALL(tfn_generic,
+	FIXUP_CALL_VARIANT(tfn_sse, X86_FEATURE_SSE, FIXUP_MODE_ANY),
+	FIXUP_CALL_NOP(0, FIXUP_MODE_UP));
+
+static void test_define_call(void)
+{
+	const struct fixup_call_group *g = &__fixup_call_tfn_generic;
+
+	ok(g->generic == (void *)tfn_generic && !strcmp(g->name, "tfn_generic")
+	   && g->nr == 2 && g->variants[0].fn == (void *)tfn_sse &&
+	   !strcmp(g->variants[0].name, "tfn_sse") &&
+	   g->variants[0].needs == X86_FEATURE_SSE &&
+	   g->variants[1].fn == NULL && g->variants[1].mode == FIXUP_MODE_UP,
+	   "DEFINE_FIXUP_CALL fills the group");
+	ok(!strcmp(FIXUP_CALL_SITE(tfn_generic),
+		   "661:\n\tcall tfn_generic\n662:\n\t"
+		   ".pushsection .fixup_sites,\"a\"\n\t"
+		   ".long 661b - .\n\t.byte 12, 662b - 661b\n\t"
+		   ".popsection\n\t"),
+	   "FIXUP_CALL_SITE emits the call and a CALL record");
+}
+
+/* ---- the catalogue itself ---- */
+
+static void test_catalogue(void)
+{
+	static const struct {
+		const char *name;
+		u8 lo, hi;
+	} doc[FIXUP_NR_KINDS] = {
+		[FIXUP_LOCK] = { "LOCK", 1, 1 },
+		[FIXUP_MB] = { "MB", 5, 5 },
+		[FIXUP_RMB] = { "RMB", 5, 5 },
+		[FIXUP_WMB] = { "WMB", 5, 5 },
+		[FIXUP_SMP_MB] = { "SMP_MB", 5, 5 },
+		[FIXUP_SMP_RMB] = { "SMP_RMB", 5, 5 },
+		[FIXUP_SMP_WMB] = { "SMP_WMB", 5, 5 },
+		[FIXUP_PREFETCH] = { "PREFETCH", 4, 9 },
+		[FIXUP_PREFETCHW] = { "PREFETCHW", 4, 9 },
+		[FIXUP_MOVNTQ] = { "MOVNTQ", 3, 8 },
+		[FIXUP_APIC_WRITE] = { "APIC_WRITE", 2, 7 },
+		[FIXUP_CALL] = { "CALL", 5, 5 },
+		[FIXUP_MOVNTI] = { "MOVNTI", 3, 8 },
+	};
+	unsigned int k;
+	bool good = true;
+
+	for (k = 1; k < FIXUP_NR_KINDS; k++)
+		if (!fixup_kind_name(k) ||
+		    strcmp(fixup_kind_name(k), doc[k].name) ||
+		    fixup_kinds[k].min_len != doc[k].lo ||
+		    fixup_kinds[k].max_len != doc[k].hi)
+			good = false;
+	ok(good && !fixup_kind_name(0) && !fixup_kind_name(FIXUP_NR_KINDS) &&
+	   !fixup_kind_name(1000),
+	   "catalogue: names and lengths as documented");
+}
+
+/*
+ * Sites that end on the last byte before an unmapped page: a checker
+ * that reads past a site (a SIB beyond it, say) faults here.
+ */
+static void test_page_end(void)
+{
+	static const char *const tail[] = {
+		"89 04",		/* APIC_WRITE: SIB would be next */
+		"0F 7F 44",		/* MOVNTQ: SIB would be next */
+		"EB 02 8D 0C",		/* PREFETCHW: SIB would be next */
+		"3E 89 84",		/* MOVNTI: SIB would be next */
+		"89 02",		/* APIC_WRITE, good */
+	};
+	static const u8 kinds[] = {
+		FIXUP_APIC_WRITE, FIXUP_MOVNTQ, FIXUP_PREFETCHW, FIXUP_MOVNTI,
+		FIXUP_APIC_WRITE,
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	const struct cpuinfo *c = &profiles[2].cpu;	/* Pentium 11AP */
+	struct fixup_range r;
+	struct fixup_env env;
+	struct fixup_stats st;
+	struct fixup_site *rec;
+	unsigned int i, n, bad = 0;
+	u8 *m, b[8];
+
+	m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || mprotect(m + pg, pg, PROT_NONE)) {
+		ok(0, "page end: mmap");
+		return;
+	}
+	rec = (struct fixup_site *)m;
+	r.start = m + 64;
+	r.end = m + pg;
+	env = env_for(c, false, NULL);
+	env.text = &r;
+	env.nr_text = 1;
+	for (i = 0; i < ARRAY_SIZE(tail); i++) {
+		memset(m + 64, 0xcc, pg - 64);
+		n = hex(b, tail[i]);
+		memcpy(m + pg - n, b, n);
+		rec->rel = (s32)(m + pg - n - (u8 *)&rec->rel);
+		rec->kind = kinds[i];
+		rec->len = n;
+		fixup_apply(rec, rec + 1, &env, &st);
+		bad += st.rejected;
+	}
+	ok(bad == ARRAY_SIZE(tail) - 1 && m[pg - 2] == 0x87,
+	   "page end: nothing read past a site");
+	munmap(m, 2 * pg);
+}
+
+/*
+ * The walk remembers the text range of the last accepted site. A site
+ * in the other range that is then rejected for its bytes must not make
+ * the gap between the ranges look like text.
+ */
+static void test_range_switch(void)
+{
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 *a = arena + TEXT_OFF + 100;		/* first range */
+	u8 *b = arena + INIT_OFF + 100;		/* second range */
+	u8 *gap = arena + FN_OFF - 64;		/* between them */
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	*a = 0xf0;
+	record(FIXUP_LOCK, 1, a);		/* good */
+	*b = 0x90;
+	record(FIXUP_LOCK, 1, b);		/* bad bytes */
+	*gap = 0xf0;
+	record(FIXUP_LOCK, 1, gap);		/* outside text */
+	*(a + 10) = 0xf0;
+	record(FIXUP_LOCK, 1, a + 10);		/* good */
+	memcpy(want, arena, ARENA);
+	want[a - arena] = want[a + 10 - arena] = 0x3e;
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	ok(arena_ok() && nrej == 2 && !strcmp(rejs[0].why,
+					      "bytes not a variant") &&
+	   !strcmp(rejs[1].why, "outside text") && rejs[1].site == gap,
+	   "a rejected site in another range leaves the gap outside text");
+}
+
+/* An empty table: nothing to do, still one serialization. */
+static void test_empty(void)
+{
+	struct fixup_env env = env_for(&profiles[0].cpu, false, NULL);
+	struct fixup_stats st;
+
+	reset();
+	memcpy(want, arena, ARENA);
+	serialize_calls = 0;
+	fixup_apply((const struct fixup_site *)arena,
+		    (const struct fixup_site *)arena, &env, &st);
+	ok(st.sites == 0 && st.patched == 0 && !st.kind[FIXUP_LOCK].variant &&
+	   serialize_calls == 1 && !memcmp(arena, want, ARENA),
+	   "empty table: no writes, one serialization");
+}
+
+int main(void)
+{
+	unsigned int i;
+
+	test_catalogue();
+	for (i = 0; i < ARRAY_SIZE(profiles); i++) {
+		test_profile(&profiles[i], false);
+		test_profile(&profiles[i], true);
+	}
+	test_repatch(&profiles[5], false, &profiles[0], true);
+	test_repatch(&profiles[6], true, &profiles[5], true);
+	test_repatch(&profiles[0], false, &profiles[5], false);
+	test_repatch(&profiles[4], true, &profiles[6], false);
+	test_load_store();
+	test_bad_records();
+	test_page_end();
+	test_range_switch();
+	test_calls();
+	test_define_call();
+	test_empty();
+	return done_testing();
+}

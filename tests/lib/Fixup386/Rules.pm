@@ -1,0 +1,50 @@
+package Fixup386::Rules;
+# What each site kind must become on a CPU, written out again from the
+# design contract (shared DESIGN.md, Documentation/fixup-sites.md) for the
+# boot tests, independently of the patcher's own tables.
+use strict;
+use warnings;
+use Exporter 'import';
+
+our @EXPORT_OK = qw(parse_cpu_line expected_variants);
+
+# "fixup: cpu: vendor=V family=F model=M stepping=S features=a,b,c"
+sub parse_cpu_line {
+	my ($line) = @_;
+	my %c = $line =~ /(\w+)=(\S+)/g;
+	$c{has} = { map { $_ => 1 } split /,/, $c{features} // '' };
+	return \%c;
+}
+
+# { KIND => variant } for the kinds whose choice depends only on the CPU
+# and the mode (CALL is per group, so not here).
+sub expected_variants {
+	my ($cpu, $smp) = @_;
+	my %f = %{ $cpu->{has} };
+	my $intel_11ap = ($cpu->{vendor} // '') eq 'GenuineIntel' &&
+		$cpu->{family} == 5 && $cpu->{model} == 2 &&
+		($cpu->{stepping} < 6 || $cpu->{stepping} == 11) && $f{apic};
+	my $oostore = ($cpu->{vendor} // '') eq 'CentaurHauls' &&
+		$cpu->{family} == 5 && $cpu->{model} =~ /^(4|8|9)$/;
+	my $full = $f{sse2} ? 'mfence' : 'lock-add';
+	my $read = $f{sse2} ? 'lfence' : 'lock-add';
+	my $write = $f{sse} ? 'sfence' : 'lock-add';
+	return {
+		LOCK => $smp ? 'lock' : 'ds',
+		MB => $full,
+		RMB => $read,
+		WMB => $write,
+		# smp_mb: a locked add on SMP, faster than mfence (make bench)
+		SMP_MB => $smp ? 'lock-add' : 'nop',
+		SMP_RMB => $smp ? $read : 'nop',
+		SMP_WMB => $smp && $oostore ? $write : 'nop',
+		PREFETCH => $f{sse} ? 'prefetchnta' : $f{'3dnow'} ?
+			'prefetch3dnow' : $f{nopl} ? 'nopl' : 'nop',
+		PREFETCHW => $f{'3dnow'} ? 'prefetch3dnow' : $f{sse} ?
+			'prefetcht0' : $f{nopl} ? 'nopl' : 'nop',
+		MOVNTQ => $f{sse} || $f{mmxext} ? 'movntq' : 'movq',
+		APIC_WRITE => $intel_11ap ? 'xchg' : 'movl',
+	};
+}
+
+1;
