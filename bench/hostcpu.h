@@ -1,0 +1,10 @@
+/* The host CPU through the kernel's CPUID decoder (bench/hostcpu.c). */
+#ifndef BENCH_HOSTCPU_H
+#define BENCH_HOSTCPU_H
+
+#include <asm/cpufeature.h>
+
+void host_identify(struct cpuinfo *c);
+void host_brand(char *buf, size_t size);
+
+#endif

@@ -1,0 +1,399 @@
+/*
+ * bench-runtime: the kernel's primitives on the host processor, five
+ * builds side by side (bench/README.md):
+ *   unpatched     the generic build, sites as compiled
+ *   patched-up    the generic build, patched for one CPU
+ *   patched-smp   the generic build, patched for SMP on this CPU
+ *   compile-up    built for this CPU, CONFIG_SMP=n, no fixups
+ *   compile-smp   built for this CPU, CONFIG_SMP=y, no fixups
+ * The three generic copies are one object linked three times under
+ * other names (bench/run-bench); each has its own .fixup_sites, renamed
+ * fixup_sites_<copy> so that the linker gives __start_/__stop_ symbols.
+ * The patcher is arch/i386/fixup/ itself, built with -DHOST_TEST.
+ *
+ * Timing: cpuid; rdtsc around each block (the empty bracket is measured
+ * and subtracted), blocks of the variants interleaved round by round so
+ * that load from other processes hits all alike, the median per cell,
+ * and its spread (median absolute deviation) as "spread" rows.
+ * Output: CSV rows "section,item,variant,value,unit" on stdout, notes
+ * as "# ..." lines.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "../arch/i386/fixup/fixup.h"
+#include "bench.h"
+#include "hostcpu.h"
+
+#define NR_VARIANTS	5
+#define MAX_OPS		32
+#define MAX_ROUNDS	1001
+
+struct variant {
+	const char *name;
+	const struct bench_op *ops;
+	const unsigned int *nr_ops;
+	const struct fixup_site *sites, *sites_end;
+	const struct fixup_call_group *calls, *calls_end;
+	int patch;		/* -1: leave as compiled, 0: UP, 1: SMP */
+};
+
+/* Weak: a copy without sites or call groups has no such section. */
+#define COPY(c)								\
+	extern const struct bench_op c##_bench_ops[];			\
+	extern const unsigned int c##_bench_nr_ops;			\
+	extern const struct fixup_site __start_fixup_sites_##c[]	\
+		__attribute__((weak));					\
+	extern const struct fixup_site __stop_fixup_sites_##c[]	\
+		__attribute__((weak));					\
+	extern const struct fixup_call_group				\
+		__start_fixup_calls_##c[] __attribute__((weak));	\
+	extern const struct fixup_call_group				\
+		__stop_fixup_calls_##c[] __attribute__((weak));
+COPY(unpatched)
+COPY(patched_up)
+COPY(patched_smp)
+COPY(compile_up)
+COPY(compile_smp)
+
+#define VARIANT(c, n, p)						\
+	{ n, c##_bench_ops, &c##_bench_nr_ops,				\
+	  __start_fixup_sites_##c, __stop_fixup_sites_##c,		\
+	  __start_fixup_calls_##c, __stop_fixup_calls_##c, p }
+
+static struct variant variants[NR_VARIANTS] = {
+	VARIANT(unpatched, "unpatched", -1),
+	VARIANT(patched_up, "patched-up", 0),
+	VARIANT(patched_smp, "patched-smp", 1),
+	VARIANT(compile_up, "compile-up", -1),
+	VARIANT(compile_smp, "compile-smp", -1),
+};
+
+extern char __executable_start[], etext[];
+
+static int serializations;
+
+/* The patcher's one serializing instruction, as the kernel's. */
+void fixup_serialize(const struct cpuinfo *c)
+{
+	u32 a = 0, b, cx = 0, d;
+
+	(void)c;
+	__asm__ __volatile__("cpuid"
+			     : "+a"(a), "=b"(b), "+c"(cx), "=d"(d)
+			     : : "memory");
+	serializations++;
+}
+
+static void on_reject(void *ctx, const struct fixup_site *rec,
+		      const u8 *site, unsigned int kind, const char *why)
+{
+	const char *name = fixup_kind_name(kind);
+
+	fprintf(stderr, "bench-runtime: %s: rejected record %p: site %p "
+		"kind %s len %u: %s\n", (const char *)ctx, (const void *)rec,
+		(const void *)site, name ? name : "?", rec->len, why);
+}
+
+static void set_text_writable(int writable)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)__executable_start & ~(pg - 1);
+	uintptr_t hi = ((uintptr_t)etext + pg - 1) & ~(pg - 1);
+	int prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
+
+	if (mprotect((void *)lo, hi - lo, prot)) {
+		perror("bench-runtime: mprotect");
+		exit(1);
+	}
+}
+
+/* One fixup_apply() over a copy's table, as fixup_boot() makes it. */
+static void patch(struct variant *v, const struct cpuinfo *cpu)
+{
+	const struct fixup_range text = { __executable_start, etext };
+	struct fixup_hooks hooks = { (void *)v->name, on_reject, NULL };
+	struct fixup_env env = {
+		.cpu = cpu,
+		.smp = v->patch == 1,
+		.text = &text,
+		.nr_text = 1,
+		.calls = v->calls,
+		.nr_calls = v->calls ? v->calls_end - v->calls : 0,
+		.hooks = &hooks,
+	};
+	struct fixup_stats st;
+	unsigned int k;
+
+	set_text_writable(1);
+	fixup_apply(v->sites, v->sites_end, &env, &st);
+	set_text_writable(0);
+	printf("harness,sites,%s,%u,count\n", v->name, st.sites);
+	printf("harness,patched,%s,%u,count\n", v->name, st.patched);
+	printf("harness,rejected,%s,%u,count\n", v->name, st.rejected);
+	for (k = 0; k < FIXUP_NR_KINDS; k++)
+		if (st.kind[k].sites)
+			printf("# %s: kind %s sites=%u patched=%u variant=%s\n",
+			       v->name, fixup_kind_name(k), st.kind[k].sites,
+			       st.kind[k].patched, st.kind[k].variant);
+	if (st.rejected) {
+		fprintf(stderr, "bench-runtime: %s: %u records rejected\n",
+			v->name, st.rejected);
+		exit(1);
+	}
+}
+
+/* ---- timing ---- */
+
+static inline u64 tsc_serialized(void)
+{
+	u32 a = 0, b, c = 0, d, lo, hi;
+
+	__asm__ __volatile__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d)
+			     : : "memory");
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (u64)hi << 32 | lo;
+}
+
+/*
+ * Every block starts with the prefetch buffer read by plain loads: on
+ * the machine this was written on, prefetches of lines left in the state
+ * another variant's prefetches put them in ran 8 times slower, by turns.
+ */
+static void settle(struct bench_data *d)
+{
+	volatile u8 *p = d->buf;
+	unsigned int i;
+
+	for (i = 0; i < 4096; i += 64)
+		(void)p[i];
+}
+
+static u64 time_block(const struct bench_op *op, u32 n, struct bench_data *d)
+{
+	u64 t0;
+
+	settle(d);
+	t0 = tsc_serialized();
+
+	op->fn(n, d);
+	return tsc_serialized() - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *s, unsigned int n)
+{
+	qsort(s, n, sizeof(*s), cmp_u64);
+	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static double tsc_mhz(void)
+{
+	double t0 = now_ns(), t1;
+	u64 c0 = tsc_serialized(), c1;
+
+	do
+		t1 = now_ns();
+	while (t1 - t0 < 50e6);
+	c1 = tsc_serialized();
+	return (c1 - c0) / (t1 - t0) * 1e3;
+}
+
+/* 0..n-1 in a pseudo-random order, the same in every run. */
+static void shuffle(unsigned int *a, unsigned int n)
+{
+	static u32 seed = 12345;
+	unsigned int i, j, t;
+
+	for (i = 0; i < n; i++)
+		a[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		seed = seed * 1103515245 + 12345;
+		j = (seed >> 16) % (i + 1);
+		t = a[i];
+		a[i] = a[j];
+		a[j] = t;
+	}
+}
+
+/* ---- main ---- */
+
+static u64 samples[NR_VARIANTS][MAX_OPS][MAX_ROUNDS];
+static u32 iters[NR_VARIANTS][MAX_OPS];
+
+static void usage(void)
+{
+	fputs("usage: bench-runtime [--block CYCLES] [--rounds N] "
+	      "[--warmup N]\n"
+	      "Times the kernel primitives in five builds; CSV rows on "
+	      "stdout.\n", stderr);
+}
+
+/* n for one block of about block cycles, the timer's own cost apart. */
+static u32 calibrate(const struct bench_op *op, struct bench_data *d,
+		     u64 block, u64 overhead)
+{
+	u32 n = 16;
+	u64 t, t2;
+
+	for (;;) {
+		t = time_block(op, n, d);
+		t2 = time_block(op, n, d);
+		t = t < t2 ? t : t2;
+		t = t > overhead ? t - overhead : 1;
+		if (t >= block / 8 || n >= (1u << 30))
+			break;
+		n *= 2;
+	}
+	t = (u64)((double)block * n / t);
+	return t < 1 ? 1 : t > (1u << 30) ? 1u << 30 : (u32)t;
+}
+
+int main(int argc, char **argv)
+{
+	u64 block = 2000000, overhead, tmp[MAX_ROUNDS];
+	unsigned int rounds = 51, warmup = 2, nops, r, i, j, k;
+	struct bench_data *d;
+	struct cpuinfo cpu;
+	cpu_set_t set;
+	char brand[64];
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--block") && i + 1 < (unsigned int)argc)
+			block = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--rounds") &&
+			 i + 1 < (unsigned int)argc)
+			rounds = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--warmup") &&
+			 i + 1 < (unsigned int)argc)
+			warmup = strtoul(argv[++i], NULL, 0);
+		else {
+			usage();
+			return !strcmp(argv[i], "--help") ? 0 : 2;
+		}
+	}
+	if (rounds < 1 || rounds > MAX_ROUNDS || block < 1000) {
+		usage();
+		return 2;
+	}
+
+	/* Stay on one CPU: no migration in the middle of a block. */
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu(), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+
+	host_identify(&cpu);
+	host_brand(brand, sizeof(brand));
+	printf("# cpu: %s family=%u model=%u stepping=%u\n",
+	       brand, cpu.family, cpu.model, cpu.stepping);
+	printf("# code: %s\n", sizeof(void *) == 8 ? "x86-64" : "i386");
+
+	for (i = 0; i < NR_VARIANTS; i++)
+		if (variants[i].patch >= 0)
+			patch(&variants[i], &cpu);
+	printf("harness,sites,unpatched,%u,count\n",
+	       (unsigned int)(variants[0].sites_end - variants[0].sites));
+	printf("harness,serializations,patcher,%d,count\n",
+	       serializations);
+
+	nops = *variants[0].nr_ops;
+	if (nops > MAX_OPS)
+		nops = MAX_OPS;
+	for (i = 1; i < NR_VARIANTS; i++)
+		for (j = 0; j < nops; j++)
+			if (*variants[i].nr_ops != *variants[0].nr_ops ||
+			    strcmp(variants[i].ops[j].name,
+				   variants[0].ops[j].name)) {
+				fprintf(stderr, "bench-runtime: the variants "
+					"were not built from one prims.c\n");
+				return 1;
+			}
+
+	d = aligned_alloc(4096, sizeof(*d) + 3 * 4096);
+	memset(d, 0, sizeof(*d));
+	d->buf = aligned_alloc(4096, 4096);
+	d->src = aligned_alloc(4096, 4096);
+	d->dst = aligned_alloc(4096, 4096);
+	memset(d->buf, 1, 4096);
+	memset(d->src, 0x5a, 4096);
+	memset(d->dst, 0, 4096);
+	spin_lock_init(&d->lock);
+
+	/* Warm up, the empty bracket, the size of the blocks. */
+	for (r = 0; r < warmup; r++)
+		for (j = 0; j < nops; j++)
+			for (i = 0; i < NR_VARIANTS; i++)
+				time_block(&variants[i].ops[j], 1000, d);
+	for (r = 0; r < 101; r++) {
+		u64 t0 = tsc_serialized();
+
+		tmp[r] = tsc_serialized() - t0;
+	}
+	overhead = median(tmp, 101);
+	for (j = 0; j < nops; j++)
+		for (i = 0; i < NR_VARIANTS; i++)
+			iters[i][j] = calibrate(&variants[i].ops[j], d, block,
+						overhead);
+	printf("harness,timer_overhead,host,%llu,cycles\n",
+	       (unsigned long long)overhead);
+	printf("harness,tsc_mhz,host,%.0f,MHz\n", tsc_mhz());
+	printf("harness,rounds,host,%u,count\n", rounds);
+	printf("harness,block,host,%llu,cycles\n", (unsigned long long)block);
+
+	/*
+	 * Round by round, each op in every variant, in a new order each
+	 * time: what a block leaves behind (write-combining buffers still
+	 * draining after non-temporal stores) falls on every variant alike.
+	 */
+	for (r = 0; r < rounds; r++)
+		for (j = 0; j < nops; j++) {
+			unsigned int order[NR_VARIANTS];
+
+			shuffle(order, NR_VARIANTS);
+			for (k = 0; k < NR_VARIANTS; k++) {
+				i = order[k];
+				samples[i][j][r] = time_block(
+					&variants[i].ops[j], iters[i][j], d);
+			}
+		}
+
+	for (j = 0; j < nops; j++)
+		for (i = 0; i < NR_VARIANTS; i++) {
+			u64 m = median(samples[i][j], rounds), dev;
+			double c, mad;
+
+			/* spread: median absolute deviation, in percent */
+			for (r = 0; r < rounds; r++)
+				tmp[r] = samples[i][j][r] > m ?
+					samples[i][j][r] - m :
+					m - samples[i][j][r];
+			dev = median(tmp, rounds);
+			m = m > overhead ? m - overhead : 0;
+			c = (double)m / iters[i][j];
+			mad = m ? 100.0 * dev / m : 0;
+			printf("runtime,%s,%s,%.4f,cycles\n",
+			       variants[i].ops[j].name, variants[i].name, c);
+			printf("spread,%s,%s,%.3f,percent\n",
+			       variants[i].ops[j].name, variants[i].name, mad);
+		}
+	return 0;
+}

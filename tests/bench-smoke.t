@@ -1,0 +1,77 @@
+#!/usr/bin/perl
+# "make bench" still builds and runs, and its CSV parses: bench/run-bench
+# --quick in a scratch directory, then the columns, and a row for every
+# primitive in every runtime variant, for the pass and for memory. No
+# timing is checked here: numbers are for "make bench" to print.
+use strict;
+use warnings;
+use Test::More;
+use File::Temp qw(tempdir);
+
+my $dir = tempdir('bench-smoke-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $csv = "$dir/results.csv";
+
+my $help = `$^X bench/run-bench --help 2>&1`;
+is($?, 0, 'run-bench --help exits 0');
+like($help, qr/SYNOPSIS/, 'run-bench --help prints the manual');
+unlike($help, qr/use strict/, '... not the script');
+
+my @opts = ('--quick', '--no-qemu', '--no-kernels',
+	    '--build-dir', "$dir/build", '--out', $csv);
+push @opts, '--no-callgrind'
+	if system('command -v valgrind >/dev/null 2>&1') != 0;
+my $log = `$^X bench/run-bench @opts 2>&1`;
+is($?, 0, 'run-bench --quick exits 0') or diag($log);
+ok(-s $csv, 'it writes the CSV') or BAIL_OUT('no CSV');
+
+open my $fh, '<', $csv or die "$csv: $!";
+chomp(my @lines = <$fh>);
+close $fh;
+is(shift @lines, 'section,item,variant,value,unit', 'CSV header');
+my (%v, @bad);
+for (@lines) {
+	my @f = split /,/, $_, -1;
+	push @bad, $_ unless @f == 5 && $f[3] =~ /^-?\d+(\.\d+)?$/ &&
+		length $f[0] && length $f[1] && length $f[2] && length $f[4];
+	$v{"$f[0],$f[1],$f[2]"} = $f[3] if @f == 5;
+}
+is_deeply(\@bad, [], 'every row: five fields, a number in the fourth');
+
+my @variants = qw(unpatched patched-up patched-smp compile-up compile-smp);
+my @prims = qw(loop atomic_inc atomic_dec_and_test atomic_add_return
+	atomic_cmpxchg set_bit test_and_set_bit spin_lock_unlock
+	spin_trylock_unlock mb rmb wmb smp_mb smp_rmb smp_wmb prefetch
+	prefetchw copy_page clear_page);
+for my $p (@prims) {
+	my @missing = grep { !defined $v{"runtime,$p,$_"} } @variants;
+	is_deeply(\@missing, [], "runtime,$p: every variant");
+	next if $p eq 'loop';
+	# a ratio needs a denominator above 0, which --quick may not give
+	for (qw(patched-up/compile-up patched-smp/compile-smp
+		unpatched/patched-up)) {
+		my ($a, $b) = split m{/};
+		next unless ($v{"runtime,$p,$b"} // 0) > 0;
+		ok(defined $v{"runtime,$p,$_"}, "runtime,$p,$_");
+	}
+}
+for my $c (qw(patched-up patched-smp)) {
+	ok($v{"harness,sites,$c"}, "harness: $c has sites");
+	is($v{"harness,rejected,$c"}, 0, "harness: $c rejected none");
+}
+for my $m (qw(up smp)) {
+	is($v{"pass,serializations,$m"}, 1, "pass ($m): one serialization");
+	ok(defined $v{"pass,host_cycles_per_site,$m"}, "pass ($m): cycles");
+	SKIP: {
+		skip 'no valgrind', 1 if grep { $_ eq '--no-callgrind' } @opts;
+		ok(defined $v{"pass,instructions_per_site,$m"},
+		   "pass ($m): instructions per site");
+	}
+}
+SKIP: {
+	skip 'no vmlinux', 3 unless -e 'vmlinux';
+	ok($v{'memory,table_bytes_per_site,generic'}, 'memory: table bytes');
+	ok(defined $v{'memory,resident_fixup_bytes,generic'},
+	   'memory: resident bytes');
+	ok($v{'memory,text,generic'}, 'memory: .text');
+}
+done_testing();
