@@ -92,17 +92,28 @@ static void __init note_reject(const struct fixup_env *env,
 				   r->kind, why);
 }
 
-/* Only CALL picks its variant per site. */
+/*
+ * Only CALL picks its variant per site. Once "mixed", always: no
+ * string compare for every call of a kernel with several groups.
+ */
 static void __init note_variant(struct fixup_kind_stats *ks,
 				const char *name)
 {
-	if (ks->variant == name)
+	const char *mixed = "mixed";
+
+	if (ks->variant == name || ks->variant == mixed)
 		return;
 	if (!ks->variant)
 		ks->variant = name;
 	else if (strcmp(ks->variant, name))
-		ks->variant = "mixed";
+		ks->variant = mixed;
 }
+
+/*
+ * The pass state is static rather than on the stack (it is over 1 KiB);
+ * there is one pass at a time, at boot.
+ */
+static struct fixup_pass pass __initdata;
 
 /*
  * A fixed kind: the site must hold one of the known byte strings.
@@ -124,6 +135,37 @@ static __fixup_inline int match_known(const struct fixup_kind_pass *kp,
 	return PLAN_REJECT;
 }
 
+/*
+ * A modrm kind: the operand must fill the rest of the site exactly and
+ * the head and reg field be one of the forms; the head is then the
+ * chosen form's, and the reg field too if that form fixes one.
+ * The site's first *n = min(len, 4) bytes are read and written as one:
+ * the head and ModRM byte (h + 1 <= 4) and operand bytes, kept as they
+ * are. A fixed width costs less than the exact one.
+ */
+static __fixup_inline int plan_modrm(const struct fixup_kind_pass *kp,
+				     const u8 *site, unsigned int len,
+				     u64 *want, unsigned int *n)
+{
+	const struct fixup_modrm_form *f = kp->form;
+	const struct fixup_modrm_form *end = f + kp->nr_known;
+	unsigned int h = kp->head_len;
+	u64 jmp = (u64)(len - 2) << 8;	/* the short jump over the rest */
+	u64 now;
+
+	*n = len < 4 ? len : 4;
+	now = fixup_load(site, *n);
+
+	if (fixup_operand_len(&pass, site + h, len - h) != len - h)
+		return PLAN_REJECT;
+	while ((now & f->mask) != (f->val | (jmp & f->jump)))
+		if (++f == end)
+			return PLAN_REJECT;
+	f = &kp->form[kp->chosen];
+	*want = (now & kp->keep) | f->val | (jmp & f->jump);
+	return *want == now ? PLAN_KEEP : PLAN_WRITE;
+}
+
 /* Per-kind and total sums, and the names of variants chosen per pass. */
 static void __init sum_up(struct fixup_stats *st,
 			  const struct fixup_pass *pass)
@@ -133,8 +175,8 @@ static void __init sum_up(struct fixup_stats *st,
 
 	for (i = 0; i < FIXUP_NR_KINDS; i++) {
 		ks = &st->kind[i];
-		ks->patched = pass->kind[i].patched;
-		ks->kept = pass->kind[i].kept;
+		ks->kept = pass->kind[i].count[PLAN_KEEP - 1];
+		ks->patched = pass->kind[i].count[PLAN_WRITE - 1];
 		ks->sites = ks->patched + ks->kept;
 		if (ks->sites && pass->kind[i].name)
 			ks->variant = pass->kind[i].name;
@@ -156,29 +198,6 @@ static void __init show(const struct fixup_hooks *h,
 }
 
 /*
- * The pass state is static rather than on the stack (it is over 1 KiB);
- * there is one pass at a time, at boot.
- */
-static struct fixup_pass pass __initdata;
-
-/* A kind with its own plan(): modrm forms and calls. */
-static __fixup_inline int plan_site(struct fixup_plan *pl,
-				    const struct fixup_kind_pass *kp,
-				    struct fixup_kind_stats *ks,
-				    uintptr_t site, unsigned int len)
-{
-	int verdict;
-
-	pl->kp = kp;
-	pl->site = (const u8 *)site;
-	pl->len = len;
-	verdict = kp->plan(pl);
-	if (verdict != PLAN_REJECT && !kp->name)
-		note_variant(ks, pl->name);
-	return verdict;
-}
-
-/*
  * The walk. Inlined twice, with debug a constant, so that the common
  * pass carries no debug test per site.
  */
@@ -188,50 +207,59 @@ static __fixup_inline void walk(const struct fixup_site *r,
 				struct fixup_stats *st, bool debug)
 {
 	struct walk w = { 0, 0, 0 };	/* nothing yet: all goes the slow way */
-	struct fixup_plan pl;
 
-	pl.pass = &pass;
 	for (; r < last; r++) {
 		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
-		unsigned int kind = r->kind, len = r->len, wlen;
+		uintptr_t kind = r->kind, len = r->len;	/* no widening */
+		unsigned int wlen;
+		const struct fixup_lens *l = &pass.lens[kind];
+		const char *why = "bytes not a variant", *name;
 		struct fixup_kind_pass *kp;
 		uintptr_t end = w.text_end;
 		int verdict;
 		u64 want;
 
-		if (unlikely(len - pass.lens[kind].lo > pass.lens[kind].span ||
+		if (unlikely(len - l->lo > l->span ||
 			     !quick_ok(&w, env, site, len, &end))) {
 			note_reject(env, st, r, site, why_bad(env, r, site));
 			continue;
 		}
 		kp = &pass.kind[kind];
-		if (pass.lens[kind].fixed) {
+		name = kp->name;
+		if (l->verb == FIXUP_VERB_FIXED) {
 			verdict = match_known(kp, fixup_load((u8 *)site, len));
-			if (unlikely(verdict == PLAN_REJECT))
-				pl.why = "bytes not a variant";
 			want = kp->known[0];
 			wlen = len;
+		} else if (l->verb == FIXUP_VERB_MODRM) {
+			verdict = plan_modrm(kp, (u8 *)site, len, &want,
+					     &wlen);
 		} else {
-			verdict = plan_site(&pl, kp, &st->kind[kind], site,
-					    len);
+			struct fixup_plan pl = {
+				.pass = &pass, .kp = kp, .site = (u8 *)site
+			};
+
+			verdict = fixup_plan_call(&pl);
 			want = pl.want;
 			wlen = pl.wlen;
+			name = pl.name;
+			why = pl.why;
+			if (verdict != PLAN_REJECT)
+				note_variant(&st->kind[kind], name);
 		}
 		if (unlikely(verdict == PLAN_REJECT)) {
-			note_reject(env, st, r, site, pl.why);
+			note_reject(env, st, r, site, why);
 			continue;
 		}
 		w.prev_lo = site;
 		w.prev_hi = site + len;
 		w.text_end = end;
 		if (debug)
-			show(env->hooks, r, (const u8 *)site,
-			     kp->name ? kp->name : pl.name, want, wlen);
+			show(env->hooks, r, (const u8 *)site, name, want, wlen);
 		if (verdict == PLAN_KEEP) {
-			kp->kept++;
+			kp->count[PLAN_KEEP - 1]++;
 		} else {
 			fixup_store((u8 *)site, want, wlen);
-			kp->patched++;
+			kp->count[PLAN_WRITE - 1]++;
 		}
 	}
 }

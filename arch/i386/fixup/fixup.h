@@ -77,59 +77,93 @@ void fixup_serialize(const struct cpuinfo *c);
 
 #define FIXUP_FIXED_MAX		8	/* longest fixed kind: fits a u64 */
 #define FIXUP_KNOWN_MAX		6	/* known[] of one kind */
+#define FIXUP_FORMS_MAX		4	/* forms of one modrm kind */
+#define FIXUP_CALL_BITS		5
+#define FIXUP_CALL_SLOTS	(1 << FIXUP_CALL_BITS)	/* call targets */
 
 /* Always inlined, so that nothing of the patcher lands outside __init. */
 #define __fixup_inline		inline __attribute__((always_inline))
 
-struct fixup_plan;
+/* How the walk checks and rewrites a site of a kind (kinds.c). */
+enum { FIXUP_VERB_NONE, FIXUP_VERB_FIXED, FIXUP_VERB_MODRM, FIXUP_VERB_CALL };
+
+enum { PLAN_REJECT, PLAN_KEEP, PLAN_WRITE };
+
+/*
+ * A modrm form as a test of the site's head and ModRM byte, read as one
+ * number now: (now & mask) == (val | (jmp & jump)), where jmp is the
+ * site's own short jump over the rest, (len - 2) << 8.
+ */
+struct fixup_modrm_form {
+	u64 mask;		/* the head, and the reg bits the form fixes */
+	u64 val;
+	u64 jump;		/* 0xff00 when head[1] is the jump, else 0 */
+};
 
 /* What one kind does in this pass, set up by fixup_choose(). */
 struct fixup_kind_pass {
-	u8 nr_known;		/* entries in known[] */
-	/* modrm kinds */
-	u8 head_len;		/* bytes before the ModRM byte */
-	u8 chosen;		/* index of the chosen form */
-	u8 jumps;		/* bit j: form j's head[1] is a jump */
-	s8 set_reg;		/* reg field the chosen form writes, or -1 */
-	u8 regs[FIXUP_KNOWN_MAX];	/* bit r: form j allows reg field r */
+	u32 count[2];		/* by verdict - 1: kept, patched */
 	const char *name;	/* chosen variant; NULL: chosen per site */
-	int (*plan)(struct fixup_plan *pl);	/* NULL: fixed */
-	u32 patched, kept;	/* counted here, summed into the stats */
-	/*
-	 * As little-endian numbers (fixup_load()). Fixed kinds: every byte
-	 * string the site may hold, known[0] the chosen one. Modrm kinds:
-	 * the head of each form, in the catalogue's order. CALL: the
-	 * 5-byte NOPs, known[0] the best one.
-	 */
-	u64 known[FIXUP_KNOWN_MAX];
+	u8 nr_known;		/* entries in known[], or in form[] */
+	u8 head_len;		/* modrm kinds: bytes before the ModRM byte */
+	u8 chosen;		/* modrm kinds: index of the chosen form */
+	union {
+		/*
+		 * As little-endian numbers (fixup_load()). Fixed kinds:
+		 * every byte string the site may hold, known[0] the
+		 * chosen one. CALL: the 5-byte NOPs, known[0] the best.
+		 */
+		u64 known[FIXUP_KNOWN_MAX];
+		/*
+		 * Modrm kinds: each form, in the catalogue's order. The
+		 * site gets (now & keep) | the chosen form's val and jump.
+		 */
+		struct {
+			struct fixup_modrm_form form[FIXUP_FORMS_MAX];
+			u64 keep;	/* all but the head, and reg if set */
+		};
+	};
 };
 
 /*
  * Legal lengths by record kind byte, for every value of the byte:
  * len - lo <= span. A byte that is no kind has lo 256: nothing fits.
- * fixed: the kind has no plan(); the walk matches its known[] itself.
  */
 struct fixup_lens {
 	u16 lo;
 	u8 span;
-	bool fixed;
+	u8 verb;		/* FIXUP_VERB_* */
+};
+
+/*
+ * Where the calls to one target go in this pass: every generic function
+ * and variant of the call groups, hashed by address (open addressing,
+ * never more than half full), so that a call site costs no search.
+ */
+struct fixup_call_slot {
+	uintptr_t target;
+	uintptr_t to;		/* the function now called */
+	const char *name;	/* its name for the report */
+	u8 state;		/* CALL_* in kinds.c; 0: an empty slot */
 };
 
 struct fixup_pass {
 	struct fixup_lens lens[256];
+	u8 operand[256];		/* by ModRM byte: fixup_operand_len() */
 	const struct fixup_env *env;
 	u8 mode;			/* FIXUP_MODE_UP or FIXUP_MODE_SMP */
 	bool p6_nops;			/* pad with 0F 1F long NOPs */
+	bool calls_hashed;		/* else too many targets: search */
 	const struct fixup_form *choice[FIXUP_NR_KINDS];
 	struct fixup_kind_pass kind[FIXUP_NR_KINDS];
+	struct fixup_call_slot call[FIXUP_CALL_SLOTS];
 };
 
-/* One site handed to a kind's plan(). */
+/* One site handed to fixup_plan_call(), or planned by the walk. */
 struct fixup_plan {
 	const struct fixup_pass *pass;
 	const struct fixup_kind_pass *kp;
 	const u8 *site;
-	unsigned int len;
 	/* out */
 	u64 want;		/* the first wlen bytes the site gets */
 	unsigned int wlen;
@@ -137,12 +171,10 @@ struct fixup_plan {
 	const char *why;	/* PLAN_REJECT: reason */
 };
 
-enum { PLAN_REJECT, PLAN_KEEP, PLAN_WRITE };
-
 struct fixup_kind {
 	const char *name;	/* NULL: not a kind */
 	u8 min_len, max_len;
-	int (*plan)(struct fixup_plan *pl);	/* NULL: fixed length */
+	u8 verb;		/* FIXUP_VERB_*: fixed ones have one length */
 	const struct fixup_form *const *forms;	/* NULL-terminated */
 	const struct fixup_rule *rules;
 	u8 nr_rules;
@@ -151,6 +183,7 @@ struct fixup_kind {
 extern const struct fixup_kind fixup_kinds[FIXUP_NR_KINDS];
 
 void fixup_choose(struct fixup_pass *p, const struct fixup_env *env);
+int fixup_plan_call(struct fixup_plan *pl);
 
 void fixup_pad(u8 *p, unsigned int n, bool p6);
 
@@ -210,6 +243,31 @@ static __fixup_inline void fixup_store(u8 *p, u64 v, unsigned int n)
 		if (n == 3)
 			p[2] = v >> 16;
 	}
+}
+
+/* pass->operand[]: the bytes of a memory operand, flags for a SIB. */
+#define FIXUP_SIB		0x10	/* a SIB byte follows the ModRM */
+#define FIXUP_SIB_DISP		0x20	/* and SIB base 5 adds a disp32 */
+
+/*
+ * Bytes of a 32-bit memory operand from its ModRM byte on: ModRM, a SIB
+ * when rm == 4, then the displacement (Intel SDM vol. 2A, tables 2-2 and
+ * 2-3). 0 for a register operand (mod == 3), which no site may have, or
+ * when the SIB would lie beyond avail. Only a SIB needs a second look.
+ */
+static __fixup_inline unsigned int fixup_operand_len(const struct fixup_pass *p,
+						     const u8 *b,
+						     unsigned int avail)
+{
+	unsigned int n = p->operand[b[0]];
+
+	if (likely(!(n & FIXUP_SIB)))
+		return n;
+	if (avail < 2)
+		return 0;
+	if ((n & FIXUP_SIB_DISP) && (b[1] & 7) == 5)
+		n += 4;
+	return n & 15;
 }
 
 #endif

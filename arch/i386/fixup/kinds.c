@@ -9,9 +9,14 @@
  *           and NOP padding (LOCK, barriers); fixup_choose() lists them
  *           and the walk matches the list itself
  *   modrm   opcode bytes in front of a memory operand that stays put
- *           (prefetches, movntq, movnti, APIC writes): plan_modrm()
+ *           (prefetches, movntq, movnti, APIC writes): fixup_choose()
+ *           turns each form into a mask and value, the walk tests them
  *   call    call rel32 redirected within a call group, or a NOP:
- *           plan_call()
+ *           fixup_plan_call(), with each target's new callee found once
+ *           per pass
+ *
+ * Everything that does not depend on the site is worked out here, once
+ * per pass: the walk runs for every site of the kernel.
  */
 #include <kernel/string.h>
 #include "fixup.h"
@@ -202,35 +207,32 @@ static const struct fixup_rule apic_rules[] __initconst = {
 
 #define CALL_LEN	5
 
-static int plan_modrm(struct fixup_plan *pl);
-static int plan_call(struct fixup_plan *pl);
-
 #define KIND(n, lo, hi, verb, forms, rules)				\
-	{ n, lo, hi, verb, forms, rules, ARRAY_SIZE(rules) }
+	{ n, lo, hi, FIXUP_VERB_##verb, forms, rules, ARRAY_SIZE(rules) }
 
-/* Fixed kinds (plan NULL) have lo == hi <= FIXUP_FIXED_MAX. */
+/* Fixed kinds have lo == hi <= FIXUP_FIXED_MAX. */
 const struct fixup_kind fixup_kinds[FIXUP_NR_KINDS] __initconst = {
-	[FIXUP_LOCK] = KIND("LOCK", 1, 1, NULL, lock_forms, lock_rules),
-	[FIXUP_MB] = KIND("MB", 5, 5, NULL, mb_forms, mb_rules),
-	[FIXUP_RMB] = KIND("RMB", 5, 5, NULL, rmb_forms, rmb_rules),
-	[FIXUP_WMB] = KIND("WMB", 5, 5, NULL, wmb_forms, wmb_rules),
-	[FIXUP_SMP_MB] = KIND("SMP_MB", 5, 5, NULL, smp_mb_forms,
+	[FIXUP_LOCK] = KIND("LOCK", 1, 1, FIXED, lock_forms, lock_rules),
+	[FIXUP_MB] = KIND("MB", 5, 5, FIXED, mb_forms, mb_rules),
+	[FIXUP_RMB] = KIND("RMB", 5, 5, FIXED, rmb_forms, rmb_rules),
+	[FIXUP_WMB] = KIND("WMB", 5, 5, FIXED, wmb_forms, wmb_rules),
+	[FIXUP_SMP_MB] = KIND("SMP_MB", 5, 5, FIXED, smp_mb_forms,
 			      smp_mb_rules),
-	[FIXUP_SMP_RMB] = KIND("SMP_RMB", 5, 5, NULL, smp_rmb_forms,
+	[FIXUP_SMP_RMB] = KIND("SMP_RMB", 5, 5, FIXED, smp_rmb_forms,
 			       smp_rmb_rules),
-	[FIXUP_SMP_WMB] = KIND("SMP_WMB", 5, 5, NULL, smp_wmb_forms,
+	[FIXUP_SMP_WMB] = KIND("SMP_WMB", 5, 5, FIXED, smp_wmb_forms,
 			       smp_wmb_rules),
 	/* EB xx + the longest lea: 8D, ModRM, SIB, disp32 */
-	[FIXUP_PREFETCH] = KIND("PREFETCH", 4, 9, plan_modrm, prefetch_forms,
+	[FIXUP_PREFETCH] = KIND("PREFETCH", 4, 9, MODRM, prefetch_forms,
 				prefetch_rules),
-	[FIXUP_PREFETCHW] = KIND("PREFETCHW", 4, 9, plan_modrm,
-				 prefetchw_forms, prefetchw_rules),
-	[FIXUP_MOVNTQ] = KIND("MOVNTQ", 3, 8, plan_modrm, movntq_forms,
+	[FIXUP_PREFETCHW] = KIND("PREFETCHW", 4, 9, MODRM, prefetchw_forms,
+				 prefetchw_rules),
+	[FIXUP_MOVNTQ] = KIND("MOVNTQ", 3, 8, MODRM, movntq_forms,
 			      movntq_rules),
-	[FIXUP_APIC_WRITE] = KIND("APIC_WRITE", 2, 7, plan_modrm, apic_forms,
+	[FIXUP_APIC_WRITE] = KIND("APIC_WRITE", 2, 7, MODRM, apic_forms,
 				  apic_rules),
-	[FIXUP_CALL] = { "CALL", 5, 5, plan_call, NULL, NULL, 0 },
-	[FIXUP_MOVNTI] = KIND("MOVNTI", 3, 8, plan_modrm, movnti_forms,
+	[FIXUP_CALL] = { "CALL", 5, 5, FIXUP_VERB_CALL, NULL, NULL, 0 },
+	[FIXUP_MOVNTI] = KIND("MOVNTI", 3, 8, MODRM, movnti_forms,
 			      movnti_rules),
 };
 
@@ -299,34 +301,151 @@ static void __init list_known(struct fixup_pass *p, unsigned int i)
 		kp->known[1] = kp->known[0];
 }
 
-/* The ModRM reg values a form allows, as a bit mask. */
+/*
+ * The ModRM reg bits a form fixes, and their value: none for any
+ * register, bit 5 clear for a hint /0../3, all three for one reg.
+ */
 static u8 __init reg_mask(const struct fixup_form *f)
 {
 	if (f->reg == REG_ANY)
-		return 0xff;
+		return 0;
 	if (f->reg == REG_HINT)
-		return 0x0f;		/* /0../3 */
-	return 1 << f->reg;
+		return 0x20;
+	return 0x38;
 }
 
-/* A modrm kind: each form's head and reg rule, and the chosen form. */
-static void __init list_heads(struct fixup_pass *p, unsigned int i)
+static u8 __init reg_val(const struct fixup_form *f)
+{
+	return f->reg >= 0 ? f->reg << 3 : 0;
+}
+
+/*
+ * A modrm kind: each form as a test of the head and ModRM byte, and
+ * what the chosen one keeps of the ModRM byte. All forms of a kind have
+ * one head length: the operand stays, and only the head and the reg
+ * field of the ModRM byte can change.
+ */
+static void __init list_forms(struct fixup_pass *p, unsigned int i)
 {
 	const struct fixup_form *const *f = fixup_kinds[i].forms;
+	const struct fixup_form *c = p->choice[i];
 	struct fixup_kind_pass *kp = &p->kind[i];
-	unsigned int j;
+	unsigned int h = f[0]->head_len, j;
+	u64 head = (1ull << 8 * h) - 1;
 
-	kp->head_len = f[0]->head_len;
-	for (j = 0; f[j] && j < FIXUP_KNOWN_MAX; j++) {
-		kp->known[j] = fixup_load(f[j]->head, f[j]->head_len);
-		kp->regs[j] = reg_mask(f[j]);
-		if (f[j]->flags & FORM_JMP)
-			kp->jumps |= 1 << j;
-		if (f[j] == p->choice[i])
+	kp->head_len = h;
+	for (j = 0; f[j] && j < FIXUP_FORMS_MAX; j++) {
+		kp->form[j].mask = head | (u64)reg_mask(f[j]) << 8 * h;
+		kp->form[j].val = fixup_load(f[j]->head, h) |
+				  (u64)reg_val(f[j]) << 8 * h;
+		kp->form[j].jump = f[j]->flags & FORM_JMP ? 0xff00 : 0;
+		if (f[j] == c)
 			kp->chosen = j;
 	}
 	kp->nr_known = j;
-	kp->set_reg = p->choice[i]->reg >= 0 ? p->choice[i]->reg : -1;
+	/* and the operand bytes after the ModRM byte that the walk reads */
+	kp->keep = (u64)(c->reg >= 0 ? 0xc7 : 0xff) << 8 * h |
+		   (0xffffffffull & ~(head | 0xffull << 8 * h));
+}
+
+/*
+ * fixup_operand_len() by ModRM byte: mod 1 has a disp8, mod 2 a disp32,
+ * and so has mod 0 with rm 5, or with a SIB whose base is 5.
+ */
+static void __init list_operands(struct fixup_pass *p)
+{
+	unsigned int b, mod, rm, n;
+
+	for (b = 0; b < 256; b++) {
+		mod = b >> 6;
+		rm = b & 7;
+		if (mod == 3) {
+			p->operand[b] = 0;
+			continue;
+		}
+		n = 1 + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+		if (rm == 4)
+			n += 1 + FIXUP_SIB + (mod == 0 ? FIXUP_SIB_DISP : 0);
+		else if (mod == 0 && rm == 5)
+			n += 4;
+		p->operand[b] = n;
+	}
+}
+
+/* ---- call: E8 rel32 within a call group, or a NOP ---- */
+
+#define CALL_TO		1	/* calls to the target go to slot->to */
+#define CALL_NOP	2	/* they vanish */
+
+static const struct fixup_call_variant *__init
+pick_call(const struct fixup_pass *p, const struct fixup_call_group *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr; i++)
+		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode))
+			return &g->variants[i];
+	return NULL;
+}
+
+/* Where the calls into group g go in this pass. */
+static void __init aim(const struct fixup_pass *p,
+		       const struct fixup_call_group *g,
+		       struct fixup_call_slot *s)
+{
+	const struct fixup_call_variant *v = pick_call(p, g);
+
+	s->state = v && !v->fn ? CALL_NOP : CALL_TO;
+	s->to = (uintptr_t)(v ? v->fn : g->generic);
+	s->name = v ? v->name : g->name;
+}
+
+/* Fibonacci hashing: the top bits of the address times 2^32 / phi. */
+static __fixup_inline unsigned int call_hash(uintptr_t target)
+{
+	return (u32)target * 0x9e3779b1u >> (32 - FIXUP_CALL_BITS);
+}
+
+/* The slot of target, or the empty one where it would go. */
+static __fixup_inline unsigned int call_slot(const struct fixup_pass *p,
+					     uintptr_t target)
+{
+	unsigned int i = call_hash(target);
+
+	while (p->call[i].state && p->call[i].target != target)
+		i = (i + 1) % FIXUP_CALL_SLOTS;
+	return i;
+}
+
+/*
+ * Hash every target, the first group naming it first: the search in
+ * find_group() would find that one. False when the table would be more
+ * than half full; the walk then searches the groups for each call.
+ */
+static bool __init hash_calls(struct fixup_pass *p)
+{
+	const struct fixup_env *env = p->env;
+	const struct fixup_call_group *g;
+	struct fixup_call_slot aimed, *s;
+	unsigned int i, n = 0;
+	uintptr_t t;
+
+	for (g = env->calls; g < env->calls + env->nr_calls; g++) {
+		aim(p, g, &aimed);
+		for (i = 0; i <= g->nr; i++) {
+			t = (uintptr_t)(i ? g->variants[i - 1].fn : g->generic);
+			if (i && !t)
+				continue;	/* a variant that vanishes */
+			s = &p->call[call_slot(p, t)];
+			if (s->state)
+				continue;
+			if (++n > FIXUP_CALL_SLOTS / 2)
+				return false;
+			*s = aimed;
+			s->target = t;
+		}
+	}
+	return true;
 }
 
 /* Run the rules once per pass and lay out what the walk needs. */
@@ -348,10 +467,9 @@ void __init fixup_choose(struct fixup_pass *p, const struct fixup_env *env)
 		if (k->name) {
 			p->lens[i].lo = k->min_len;
 			p->lens[i].span = k->max_len - k->min_len;
+			p->lens[i].verb = k->verb;
 		}
-		kp->plan = k->plan;
-		p->lens[i].fixed = !k->plan;
-		if (k->plan == plan_call) {
+		if (k->verb == FIXUP_VERB_CALL) {
 			/* a vanished call: either 5-byte NOP, the best first */
 			add_known(kp, &nop_all, CALL_LEN, p->p6_nops);
 			add_known(kp, &nop_all, CALL_LEN, !p->p6_nops);
@@ -362,11 +480,13 @@ void __init fixup_choose(struct fixup_pass *p, const struct fixup_env *env)
 			continue;	/* not a kind, or CALL: per site */
 		p->choice[i] = pick(p, k);
 		kp->name = p->choice[i]->name;
-		if (k->plan == plan_modrm)
-			list_heads(p, i);
-		else if (!k->plan)
+		if (k->verb == FIXUP_VERB_MODRM)
+			list_forms(p, i);
+		else
 			list_known(p, i);
 	}
+	list_operands(p);
+	p->calls_hashed = hash_calls(p);
 }
 
 static int __init reject(struct fixup_plan *pl, const char *why)
@@ -374,68 +494,6 @@ static int __init reject(struct fixup_plan *pl, const char *why)
 	pl->why = why;
 	return PLAN_REJECT;
 }
-
-/* ---- modrm: head, ModRM (reg field per form), SIB, displacement ---- */
-
-/*
- * Bytes of a 32-bit memory operand from its ModRM byte on: ModRM, a SIB
- * when rm == 4, then the displacement (Intel SDM vol. 2A, tables 2-2 and
- * 2-3). 0 for a register operand (mod == 3), which no site may have, or
- * when the SIB would lie beyond avail.
- */
-static unsigned int __init modrm_len(const u8 *p, unsigned int avail)
-{
-	unsigned int mod = p[0] >> 6, rm = p[0] & 7, n = 1;
-
-	if (mod == 3)
-		return 0;
-	if (rm == 4) {
-		if (avail < 2)
-			return 0;
-		n = 2;
-		rm = p[1] & 7;	/* SIB base 5 with mod 0: disp32, no base */
-	}
-	if (mod == 2 || (mod == 0 && rm == 5))
-		return n + 4;
-	return n + mod;		/* mod 0: none, mod 1: disp8 */
-}
-
-/* Form j's head for a site whose jump byte would be jmp. */
-static __fixup_inline u64 head_of(const struct fixup_kind_pass *kp,
-				  unsigned int j, u64 jmp)
-{
-	return kp->known[j] | (kp->jumps >> j & 1 ? jmp : 0);
-}
-
-/*
- * All forms of a modrm kind have one head length: the operand stays,
- * and only the head and the reg field of the ModRM byte can change.
- */
-static int __init plan_modrm(struct fixup_plan *pl)
-{
-	const struct fixup_kind_pass *kp = pl->kp;
-	unsigned int h = kp->head_len, len = pl->len, j;
-	u64 jmp = (u64)(len - 2) << 8;	/* the short jump over the rest */
-	u64 now = fixup_load(pl->site, h + 1);
-	u64 head = now & ((1ull << 8 * h) - 1);
-	unsigned int modrm = now >> 8 * h, reg = (modrm >> 3) & 7;
-
-	if (modrm_len(pl->site + h, len - h) != len - h)
-		return reject(pl, "bytes not a variant");
-	for (j = 0; j < kp->nr_known; j++)
-		if (head == head_of(kp, j, jmp) && (kp->regs[j] >> reg & 1))
-			break;
-	if (j == kp->nr_known)
-		return reject(pl, "bytes not a variant");
-
-	if (kp->set_reg >= 0)
-		modrm = (modrm & ~0x38) | kp->set_reg << 3;
-	pl->want = head_of(kp, kp->chosen, jmp) | (u64)modrm << 8 * h;
-	pl->wlen = h + 1;
-	return pl->want == now ? PLAN_KEEP : PLAN_WRITE;
-}
-
-/* ---- call: E8 rel32 within a call group, or a NOP ---- */
 
 static const struct fixup_call_group *__init
 find_group(const struct fixup_env *env, uintptr_t target)
@@ -454,15 +512,23 @@ find_group(const struct fixup_env *env, uintptr_t target)
 	return NULL;
 }
 
-static const struct fixup_call_variant *__init
-pick_call(const struct fixup_pass *p, const struct fixup_call_group *g)
+/* The slot of a call's target, or NULL: not in a group. */
+static const struct fixup_call_slot *__init
+find_call(const struct fixup_pass *p, uintptr_t target,
+	  struct fixup_call_slot *found)
 {
-	unsigned int i;
+	const struct fixup_call_slot *s;
+	const struct fixup_call_group *g;
 
-	for (i = 0; i < g->nr; i++)
-		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode))
-			return &g->variants[i];
-	return NULL;
+	if (p->calls_hashed) {
+		s = &p->call[call_slot(p, target)];
+		return s->state ? s : NULL;
+	}
+	g = find_group(p->env, target);
+	if (!g)
+		return NULL;
+	aim(p, g, found);
+	return found;
 }
 
 static int __init settle(struct fixup_plan *pl, u64 now, u64 want,
@@ -474,13 +540,13 @@ static int __init settle(struct fixup_plan *pl, u64 now, u64 want,
 	return want == now ? PLAN_KEEP : PLAN_WRITE;
 }
 
-static int __init plan_call(struct fixup_plan *pl)
+int __init fixup_plan_call(struct fixup_plan *pl)
 {
 	const struct fixup_kind_pass *kp = pl->kp;
-	uintptr_t next = (uintptr_t)pl->site + CALL_LEN, to;
+	uintptr_t next = (uintptr_t)pl->site + CALL_LEN;
 	u64 now = fixup_load(pl->site, CALL_LEN);
-	const struct fixup_call_group *g;
-	const struct fixup_call_variant *v;
+	const struct fixup_call_slot *s;
+	struct fixup_call_slot found;
 	u32 rel;
 
 	if ((u8)now != 0xe8) {
@@ -489,17 +555,15 @@ static int __init plan_call(struct fixup_plan *pl)
 			return settle(pl, now, kp->known[0], "nop");
 		return reject(pl, "bytes not a variant");
 	}
-	g = find_group(pl->pass->env,
-		       next + (uintptr_t)(long)(s32)(u32)(now >> 8));
-	if (!g)
+	s = find_call(pl->pass, next + (uintptr_t)(long)(s32)(u32)(now >> 8),
+		      &found);
+	if (!s)
 		return reject(pl, "call target not in a group");
-	v = pick_call(pl->pass, g);
-	if (v && !v->fn)
+	if (s->state == CALL_NOP)
 		return settle(pl, now, kp->known[0], "nop");
-	to = (uintptr_t)(v ? v->fn : g->generic);
-	rel = to - next;
+	rel = s->to - next;
 	/* always true on i386; a 64-bit test host may place fn far away */
-	if (next + (uintptr_t)(long)(s32)rel != to)
+	if (next + (uintptr_t)(long)(s32)rel != s->to)
 		return reject(pl, "call target out of reach");
-	return settle(pl, now, 0xe8 | (u64)rel << 8, v ? v->name : g->name);
+	return settle(pl, now, 0xe8 | (u64)rel << 8, s->name);
 }
