@@ -68,7 +68,10 @@ for my $m (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
 	$cpuline //= '';
 	my $c = parse_cpu_line($cpuline);
 	ok($cpuline, "$what: cpu line") or next;
-	my $want = expected_variants($c, $smp > 1);
+	my ($mode) = $r->{log} =~ /fixup: mode: (\w+) /;
+	is($mode, $smp > 1 && $cpu ne '486' ? 'smp' : 'up',
+	   "$what: mode (QEMU's 486 has no local APIC: one CPU)");
+	my $want = expected_variants($c, ($mode // '') eq 'smp');
 	my $nops = $c->{has}{nopl} ? 'p6' : 'old';
 
 	my (%covered, @bad, %checked);

@@ -30,5 +30,17 @@ void parse_boot_command_line(const char *from_loader);
 /* Value helpers for setters: 0 on success, -1 on a malformed value. */
 int param_uint(const char *val, unsigned int *out);
 int param_flag(const char *val);
+int param_string(const char *val, char *buf, size_t size);
+
+/* A parameter that is a plain word and sets a bool. */
+#define __setup_flag(str, var)						\
+	static int __init __set_flag_##var(const char *val)		\
+	{								\
+		if (param_flag(val))					\
+			return -1;					\
+		var = true;						\
+		return 0;						\
+	}								\
+	__setup(str, __set_flag_##var)
 
 #endif

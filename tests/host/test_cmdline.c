@@ -105,5 +105,15 @@ int main(void)
 	ok(param_uint("4294967296", &v) == -1, "param_uint max + 1");
 	ok(param_uint("-1", &v) == -1, "param_uint negative");
 	ok(param_uint(NULL, &v) == -1, "param_uint NULL");
+	{
+		char b[4] = "xyz";
+
+		ok(param_string("abc", b, sizeof(b)) == 0 && !strcmp(b, "abc"),
+		   "param_string fits");
+		ok(param_string("abcd", b, sizeof(b)) == -1 &&
+		   !strcmp(b, "abc"), "param_string too long: unchanged");
+		ok(param_string("", b, 4) == -1 && param_string(NULL, b, 4) == -1,
+		   "param_string empty or missing");
+	}
 	return done_testing();
 }

@@ -46,37 +46,15 @@ static int __init set_fixup(const char *val)
 }
 __setup("fixup", set_fixup);
 
-static int __init set_nofixup(const char *val)
-{
-	if (param_flag(val))
-		return -1;
-	nofixup = true;
-	return 0;
-}
-__setup("nofixup", set_nofixup);
-
-static int __init set_fixup_debug(const char *val)
-{
-	if (param_flag(val))
-		return -1;
-	fixup_debug = true;
-	return 0;
-}
-__setup("fixup_debug", set_fixup_debug);
+__setup_flag("nofixup", nofixup);
+__setup_flag("fixup_debug", fixup_debug);
 
 /*
  * The negative control of the SMP self-tests: UP variants (no lock
  * prefixes, no SMP barriers, no spinlocks) while every CPU still runs.
  * The atomic counter test must then see lost updates; never for real use.
  */
-static int __init set_unsafe_up(const char *val)
-{
-	if (param_flag(val))
-		return -1;
-	unsafe_up = true;
-	return 0;
-}
-__setup("fixup_test_unsafe_up", set_unsafe_up);
+__setup_flag("fixup_test_unsafe_up", unsafe_up);
 
 static void __init hex_bytes(char *buf, size_t size, const u8 *p,
 			     unsigned int n)

@@ -33,6 +33,17 @@ int param_flag(const char *val)
 	return val ? -1 : 0;
 }
 
+/* A non-empty value that fits buf with its NUL. */
+int param_string(const char *val, char *buf, size_t size)
+{
+	size_t n = val ? strlen(val) : 0;
+
+	if (!n || n >= size)
+		return -1;
+	memcpy(buf, val, n + 1);
+	return 0;
+}
+
 static const struct kernel_param *find_param(const char *name,
 					     const struct kernel_param *start,
 					     const struct kernel_param *end)

@@ -14,12 +14,7 @@
 
 bool poweroff_requested;
 
-static int __init set_poweroff(const char *val)
-{
-	poweroff_requested = true;
-	return param_flag(val);
-}
-__setup("poweroff", set_poweroff);
+__setup_flag("poweroff", poweroff_requested);
 
 void __noreturn machine_power_off(int status)
 {

@@ -19,11 +19,11 @@
 #include <asm/smp.h>
 
 #define COUNTER_LOOPS	1000000	/* atomic_inc() per CPU */
-#define COUNTER_ROUNDS	32
-#define LOCK_LOOPS	20000	/* critical sections per CPU */
+#define COUNTER_ROUNDS	32	/* started together: see count_up() */
+#define LOCK_LOOPS	10000	/* critical sections per CPU */
 #define MSG_WORDS	16
-#define MSG_ROUNDS	5000
-#define SPIN_TIMEOUT_MS	2000
+#define MSG_ROUNDS	1000
+#define SPIN_TIMEOUT_MS	5000
 
 static enum selftest_result need_two_cpus(void)
 {

@@ -31,10 +31,7 @@ static char clearcpuid[64] __initdata;
 
 static int __init set_clearcpuid(const char *val)
 {
-	if (!val || !*val || strlen(val) >= sizeof(clearcpuid))
-		return -1;
-	memcpy(clearcpuid, val, strlen(val) + 1);
-	return 0;
+	return param_string(val, clearcpuid, sizeof(clearcpuid));
 }
 __setup("clearcpuid", set_clearcpuid);
 

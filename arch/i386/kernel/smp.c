@@ -5,19 +5,13 @@
 #include <kernel/smp.h>
 #include <kernel/printk.h>
 #include <kernel/params.h>
+#include <asm/cpufeature.h>
 
 struct smp_census smp_census;
 static bool nosmp __initdata;
 static unsigned int maxcpus __initdata = CONFIG_NR_CPUS;
 
-static int __init set_nosmp(const char *val)
-{
-	if (param_flag(val))
-		return -1;
-	nosmp = true;
-	return 0;
-}
-__setup("nosmp", set_nosmp);
+__setup_flag("nosmp", nosmp);
 
 /* maxcpus=0 means what nosmp means, as in Linux. */
 static int __init set_maxcpus(const char *val)
@@ -33,6 +27,13 @@ unsigned int __init smp_count_cpus(u32 top, const char **reason)
 	detect_cpus(&smp_census, top);
 	n = smp_census.ncpus ? smp_census.ncpus : 1;
 	*reason = "auto";
+	/* INIT and start-up IPIs come from the local APIC (QEMU's 486). */
+	if (n > 1 && !cpu_has(&boot_cpu_data, X86_FEATURE_APIC)) {
+		pr_warn("smp: the boot CPU has no local APIC: %u other CPU%s "
+			"not started\n", n - 1, n > 2 ? "s" : "");
+		n = 1;
+		*reason = "no-apic";
+	}
 	if (nosmp && n > 1) {
 		n = 1;
 		*reason = "nosmp";

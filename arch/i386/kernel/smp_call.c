@@ -20,7 +20,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 
-#define READY_TIMEOUT_MS	1000
+#define READY_TIMEOUT_MS	5000
 #define DONE_TIMEOUT_MS		20000
 
 struct call_slot {

@@ -29,7 +29,7 @@
 #include <asm/smp.h>
 
 #define AP_STACK_SIZE		8192
-#define CALLIN_TIMEOUT_MS	1000
+#define CALLIN_TIMEOUT_MS	2000
 #define CMOS_INDEX		0x70
 #define CMOS_DATA		0x71
 #define CMOS_SHUTDOWN		0x0f	/* shutdown status byte */
