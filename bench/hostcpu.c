@@ -54,6 +54,22 @@ void host_brand(char *buf, size_t size)
 	snprintf(buf, size, "%s", s + i);
 }
 
+/*
+ * The patcher's one serializing instruction, as the kernel's (CPUID);
+ * counted so the harnesses can report serializations per pass.
+ */
+int bench_serializations;
+
+void fixup_serialize(const struct cpuinfo *c)
+{
+	struct cpuid_regs r;
+
+	(void)c;
+	cpuid(0, &r);
+	__asm__ __volatile__("" : : : "memory");
+	bench_serializations++;
+}
+
 #ifdef HOSTCPU_MAIN
 /* What Kconfig's processor options would select for this CPU. */
 int main(void)

@@ -7,4 +7,8 @@
 void host_identify(struct cpuinfo *c);
 void host_brand(char *buf, size_t size);
 
+/* fixup_serialize() calls so far (the patcher's serialization). */
+extern int bench_serializations;
+void fixup_serialize(const struct cpuinfo *c);
+
 #endif

@@ -82,18 +82,6 @@ static const struct fixup_call_group groups[] = {
 
 static struct fixup_site recs[MAX_SITES];
 static u8 text[MAX_SITES * 8], pristine[MAX_SITES * 8];
-static int serializations;
-
-void fixup_serialize(const struct cpuinfo *c)
-{
-	u32 a = 0, b, cx = 0, d;
-
-	(void)c;
-	__asm__ __volatile__("cpuid"
-			     : "+a"(a), "=b"(b), "+c"(cx), "=d"(d)
-			     : : "memory");
-	serializations++;
-}
 
 /* Lay out n sites of the mix, or of one kind; returns the text used. */
 static size_t build(unsigned int n, int kind)
@@ -207,7 +195,7 @@ int main(int argc, char **argv)
 	fixup_apply(recs, recs + n, &env, &st);
 	printf("sites=%u patched=%u kept=%u rejected=%u serializations=%d "
 	       "table_bytes=%zu\n", st.sites, st.patched, st.kept,
-	       st.rejected, serializations, n * sizeof(recs[0]));
+	       st.rejected, bench_serializations, n * sizeof(recs[0]));
 	if (st.rejected)
 		return 1;
 

@@ -76,20 +76,6 @@ static struct variant variants[NR_VARIANTS] = {
 
 extern char __executable_start[], etext[];
 
-static int serializations;
-
-/* The patcher's one serializing instruction, as the kernel's. */
-void fixup_serialize(const struct cpuinfo *c)
-{
-	u32 a = 0, b, cx = 0, d;
-
-	(void)c;
-	__asm__ __volatile__("cpuid"
-			     : "+a"(a), "=b"(b), "+c"(cx), "=d"(d)
-			     : : "memory");
-	serializations++;
-}
-
 static void on_reject(void *ctx, const struct fixup_site *rec,
 		      const u8 *site, unsigned int kind, const char *why)
 {
@@ -313,7 +299,7 @@ int main(int argc, char **argv)
 	printf("harness,sites,unpatched,%u,count\n",
 	       (unsigned int)(variants[0].sites_end - variants[0].sites));
 	printf("harness,serializations,patcher,%d,count\n",
-	       serializations);
+	       bench_serializations);
 
 	nops = *variants[0].nr_ops;
 	if (nops > MAX_OPS)
