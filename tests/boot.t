@@ -23,6 +23,21 @@ like($r->{log}, qr/^\[[ \d.]+\] EIP: 0008:\[<[0-9a-f]{8}>\] crash_invalid_opcode
 like($r->{log}, qr/oops: CPU 0 halted/, 'the CPU halts');
 like($r->{log}, qr/Call Trace:\n.*run_crash_test\+/, 'the call trace names the caller');
 
+# A kernel stack overflow runs into the guard page; the double-fault
+# task reports it instead of the machine resetting.
+for my $cpu ('486', 'Conroe') {
+	$r = boot(cpu => $cpu, smp => 2,
+		  append => 'selftest_crash=stack_overflow poweroff');
+	is($r->{status}, 2, "$cpu: stack overflow ends in an oops power-off")
+		or diag($r->{log});
+	my @o = $r->{log} =~ /^\[[ \d.]+\] (oops: double fault.*)$/mg;
+	is(scalar @o, 1, "$cpu: exactly one double-fault oops");
+	like($r->{log}, qr/EIP: 0008:\[<[0-9a-f]{8}>\] recurse\S*\+0x[0-9a-f]+\/0x[0-9a-f]+$/m,
+	     "$cpu: the oops names the overflowing function");
+	like($r->{log}, qr/oops: kernel stack overflow: ESP [0-9a-f]{8} reached the guard page/,
+	     "$cpu: the overflow is named");
+}
+
 # Bad parameters are warned about by name; boot goes on.
 $r = boot(cpu => 'pentium',
 	  append => 'selftest bogus loglevel=abc poweroff=1 poweroff');

@@ -14,5 +14,8 @@ struct tss {
 void gdt_init(void);
 void cpu_load_descriptors(int cpu);
 void idt_init(void);
+void df_tss_set_cr3(u32 cr3);
+const struct tss *cpu_tss(int cpu);
+const struct tss *df_tss_state(void);
 
 #endif

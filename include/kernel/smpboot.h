@@ -8,7 +8,17 @@
 #include <kernel/types.h>
 #include <kernel/compiler.h>
 
+#define AP_STACK_SIZE		8192
+
 #ifdef CONFIG_SMP
+/* An AP's stack and the unmapped guard page below it. */
+struct ap_stack {
+	u8 guard[4096];
+	u8 stack[AP_STACK_SIZE];
+} __aligned(4096);
+
+extern struct ap_stack ap_stacks[CONFIG_NR_CPUS];
+
 /*
  * After the fixup pass, free_initmem() and mark_text_ro(): start CPUs
  * 1 .. ncpus - 1 of smp_census (ncpus as smp_count_cpus() returned it),

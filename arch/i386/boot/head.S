@@ -37,8 +37,16 @@ _start:
 	jmp 1b
 	.size _start, . - _start
 
-	.bss
-	.align 16
+/*
+ * The boot CPU's stack, with an unmapped guard page below it once paging
+ * is set up (arch/i386/mm/protect.c): an overflow faults instead of
+ * silently overwriting what lies below; the double-fault task reports it.
+ */
+	.section .bss.page_aligned, "aw", @nobits
+	.align 4096
+	.globl boot_stack_guard
+boot_stack_guard:
+	.skip 4096
 	.globl boot_stack
 boot_stack:
 	.skip BOOT_STACK_SIZE

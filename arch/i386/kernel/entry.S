@@ -28,6 +28,17 @@ trap_common:
 	addl $8, %esp			/* vector and error code */
 	iret
 
+/*
+ * The double-fault task starts here on its own stack (arch/i386/kernel/
+ * desc.c), the error code on top: do_double_fault(error) never returns.
+ */
+	.globl double_fault_entry
+double_fault_entry:
+	call do_double_fault
+1:	cli
+	hlt
+	jmp 1b
+
 /* One stub per vector, all the same size, so entry N is at base + N * 16. */
 	.align 16
 	.globl trap_stubs

@@ -131,6 +131,24 @@ static void __attribute__((noinline)) crash_freed_table(void)
 	printk(KERN_INFO "selftest: freed table reads 0x%02x\n", *p);
 }
 
+/* Recurse until the stack runs into its guard page: a double fault. */
+static volatile int overflow_stop = -1;
+
+static int __attribute__((noinline)) recurse(int depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth == overflow_stop)
+		return frame[0];
+	return recurse(depth + 1) + frame[0];
+}
+
+static void __attribute__((noinline)) crash_stack_overflow(void)
+{
+	recurse(0);
+}
+
 struct crash {
 	const char *name;
 	void (*fn)(void);
@@ -140,6 +158,7 @@ static const struct crash crashes[] = {
 	{ "invalid_opcode", crash_invalid_opcode },
 	{ "write_text", crash_write_text },
 	{ "freed_table", crash_freed_table },
+	{ "stack_overflow", crash_stack_overflow },
 };
 
 void run_crash_test(void)

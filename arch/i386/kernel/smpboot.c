@@ -28,7 +28,6 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 
-#define AP_STACK_SIZE		8192
 #define CALLIN_TIMEOUT_MS	2000
 #define CMOS_INDEX		0x70
 #define CMOS_DATA		0x71
@@ -37,7 +36,8 @@
 #define WARM_RESET_VECTOR	0x467	/* BIOS data area 40:67 */
 #define TP_OFFSET(f)	__builtin_offsetof(struct trampoline_params, f)
 
-static u8 ap_stacks[CONFIG_NR_CPUS][AP_STACK_SIZE] __aligned(16);
+/* Each AP's stack, above an unmapped guard page (mm/protect.c). */
+struct ap_stack ap_stacks[CONFIG_NR_CPUS] __section(".bss.page_aligned");
 static u8 apic_ids[CONFIG_NR_CPUS];
 static volatile bool online[CONFIG_NR_CPUS];
 static unsigned int nr_online = 1;
@@ -129,7 +129,7 @@ static bool start_cpu(int cpu, u32 apicid, struct trampoline_params *tp)
 	u32 esr;
 	int i;
 
-	tp->esp = (u32)(uintptr_t)(ap_stacks[cpu] + AP_STACK_SIZE);
+	tp->esp = (u32)(uintptr_t)(ap_stacks[cpu].stack + AP_STACK_SIZE);
 	tp->cpu = cpu;
 	smp_wmb();
 

@@ -13,6 +13,8 @@
 #include <asm/smp.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include <asm/desc.h>
+#include <asm/segment.h>
 #include <asm/apic.h>
 
 #define PIC1_DATA	0x21
@@ -153,6 +155,43 @@ static void oops(struct pt_regs *r)
 	show_stack(regs_sp(r), r->ebp);
 	printk(KERN_EMERG "oops: CPU %d halted\n", cpu);
 	/* The boot CPU is the machine: let a test harness see the end. */
+	if (cpu == 0 && poweroff_requested)
+		machine_power_off(POWER_OFF_OOPS);
+	cpu_dead();
+}
+
+/*
+ * The double-fault task (vector 8 is a task gate): the faulting CPU's
+ * state was saved in its own TSS, which our TSS's back link names. Most
+ * often the kernel stack ran into its guard page.
+ */
+void __noreturn do_double_fault(u32 error)
+{
+	const struct tss *df = df_tss_state();
+	int cpu = (int)(df->link / 8) - GDT_ENTRY_TSS;
+	const struct tss *t = cpu_tss(cpu);
+	char sym[80];
+
+	if (!t)
+		cpu_dead();
+	if (in_oops[cpu])
+		cpu_dead();
+	in_oops[cpu] = 1;
+	printk(KERN_EMERG "oops: double fault (#DF), vector 8, error code "
+	       "0x%x, CPU %d\n", error, cpu);
+	printk(KERN_EMERG "EIP: %04x:[<%08x>] %s\n", t->cs & 0xffff, t->eip,
+	       kallsyms_format(sym, sizeof(sym), t->eip));
+	printk(KERN_EMERG "EFLAGS: %08x  CR2: %08x  CR3: %08x\n", t->eflags,
+	       read_cr2(), read_cr3());
+	printk(KERN_EMERG "EAX: %08x  EBX: %08x  ECX: %08x  EDX: %08x\n",
+	       t->eax, t->ebx, t->ecx, t->edx);
+	printk(KERN_EMERG "ESI: %08x  EDI: %08x  EBP: %08x  ESP: %08x\n",
+	       t->esi, t->edi, t->ebp, t->esp);
+	if ((read_cr2() ^ t->esp) < PAGE_SIZE * 2)
+		printk(KERN_EMERG "oops: kernel stack overflow: ESP %08x "
+		       "reached the guard page at %08x\n", t->esp,
+		       read_cr2() & PAGE_MASK);
+	printk(KERN_EMERG "oops: CPU %d halted\n", cpu);
 	if (cpu == 0 && poweroff_requested)
 		machine_power_off(POWER_OFF_OOPS);
 	cpu_dead();

@@ -8,6 +8,7 @@
 #include <kernel/panic.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/desc.h>
 
 #define PDE_INDEX(a)	((a) >> 22)
 #define PTE_INDEX(a)	(((a) >> 12) & 0x3ff)
@@ -94,6 +95,7 @@ void mm_init(u32 top, u32 map_top, u32 free_start)
 	for (a = PAGE_SIZE; a < map_top; a += PAGE_SIZE)
 		map_page(a, PTE_RW);
 	write_cr3((u32)(uintptr_t)page_dir);
+	df_tss_set_cr3((u32)(uintptr_t)page_dir);
 	write_cr0(read_cr0() | X86_CR0_PG);
 	printk(KERN_INFO "mm: %u KiB RAM identity-mapped, page directory "
 	       "at 0x%08x\n", top / 1024, (u32)(uintptr_t)page_dir);

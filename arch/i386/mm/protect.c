@@ -11,8 +11,27 @@
 #include <kernel/printk.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <kernel/smpboot.h>
 
 extern char __bss_stop[];	/* ldscripts/vmlinux.lds: .kallsyms follows */
+extern char boot_stack_guard[];	/* arch/i386/boot/head.S */
+
+/*
+ * Unmap the page below each kernel stack: an overflow then faults at
+ * once, and the double-fault task reports it (arch/i386/kernel/traps.c).
+ */
+static void unmap_stack_guards(void)
+{
+	int cpu;
+
+	unmap_page((u32)(uintptr_t)boot_stack_guard);
+#ifdef CONFIG_SMP
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		unmap_page((u32)(uintptr_t)ap_stacks[cpu].guard);
+#else
+	(void)cpu;
+#endif
+}
 
 static u32 set_readonly(u32 start, u32 end)
 {
@@ -30,6 +49,7 @@ void mark_text_ro(void)
 	text = set_readonly((u32)(uintptr_t)_text, (u32)(uintptr_t)_erodata);
 	ksyms = set_readonly(ALIGN_UP((u32)(uintptr_t)__bss_stop, PAGE_SIZE),
 			     (u32)(uintptr_t)_end);
+	unmap_stack_guards();
 	write_cr0(read_cr0() | X86_CR0_WP);
 	printk(KERN_INFO "mm: write-protected kernel text and rodata: %uk, "
 	       "symbol table: %uk\n", text / 1024, ksyms / 1024);
