@@ -28,37 +28,50 @@ static const struct fixup_range *__init find_text(const struct fixup_env *env,
 	return NULL;
 }
 
+/* Where a record's site is. */
+static __fixup_inline uintptr_t site_of(const struct fixup_site *r)
+{
+	return (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
+}
+
 /*
  * What the walk keeps from one record to the next: the last accepted
- * site, which the next one must not overlap, and the end of the text
- * range that site lies in.
+ * record, whose site the next one must not overlap, and [lo, hi]: a
+ * stretch of one text range that lies after that site (quick_ok()).
  */
 struct walk {
-	uintptr_t prev_lo, prev_hi;
-	uintptr_t text_end;
+	const struct fixup_site *prev;	/* NULL: none yet */
+	uintptr_t lo, hi;
 };
 
 /*
- * The text and overlap checks. Records of one section come in address
- * order, so the common case is a site after the last accepted one and
- * still in its range: that proves both. Anything else is checked in
- * full. *end gets the end of the site's range; the walk keeps it only
- * if the site is accepted, so that text_end stays the range of prev.
+ * The text and overlap checks. A site within [lo, hi] passes both, and
+ * as records of one section come in address order, nearly every site
+ * is. Anything else is checked in full; if it passes, [lo, hi] becomes
+ * the part of its range after the last accepted site, which keeps the
+ * shortcut sound whether or not the site is accepted in the end.
  */
-static __fixup_inline bool quick_ok(const struct walk *w,
+static __fixup_inline bool quick_ok(struct walk *w,
 				    const struct fixup_env *env,
-				    uintptr_t a, unsigned int len,
-				    uintptr_t *end)
+				    uintptr_t a, unsigned int len)
 {
 	const struct fixup_range *r;
+	uintptr_t start, prev_lo = 0, prev_hi = 0;
 
-	if (likely(a >= w->prev_hi && a <= w->text_end &&
-		   len <= w->text_end - a))
+	if (likely(a >= w->lo && a <= w->hi && len <= w->hi - a))
 		return true;
 	r = find_text(env, a, len);
-	if (!r || (a < w->prev_hi && w->prev_lo < a + len))
+	if (!r)
 		return false;
-	*end = (uintptr_t)r->end;
+	if (w->prev) {
+		prev_lo = site_of(w->prev);
+		prev_hi = prev_lo + w->prev->len;
+	}
+	if (a < prev_hi && prev_lo < a + len)
+		return false;
+	start = (uintptr_t)r->start;
+	w->lo = start > prev_hi ? start : prev_hi;
+	w->hi = (uintptr_t)r->end;
 	return true;
 }
 
@@ -118,17 +131,19 @@ static struct fixup_pass pass __initdata;
 /*
  * A fixed kind: the site must hold one of the known byte strings.
  * known[0] is the chosen one, known[1] the compiled form unless that
- * was chosen: between them, nearly every site.
+ * was chosen: between them, nearly every site, and both are found
+ * by the kind byte alone.
  */
-static __fixup_inline int match_known(const struct fixup_kind_pass *kp,
-				      u64 v)
+static __fixup_inline int match_known(uintptr_t kind, u64 v)
 {
+	const struct fixup_kind_pass *kp;
 	unsigned int j;
 
-	if (v == kp->known[0])
+	if (v == pass.known0[kind])
 		return PLAN_KEEP;
-	if (v == kp->known[1])
+	if (v == pass.known1[kind])
 		return PLAN_WRITE;
+	kp = &pass.kind[kind];
 	for (j = 2; j < kp->nr_known; j++)
 		if (v == kp->known[j])
 			return PLAN_WRITE;
@@ -139,30 +154,27 @@ static __fixup_inline int match_known(const struct fixup_kind_pass *kp,
  * A modrm kind: the operand must fill the rest of the site exactly and
  * the head and reg field be one of the forms; the head is then the
  * chosen form's, and the reg field too if that form fixes one.
- * The site's first *n = min(len, 4) bytes are read and written as one:
+ * The site's first n = min(len, 4) bytes are read and written as one:
  * the head and ModRM byte (h + 1 <= 4) and operand bytes, kept as they
  * are. A fixed width costs less than the exact one.
  */
 static __fixup_inline int plan_modrm(const struct fixup_kind_pass *kp,
 				     const u8 *site, unsigned int len,
-				     u64 *want, unsigned int *n)
+				     unsigned int n, u32 *want)
 {
 	const struct fixup_modrm_form *f = kp->form;
 	const struct fixup_modrm_form *end = f + kp->nr_known;
 	unsigned int h = kp->head_len;
-	u64 jmp = (u64)(len - 2) << 8;	/* the short jump over the rest */
-	u64 now;
-
-	*n = len < 4 ? len : 4;
-	now = fixup_load(site, *n);
+	u32 jmp = (len - 2) << 8;	/* the short jump over the rest */
+	u32 now = fixup_load(site, n);
 
 	if (fixup_operand_len(&pass, site + h, len - h) != len - h)
 		return PLAN_REJECT;
+	/* the compiled form, form[0], first: most sites hold it */
 	while ((now & f->mask) != (f->val | (jmp & f->jump)))
 		if (++f == end)
 			return PLAN_REJECT;
-	f = &kp->form[kp->chosen];
-	*want = (now & kp->keep) | f->val | (jmp & f->jump);
+	*want = (now & kp->keep) | kp->val | (jmp & kp->jump);
 	return *want == now ? PLAN_KEEP : PLAN_WRITE;
 }
 
@@ -175,8 +187,8 @@ static void __init sum_up(struct fixup_stats *st,
 
 	for (i = 0; i < FIXUP_NR_KINDS; i++) {
 		ks = &st->kind[i];
-		ks->kept = pass->kind[i].count[PLAN_KEEP - 1];
-		ks->patched = pass->kind[i].count[PLAN_WRITE - 1];
+		ks->kept = pass->count[i][PLAN_KEEP - 1];
+		ks->patched = pass->count[i][PLAN_WRITE - 1];
 		ks->sites = ks->patched + ks->kept;
 		if (ks->sites && pass->kind[i].name)
 			ks->variant = pass->kind[i].name;
@@ -198,69 +210,118 @@ static void __init show(const struct fixup_hooks *h,
 }
 
 /*
+ * The end of every accepted site: it becomes the last one, and gets the
+ * first wlen bytes of want unless it holds them already. Inlined into
+ * each verb, so that a constant wlen writes without a test.
+ */
+static __fixup_inline void take(struct walk *w, const struct fixup_env *env,
+				const struct fixup_site *r, uintptr_t site,
+				uintptr_t kind, unsigned int len,
+				int verdict, u64 want,
+				unsigned int wlen, const char *name,
+				bool debug)
+{
+	w->prev = r;
+	w->lo = site + len;
+	if (debug)
+		show(env->hooks, r, (const u8 *)site, name, want, wlen);
+	if (verdict == PLAN_KEEP) {
+		pass.count[kind][PLAN_KEEP - 1]++;
+	} else {
+		fixup_store((u8 *)site, want, wlen);
+		pass.count[kind][PLAN_WRITE - 1]++;
+	}
+}
+
+/*
+ * A fixed kind of n bytes: false if the site holds none of the known
+ * strings. Called with n constant for LOCK (1) and the barriers (5).
+ */
+static __fixup_inline bool fixed(struct walk *w, const struct fixup_env *env,
+				 const struct fixup_site *r, uintptr_t site,
+				 uintptr_t kind, unsigned int n, bool debug)
+{
+	int verdict = match_known(kind, fixup_load((const u8 *)site, n));
+
+	if (unlikely(verdict == PLAN_REJECT))
+		return false;
+	take(w, env, r, site, kind, n, verdict, pass.known0[kind], n,
+	     pass.kind[kind].name, debug);
+	return true;
+}
+
+/*
+ * A modrm site whose first n bytes are read and written: false if it
+ * is none of the forms.
+ */
+static __fixup_inline bool modrm(struct walk *w, const struct fixup_env *env,
+				 const struct fixup_site *r, uintptr_t site,
+				 uintptr_t kind, unsigned int len,
+				 unsigned int n, bool debug)
+{
+	const struct fixup_kind_pass *kp = &pass.kind[kind];
+	u32 want;
+	int verdict = plan_modrm(kp, (const u8 *)site, len, n, &want);
+
+	if (unlikely(verdict == PLAN_REJECT))
+		return false;
+	take(w, env, r, site, kind, len, verdict, want, n, kp->name, debug);
+	return true;
+}
+
+/*
  * The walk. Inlined twice, with debug a constant, so that the common
- * pass carries no debug test per site.
+ * pass carries no debug test per site. The verbs are tested in order of
+ * their share of a kernel's sites.
  */
 static __fixup_inline void walk(const struct fixup_site *r,
 				const struct fixup_site *last,
 				const struct fixup_env *env,
 				struct fixup_stats *st, bool debug)
 {
-	struct walk w = { 0, 0, 0 };	/* nothing yet: all goes the slow way */
+	struct walk w = { NULL, 0, 0 };	/* nothing yet: all goes the slow way */
 
 	for (; r < last; r++) {
-		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
+		uintptr_t site = site_of(r);
 		uintptr_t kind = r->kind, len = r->len;	/* no widening */
-		unsigned int wlen;
 		const struct fixup_lens *l = &pass.lens[kind];
-		const char *why = "bytes not a variant", *name;
-		struct fixup_kind_pass *kp;
-		uintptr_t end = w.text_end;
+		const char *why = "bytes not a variant";
 		int verdict;
-		u64 want;
 
 		if (unlikely(len - l->lo > l->span ||
-			     !quick_ok(&w, env, site, len, &end))) {
+			     !quick_ok(&w, env, site, len))) {
 			note_reject(env, st, r, site, why_bad(env, r, site));
 			continue;
 		}
-		kp = &pass.kind[kind];
-		name = kp->name;
-		if (l->verb == FIXUP_VERB_FIXED) {
-			verdict = match_known(kp, fixup_load((u8 *)site, len));
-			want = kp->known[0];
-			wlen = len;
+		if (l->verb == FIXUP_VERB_BYTE) {
+			if (likely(fixed(&w, env, r, site, kind, 1, debug)))
+				continue;
+		} else if (l->verb == FIXUP_VERB_FIXED && likely(len == 5)) {
+			if (likely(fixed(&w, env, r, site, kind, 5, debug)))
+				continue;
+		} else if (l->verb == FIXUP_VERB_FIXED) {
+			if (likely(fixed(&w, env, r, site, kind, len, debug)))
+				continue;
 		} else if (l->verb == FIXUP_VERB_MODRM) {
-			verdict = plan_modrm(kp, (u8 *)site, len, &want,
-					     &wlen);
+			if (likely(modrm(&w, env, r, site, kind, len,
+					 len < 4 ? len : 4, debug)))
+				continue;
 		} else {
 			struct fixup_plan pl = {
-				.pass = &pass, .kp = kp, .site = (u8 *)site
+				.pass = &pass, .kp = &pass.kind[kind],
+				.site = (u8 *)site
 			};
 
 			verdict = fixup_plan_call(&pl);
-			want = pl.want;
-			wlen = pl.wlen;
-			name = pl.name;
+			if (likely(verdict != PLAN_REJECT)) {
+				note_variant(&st->kind[kind], pl.name);
+				take(&w, env, r, site, kind, len, verdict,
+				     pl.want, pl.wlen, pl.name, debug);
+				continue;
+			}
 			why = pl.why;
-			if (verdict != PLAN_REJECT)
-				note_variant(&st->kind[kind], name);
 		}
-		if (unlikely(verdict == PLAN_REJECT)) {
-			note_reject(env, st, r, site, why);
-			continue;
-		}
-		w.prev_lo = site;
-		w.prev_hi = site + len;
-		w.text_end = end;
-		if (debug)
-			show(env->hooks, r, (const u8 *)site, name, want, wlen);
-		if (verdict == PLAN_KEEP) {
-			kp->count[PLAN_KEEP - 1]++;
-		} else {
-			fixup_store((u8 *)site, want, wlen);
-			kp->count[PLAN_WRITE - 1]++;
-		}
+		note_reject(env, st, r, site, why);
 	}
 }
 

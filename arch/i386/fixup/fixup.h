@@ -84,29 +84,34 @@ void fixup_serialize(const struct cpuinfo *c);
 /* Always inlined, so that nothing of the patcher lands outside __init. */
 #define __fixup_inline		inline __attribute__((always_inline))
 
-/* How the walk checks and rewrites a site of a kind (kinds.c). */
-enum { FIXUP_VERB_NONE, FIXUP_VERB_FIXED, FIXUP_VERB_MODRM, FIXUP_VERB_CALL };
+/*
+ * How the walk checks and rewrites a site of a kind (kinds.c). BYTE is
+ * FIXED for a one-byte kind: LOCK, most of the table, has a path of its
+ * own that reads and writes one byte.
+ */
+enum {
+	FIXUP_VERB_NONE, FIXUP_VERB_BYTE, FIXUP_VERB_FIXED, FIXUP_VERB_MODRM,
+	FIXUP_VERB_CALL
+};
 
 enum { PLAN_REJECT, PLAN_KEEP, PLAN_WRITE };
 
 /*
  * A modrm form as a test of the site's head and ModRM byte, read as one
- * number now: (now & mask) == (val | (jmp & jump)), where jmp is the
- * site's own short jump over the rest, (len - 2) << 8.
+ * number now of at most 4 bytes: (now & mask) == (val | (jmp & jump)),
+ * where jmp is the site's own short jump over the rest, (len - 2) << 8.
  */
 struct fixup_modrm_form {
-	u64 mask;		/* the head, and the reg bits the form fixes */
-	u64 val;
-	u64 jump;		/* 0xff00 when head[1] is the jump, else 0 */
+	u32 mask;		/* the head, and the reg bits the form fixes */
+	u32 val;
+	u32 jump;		/* 0xff00 when head[1] is the jump, else 0 */
 };
 
 /* What one kind does in this pass, set up by fixup_choose(). */
 struct fixup_kind_pass {
-	u32 count[2];		/* by verdict - 1: kept, patched */
 	const char *name;	/* chosen variant; NULL: chosen per site */
 	u8 nr_known;		/* entries in known[], or in form[] */
 	u8 head_len;		/* modrm kinds: bytes before the ModRM byte */
-	u8 chosen;		/* modrm kinds: index of the chosen form */
 	union {
 		/*
 		 * As little-endian numbers (fixup_load()). Fixed kinds:
@@ -116,11 +121,13 @@ struct fixup_kind_pass {
 		u64 known[FIXUP_KNOWN_MAX];
 		/*
 		 * Modrm kinds: each form, in the catalogue's order. The
-		 * site gets (now & keep) | the chosen form's val and jump.
+		 * site gets (now & keep) | val | (its jump & jump), of
+		 * the chosen form: kept apart, so that no index is needed.
 		 */
 		struct {
 			struct fixup_modrm_form form[FIXUP_FORMS_MAX];
-			u64 keep;	/* all but the head, and reg if set */
+			u32 keep;	/* all but the head, and reg if set */
+			u32 val, jump;	/* the chosen form's */
 		};
 	};
 };
@@ -128,10 +135,11 @@ struct fixup_kind_pass {
 /*
  * Legal lengths by record kind byte, for every value of the byte:
  * len - lo <= span. A byte that is no kind has lo 256: nothing fits.
+ * 32-bit fields, so that the test takes its operands from memory.
  */
 struct fixup_lens {
-	u16 lo;
-	u8 span;
+	u32 lo;
+	u16 span;
 	u8 verb;		/* FIXUP_VERB_* */
 };
 
@@ -155,6 +163,15 @@ struct fixup_pass {
 	bool p6_nops;			/* pad with 0F 1F long NOPs */
 	bool calls_hashed;		/* else too many targets: search */
 	const struct fixup_form *choice[FIXUP_NR_KINDS];
+	/*
+	 * What most sites need, by kind, 8 bytes an entry: an x86 address
+	 * scales the kind byte by 8 itself, and the walk needs no pointer
+	 * to the kind's fixup_kind_pass. known0 and known1 are copies of
+	 * its known[0] and known[1] (fixed kinds and CALL).
+	 */
+	u64 known0[FIXUP_NR_KINDS];
+	u64 known1[FIXUP_NR_KINDS];
+	u32 count[FIXUP_NR_KINDS][2];	/* by verdict - 1: kept, patched */
 	struct fixup_kind_pass kind[FIXUP_NR_KINDS];
 	struct fixup_call_slot call[FIXUP_CALL_SLOTS];
 };

@@ -339,8 +339,10 @@ static void __init list_forms(struct fixup_pass *p, unsigned int i)
 		kp->form[j].val = fixup_load(f[j]->head, h) |
 				  (u64)reg_val(f[j]) << 8 * h;
 		kp->form[j].jump = f[j]->flags & FORM_JMP ? 0xff00 : 0;
-		if (f[j] == c)
-			kp->chosen = j;
+		if (f[j] == c) {
+			kp->val = kp->form[j].val;
+			kp->jump = kp->form[j].jump;
+		}
 	}
 	kp->nr_known = j;
 	/* and the operand bytes after the ModRM byte that the walk reads */
@@ -468,6 +470,8 @@ void __init fixup_choose(struct fixup_pass *p, const struct fixup_env *env)
 			p->lens[i].lo = k->min_len;
 			p->lens[i].span = k->max_len - k->min_len;
 			p->lens[i].verb = k->verb;
+			if (k->verb == FIXUP_VERB_FIXED && k->max_len == 1)
+				p->lens[i].verb = FIXUP_VERB_BYTE;
 		}
 		if (k->verb == FIXUP_VERB_CALL) {
 			/* a vanished call: either 5-byte NOP, the best first */
@@ -476,14 +480,16 @@ void __init fixup_choose(struct fixup_pass *p, const struct fixup_env *env)
 			if (kp->nr_known == 1)
 				kp->known[1] = kp->known[0];
 		}
-		if (!k->forms)
-			continue;	/* not a kind, or CALL: per site */
-		p->choice[i] = pick(p, k);
-		kp->name = p->choice[i]->name;
-		if (k->verb == FIXUP_VERB_MODRM)
-			list_forms(p, i);
-		else
-			list_known(p, i);
+		if (k->forms) {		/* else not a kind, or CALL: per site */
+			p->choice[i] = pick(p, k);
+			kp->name = p->choice[i]->name;
+			if (k->verb == FIXUP_VERB_MODRM)
+				list_forms(p, i);
+			else
+				list_known(p, i);
+		}
+		p->known0[i] = kp->known[0];
+		p->known1[i] = kp->known[1];
 	}
 	list_operands(p);
 	p->calls_hashed = hash_calls(p);
