@@ -231,7 +231,7 @@ clean:
 	$(say) CLEAN .
 	$(Q)find arch -name '*.o' -o -name '*.s' -o -name '*.fx.s' \
 		-o -name '.*.d' | xargs rm -f
-	$(Q)rm -rf build vmlinux .tmp_* System.map
+	$(Q)rm -rf build vmlinux vmlinux.map .tmp_* System.map bench-results.csv
 
 mrproper distclean: clean
 	$(say) CLEAN "configuration"
