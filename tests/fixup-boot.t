@@ -74,6 +74,16 @@ for my $m (@matrix) {
 	}
 }
 
+# Machines with more RAM than the kernel maps (1 GiB): the ACPI tables
+# near the top of a 2 or 3 GiB machine are still found before paging.
+for my $mem (2048, 3000) {
+	my $r = boot(cpu => 'Conroe', smp => 2, memory => $mem,
+		     append => 'selftest poweroff');
+	check_boot($r, "-m $mem");
+	ok(grep({ $_ eq 'fixup: mode: smp cpus=2 reason=auto' } report_lines($r->{log})),
+	   "-m $mem: both CPUs found") or diag($r->{log});
+}
+
 # nofixup: no pass, every site keeps its compiled form (the patched_bytes
 # self-test checks the bytes), and the kernel still works on a 486.
 for my $cpu ('486', 'Conroe') {

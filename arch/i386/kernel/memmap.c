@@ -12,6 +12,7 @@
 struct ram_region ram_regions[MAX_RAM_REGIONS];
 unsigned int nr_ram_regions;
 u32 memmap_table_top;
+u32 memmap_phys_top;
 
 static void add_region(u64 start, u64 len)
 {
@@ -46,6 +47,23 @@ static void note_table_area(u64 start, u64 len)
 		memmap_table_top = (u32)ALIGN_UP(end, PAGE_SIZE);
 }
 
+/*
+ * How far RAM and firmware tables reach below the flash ROM and device
+ * space, whatever RAM_LIMIT keeps: the CPU tables (ACPI) are read there
+ * before paging is on, and on a 2 GiB machine they lie near 2 GiB.
+ */
+static void note_phys_top(u64 start, u64 len)
+{
+	u64 end = start + len;
+
+	if (start >= PHYS_DEVICE_START)
+		return;
+	if (end > PHYS_DEVICE_START)
+		end = PHYS_DEVICE_START;
+	if (end > memmap_phys_top)
+		memmap_phys_top = (u32)end;
+}
+
 /* Returns the top of usable RAM. */
 u32 __init memmap_init(const struct multiboot_info *mbi)
 {
@@ -69,6 +87,7 @@ u32 __init memmap_init(const struct multiboot_info *mbi)
 				add_region(e->addr, e->len);
 			else
 				note_table_area(e->addr, e->len);
+			note_phys_top(e->addr, e->len);
 			p += e->size + 4;
 		}
 	} else if (mbi->flags & MB_INFO_MEMORY) {
@@ -79,6 +98,8 @@ u32 __init memmap_init(const struct multiboot_info *mbi)
 			top = ram_regions[i].end;
 	if (memmap_table_top < top)
 		memmap_table_top = top;
+	if (memmap_phys_top < memmap_table_top)
+		memmap_phys_top = memmap_table_top;
 	if (top < 0x400000)
 		panic("mm: %u KiB of RAM found, 4 MiB needed", top / 1024);
 	return top;

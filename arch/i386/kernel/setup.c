@@ -143,7 +143,7 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 				(const char *)(uintptr_t)mbi->cmdline : NULL);
 	setup_cpu(&boot_cpu_data);
 	top = memmap_init(mbi);
-	ncpus = smp_count_cpus(memmap_table_top, &reason);
+	ncpus = smp_count_cpus(memmap_phys_top, &reason);	/* paging off */
 
 	fixup_boot(&boot_cpu_data, ncpus, reason);
 
