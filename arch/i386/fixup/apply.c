@@ -36,8 +36,9 @@ static __fixup_inline uintptr_t site_of(const struct fixup_site *r)
 
 /*
  * What the walk keeps from one record to the next: the last accepted
- * record, whose site the next one must not overlap, and [lo, hi]: a
- * stretch of one text range that lies after that site (quick_ok()).
+ * record, whose site the next one must not overlap, and [lo, hi]: where
+ * a site may start in a stretch of one text range that lies after that
+ * site (quick_ok()). lo > hi: nowhere.
  */
 struct walk {
 	const struct fixup_site *prev;	/* NULL: none yet */
@@ -45,20 +46,23 @@ struct walk {
 };
 
 /*
- * The text and overlap checks. A site within [lo, hi] passes both, and
- * as records of one section come in address order, nearly every site
- * is. Anything else is checked in full; if it passes, [lo, hi] becomes
- * the part of its range after the last accepted site, which keeps the
- * shortcut sound whether or not the site is accepted in the end.
+ * The text and overlap checks. A site that starts within [lo, hi]
+ * passes both, and as records of one section come in address order,
+ * nearly every site does. hi stops FIXUP_MAX_LEN short of the range's
+ * end, so that a site's length, checked against its kind before, needs
+ * no test here. Anything else is checked in full; if it passes, [lo, hi]
+ * is set anew from the part of its range after the last accepted site,
+ * which keeps the shortcut sound whether or not the site is accepted in
+ * the end.
  */
 static __fixup_inline bool quick_ok(struct walk *w,
 				    const struct fixup_env *env,
 				    uintptr_t a, unsigned int len)
 {
 	const struct fixup_range *r;
-	uintptr_t start, prev_lo = 0, prev_hi = 0;
+	uintptr_t start, end, prev_lo = 0, prev_hi = 0;
 
-	if (likely(a >= w->lo && a <= w->hi && len <= w->hi - a))
+	if (likely(a >= w->lo && a <= w->hi))
 		return true;
 	r = find_text(env, a, len);
 	if (!r)
@@ -70,8 +74,14 @@ static __fixup_inline bool quick_ok(struct walk *w,
 	if (a < prev_hi && prev_lo < a + len)
 		return false;
 	start = (uintptr_t)r->start;
+	end = (uintptr_t)r->end;
 	w->lo = start > prev_hi ? start : prev_hi;
-	w->hi = (uintptr_t)r->end;
+	if (end - start >= FIXUP_MAX_LEN) {
+		w->hi = end - FIXUP_MAX_LEN;
+	} else {		/* too short for the shortcut */
+		w->lo = 1;
+		w->hi = 0;
+	}
 	return true;
 }
 
@@ -150,6 +160,27 @@ static __fixup_inline int match_known(uintptr_t kind, u64 v)
 	return PLAN_REJECT;
 }
 
+static __fixup_inline bool is_form(const struct fixup_modrm_form *f,
+				    u32 now, u32 jmp)
+{
+	return (now & f->mask) == (f->val | (jmp & f->jump));
+}
+
+/*
+ * Whether a modrm site holds a form other than form[0]: few do, and
+ * out of line this keeps the registers of the walk's common path.
+ */
+static bool __init other_form(uintptr_t kind, u32 now, u32 jmp)
+{
+	const struct fixup_kind_pass *kp = &pass.kind[kind];
+	unsigned int j;
+
+	for (j = 1; j < kp->nr_known; j++)
+		if (is_form(&kp->form[j], now, jmp))
+			return true;
+	return false;
+}
+
 /*
  * A modrm kind: the operand must fill the rest of the site exactly and
  * the head and reg field be one of the forms; the head is then the
@@ -158,23 +189,25 @@ static __fixup_inline int match_known(uintptr_t kind, u64 v)
  * the head and ModRM byte (h + 1 <= 4) and operand bytes, kept as they
  * are. A fixed width costs less than the exact one.
  */
-static __fixup_inline int plan_modrm(const struct fixup_kind_pass *kp,
-				     const u8 *site, unsigned int len,
-				     unsigned int n, u32 *want)
+static __fixup_inline int plan_modrm(uintptr_t kind, const u8 *site,
+				     unsigned int len, unsigned int n,
+				     u32 *want)
 {
-	const struct fixup_modrm_form *f = kp->form;
-	const struct fixup_modrm_form *end = f + kp->nr_known;
-	unsigned int h = kp->head_len;
+	const struct fixup_modrm_pass *mp = &pass.modrm[kind];
+	unsigned int h = pass.lens[kind].head;
+	unsigned int op = pass.operand[site[h]];
 	u32 jmp = (len - 2) << 8;	/* the short jump over the rest */
 	u32 now = fixup_load(site, n);
 
-	if (fixup_operand_len(&pass, site + h, len - h) != len - h)
+	/* only a SIB needs the bytes left, len - h: keep it off the way */
+	if (unlikely(op & FIXUP_SIB))
+		op = fixup_operand_len(&pass, site + h, len - h);
+	if (h + op != len)
 		return PLAN_REJECT;
-	/* the compiled form, form[0], first: most sites hold it */
-	while ((now & f->mask) != (f->val | (jmp & f->jump)))
-		if (++f == end)
-			return PLAN_REJECT;
-	*want = (now & kp->keep) | kp->val | (jmp & kp->jump);
+	if (!is_form(&mp->form0, now, jmp) &&
+	    !other_form(kind, now, jmp))
+		return PLAN_REJECT;
+	*want = (now & mp->keep) | mp->val | (jmp & mp->jump);
 	return *want == now ? PLAN_KEEP : PLAN_WRITE;
 }
 
@@ -259,14 +292,61 @@ static __fixup_inline bool modrm(struct walk *w, const struct fixup_env *env,
 				 uintptr_t kind, unsigned int len,
 				 unsigned int n, bool debug)
 {
-	const struct fixup_kind_pass *kp = &pass.kind[kind];
 	u32 want;
-	int verdict = plan_modrm(kp, (const u8 *)site, len, n, &want);
+	int verdict = plan_modrm(kind, (const u8 *)site, len, n, &want);
 
 	if (unlikely(verdict == PLAN_REJECT))
 		return false;
-	take(w, env, r, site, kind, len, verdict, want, n, kp->name, debug);
+	take(w, env, r, site, kind, len, verdict, want, n,
+	     pass.kind[kind].name, debug);
 	return true;
+}
+
+/*
+ * A call site: NULL when taken, else why not. E8 rel32 to a target of
+ * a call group is aimed where fixup_choose() aimed the target, or
+ * becomes the best 5-byte NOP; a call that vanished already (either
+ * NOP) stays one, as which group it was is lost.
+ */
+static __fixup_inline const char *call(struct walk *w,
+				       const struct fixup_env *env,
+				       struct fixup_stats *st,
+				       const struct fixup_site *r,
+				       uintptr_t site, uintptr_t kind,
+				       bool debug)
+{
+	uintptr_t next = site + FIXUP_CALL_LEN;
+	u64 now = fixup_load((const u8 *)site, FIXUP_CALL_LEN);
+	u64 want = pass.known0[kind];
+	const char *name = "nop";
+	const struct fixup_call_slot *s;
+	struct fixup_call_slot found;
+	u32 rel;
+
+	if ((u8)now != 0xe8) {
+		if (now != want && now != pass.known1[kind])
+			return "bytes not a variant";
+	} else {
+		rel = now >> 8;
+		s = fixup_find_call(&pass, next + (uintptr_t)(long)(s32)rel,
+				    &found);
+		if (!s)
+			return "call target not in a group";
+		if (s->state != CALL_SLOT_NOP) {
+			rel = s->to - next;
+			/* always true on i386; a 64-bit test host may
+			 * place fn far away */
+			if (next + (uintptr_t)(long)(s32)rel != s->to)
+				return "call target out of reach";
+			want = 0xe8 | (u64)rel << 8;
+			name = s->name;
+		}
+	}
+	note_variant(&st->kind[kind], name);
+	take(w, env, r, site, kind, FIXUP_CALL_LEN,
+	     want == now ? PLAN_KEEP : PLAN_WRITE, want, FIXUP_CALL_LEN,
+	     name, debug);
+	return NULL;
 }
 
 /*
@@ -279,14 +359,13 @@ static __fixup_inline void walk(const struct fixup_site *r,
 				const struct fixup_env *env,
 				struct fixup_stats *st, bool debug)
 {
-	struct walk w = { NULL, 0, 0 };	/* nothing yet: all goes the slow way */
+	struct walk w = { NULL, 1, 0 };	/* nothing yet: all the slow way */
 
 	for (; r < last; r++) {
 		uintptr_t site = site_of(r);
 		uintptr_t kind = r->kind, len = r->len;	/* no widening */
 		const struct fixup_lens *l = &pass.lens[kind];
 		const char *why = "bytes not a variant";
-		int verdict;
 
 		if (unlikely(len - l->lo > l->span ||
 			     !quick_ok(&w, env, site, len))) {
@@ -303,23 +382,15 @@ static __fixup_inline void walk(const struct fixup_site *r,
 			if (likely(fixed(&w, env, r, site, kind, len, debug)))
 				continue;
 		} else if (l->verb == FIXUP_VERB_MODRM) {
+			/* modrm sites have 2 bytes or more */
 			if (likely(modrm(&w, env, r, site, kind, len,
-					 len < 4 ? len : 4, debug)))
+					 len >= 4 ? 4 : len == 3 ? 3 : 2,
+					 debug)))
 				continue;
 		} else {
-			struct fixup_plan pl = {
-				.pass = &pass, .kp = &pass.kind[kind],
-				.site = (u8 *)site
-			};
-
-			verdict = fixup_plan_call(&pl);
-			if (likely(verdict != PLAN_REJECT)) {
-				note_variant(&st->kind[kind], pl.name);
-				take(&w, env, r, site, kind, len, verdict,
-				     pl.want, pl.wlen, pl.name, debug);
+			why = call(&w, env, st, r, site, kind, debug);
+			if (likely(!why))
 				continue;
-			}
-			why = pl.why;
 		}
 		note_reject(env, st, r, site, why);
 	}

@@ -78,6 +78,7 @@ void fixup_serialize(const struct cpuinfo *c);
 #define FIXUP_FIXED_MAX		8	/* longest fixed kind: fits a u64 */
 #define FIXUP_KNOWN_MAX		6	/* known[] of one kind */
 #define FIXUP_FORMS_MAX		4	/* forms of one modrm kind */
+#define FIXUP_CALL_LEN		5	/* E8 rel32 */
 #define FIXUP_CALL_BITS		5
 #define FIXUP_CALL_SLOTS	(1 << FIXUP_CALL_BITS)	/* call targets */
 
@@ -107,11 +108,21 @@ struct fixup_modrm_form {
 	u32 jump;		/* 0xff00 when head[1] is the jump, else 0 */
 };
 
+/*
+ * What most sites of a modrm kind need: the test of form[0], the
+ * compiled form, which most sites hold, and what a site becomes:
+ * (now & keep) | val | (jmp & jump), with the chosen form's val, jump.
+ */
+struct fixup_modrm_pass {
+	struct fixup_modrm_form form0;
+	u32 keep;		/* all but the head, and reg if set */
+	u32 val, jump;
+};
+
 /* What one kind does in this pass, set up by fixup_choose(). */
 struct fixup_kind_pass {
 	const char *name;	/* chosen variant; NULL: chosen per site */
 	u8 nr_known;		/* entries in known[], or in form[] */
-	u8 head_len;		/* modrm kinds: bytes before the ModRM byte */
 	union {
 		/*
 		 * As little-endian numbers (fixup_load()). Fixed kinds:
@@ -119,16 +130,8 @@ struct fixup_kind_pass {
 		 * chosen one. CALL: the 5-byte NOPs, known[0] the best.
 		 */
 		u64 known[FIXUP_KNOWN_MAX];
-		/*
-		 * Modrm kinds: each form, in the catalogue's order. The
-		 * site gets (now & keep) | val | (its jump & jump), of
-		 * the chosen form: kept apart, so that no index is needed.
-		 */
-		struct {
-			struct fixup_modrm_form form[FIXUP_FORMS_MAX];
-			u32 keep;	/* all but the head, and reg if set */
-			u32 val, jump;	/* the chosen form's */
-		};
+		/* Modrm kinds: each form, in the catalogue's order. */
+		struct fixup_modrm_form form[FIXUP_FORMS_MAX];
 	};
 };
 
@@ -141,6 +144,7 @@ struct fixup_lens {
 	u32 lo;
 	u16 span;
 	u8 verb;		/* FIXUP_VERB_* */
+	u8 head;		/* modrm kinds: bytes before the ModRM byte */
 };
 
 /*
@@ -152,8 +156,11 @@ struct fixup_call_slot {
 	uintptr_t target;
 	uintptr_t to;		/* the function now called */
 	const char *name;	/* its name for the report */
-	u8 state;		/* CALL_* in kinds.c; 0: an empty slot */
+	u8 state;		/* CALL_SLOT_*; 0: an empty slot */
 };
+
+#define CALL_SLOT_TO		1	/* its calls go to ->to */
+#define CALL_SLOT_NOP		2	/* they vanish */
 
 struct fixup_pass {
 	struct fixup_lens lens[256];
@@ -171,21 +178,11 @@ struct fixup_pass {
 	 */
 	u64 known0[FIXUP_NR_KINDS];
 	u64 known1[FIXUP_NR_KINDS];
+	/* Modrm kinds: 24 bytes an entry, the kind times 3 and scaled. */
+	struct fixup_modrm_pass modrm[FIXUP_NR_KINDS];
 	u32 count[FIXUP_NR_KINDS][2];	/* by verdict - 1: kept, patched */
 	struct fixup_kind_pass kind[FIXUP_NR_KINDS];
 	struct fixup_call_slot call[FIXUP_CALL_SLOTS];
-};
-
-/* One site handed to fixup_plan_call(), or planned by the walk. */
-struct fixup_plan {
-	const struct fixup_pass *pass;
-	const struct fixup_kind_pass *kp;
-	const u8 *site;
-	/* out */
-	u64 want;		/* the first wlen bytes the site gets */
-	unsigned int wlen;
-	const char *name;	/* variant chosen, when kp->name is NULL */
-	const char *why;	/* PLAN_REJECT: reason */
 };
 
 struct fixup_kind {
@@ -200,9 +197,44 @@ struct fixup_kind {
 extern const struct fixup_kind fixup_kinds[FIXUP_NR_KINDS];
 
 void fixup_choose(struct fixup_pass *p, const struct fixup_env *env);
-int fixup_plan_call(struct fixup_plan *pl);
+const struct fixup_call_slot *fixup_search_call(const struct fixup_pass *p,
+						uintptr_t target,
+						struct fixup_call_slot *found);
 
 void fixup_pad(u8 *p, unsigned int n, bool p6);
+
+/* Fibonacci hashing: the top bits of the address times 2^32 / phi. */
+static __fixup_inline unsigned int fixup_call_hash(uintptr_t target)
+{
+	return (u32)target * 0x9e3779b1u >> (32 - FIXUP_CALL_BITS);
+}
+
+/* The slot of target, or the empty one where it would go. */
+static __fixup_inline unsigned int fixup_call_slot(const struct fixup_pass *p,
+						   uintptr_t target)
+{
+	unsigned int i = fixup_call_hash(target);
+
+	while (p->call[i].state && p->call[i].target != target)
+		i = (i + 1) % FIXUP_CALL_SLOTS;
+	return i;
+}
+
+/*
+ * The slot of a call's target, or NULL: not in a group. Inlined into
+ * the walk for the hashed case; fixup_search_call() does the rest.
+ */
+static __fixup_inline const struct fixup_call_slot *
+fixup_find_call(const struct fixup_pass *p, uintptr_t target,
+		struct fixup_call_slot *found)
+{
+	const struct fixup_call_slot *s;
+
+	if (unlikely(!p->calls_hashed))
+		return fixup_search_call(p, target, found);
+	s = &p->call[fixup_call_slot(p, target)];
+	return s->state ? s : NULL;
+}
 
 static __fixup_inline void fixup_copy(u8 *dst, const u8 *src, unsigned int n)
 {

@@ -12,8 +12,8 @@
  *           (prefetches, movntq, movnti, APIC writes): fixup_choose()
  *           turns each form into a mask and value, the walk tests them
  *   call    call rel32 redirected within a call group, or a NOP:
- *           fixup_plan_call(), with each target's new callee found once
- *           per pass
+ *           fixup_choose() finds each target's new callee once per
+ *           pass, the walk looks it up (fixup_find_call())
  *
  * Everything that does not depend on the site is worked out here, once
  * per pass: the walk runs for every site of the kernel.
@@ -205,12 +205,13 @@ static const struct fixup_rule apic_rules[] __initconst = {
 	RULE(0, 0, ANY, movl),
 };
 
-#define CALL_LEN	5
-
 #define KIND(n, lo, hi, verb, forms, rules)				\
 	{ n, lo, hi, FIXUP_VERB_##verb, forms, rules, ARRAY_SIZE(rules) }
 
-/* Fixed kinds have lo == hi <= FIXUP_FIXED_MAX. */
+/*
+ * Fixed kinds have lo == hi <= FIXUP_FIXED_MAX. No kind is longer than
+ * FIXUP_MAX_LEN: the walk's shortcut for its text check relies on it.
+ */
 const struct fixup_kind fixup_kinds[FIXUP_NR_KINDS] __initconst = {
 	[FIXUP_LOCK] = KIND("LOCK", 1, 1, FIXED, lock_forms, lock_rules),
 	[FIXUP_MB] = KIND("MB", 5, 5, FIXED, mb_forms, mb_rules),
@@ -330,23 +331,25 @@ static void __init list_forms(struct fixup_pass *p, unsigned int i)
 	const struct fixup_form *const *f = fixup_kinds[i].forms;
 	const struct fixup_form *c = p->choice[i];
 	struct fixup_kind_pass *kp = &p->kind[i];
+	struct fixup_modrm_pass *to = &p->modrm[i];
 	unsigned int h = f[0]->head_len, j;
 	u64 head = (1ull << 8 * h) - 1;
 
-	kp->head_len = h;
+	p->lens[i].head = h;
 	for (j = 0; f[j] && j < FIXUP_FORMS_MAX; j++) {
 		kp->form[j].mask = head | (u64)reg_mask(f[j]) << 8 * h;
 		kp->form[j].val = fixup_load(f[j]->head, h) |
 				  (u64)reg_val(f[j]) << 8 * h;
 		kp->form[j].jump = f[j]->flags & FORM_JMP ? 0xff00 : 0;
 		if (f[j] == c) {
-			kp->val = kp->form[j].val;
-			kp->jump = kp->form[j].jump;
+			to->val = kp->form[j].val;
+			to->jump = kp->form[j].jump;
 		}
 	}
 	kp->nr_known = j;
+	to->form0 = kp->form[0];
 	/* and the operand bytes after the ModRM byte that the walk reads */
-	kp->keep = (u64)(c->reg >= 0 ? 0xc7 : 0xff) << 8 * h |
+	to->keep = (u64)(c->reg >= 0 ? 0xc7 : 0xff) << 8 * h |
 		   (0xffffffffull & ~(head | 0xffull << 8 * h));
 }
 
@@ -376,9 +379,6 @@ static void __init list_operands(struct fixup_pass *p)
 
 /* ---- call: E8 rel32 within a call group, or a NOP ---- */
 
-#define CALL_TO		1	/* calls to the target go to slot->to */
-#define CALL_NOP	2	/* they vanish */
-
 static const struct fixup_call_variant *__init
 pick_call(const struct fixup_pass *p, const struct fixup_call_group *g)
 {
@@ -397,26 +397,9 @@ static void __init aim(const struct fixup_pass *p,
 {
 	const struct fixup_call_variant *v = pick_call(p, g);
 
-	s->state = v && !v->fn ? CALL_NOP : CALL_TO;
+	s->state = v && !v->fn ? CALL_SLOT_NOP : CALL_SLOT_TO;
 	s->to = (uintptr_t)(v ? v->fn : g->generic);
 	s->name = v ? v->name : g->name;
-}
-
-/* Fibonacci hashing: the top bits of the address times 2^32 / phi. */
-static __fixup_inline unsigned int call_hash(uintptr_t target)
-{
-	return (u32)target * 0x9e3779b1u >> (32 - FIXUP_CALL_BITS);
-}
-
-/* The slot of target, or the empty one where it would go. */
-static __fixup_inline unsigned int call_slot(const struct fixup_pass *p,
-					     uintptr_t target)
-{
-	unsigned int i = call_hash(target);
-
-	while (p->call[i].state && p->call[i].target != target)
-		i = (i + 1) % FIXUP_CALL_SLOTS;
-	return i;
 }
 
 /*
@@ -438,7 +421,7 @@ static bool __init hash_calls(struct fixup_pass *p)
 			t = (uintptr_t)(i ? g->variants[i - 1].fn : g->generic);
 			if (i && !t)
 				continue;	/* a variant that vanishes */
-			s = &p->call[call_slot(p, t)];
+			s = &p->call[fixup_call_slot(p, t)];
 			if (s->state)
 				continue;
 			if (++n > FIXUP_CALL_SLOTS / 2)
@@ -475,8 +458,8 @@ void __init fixup_choose(struct fixup_pass *p, const struct fixup_env *env)
 		}
 		if (k->verb == FIXUP_VERB_CALL) {
 			/* a vanished call: either 5-byte NOP, the best first */
-			add_known(kp, &nop_all, CALL_LEN, p->p6_nops);
-			add_known(kp, &nop_all, CALL_LEN, !p->p6_nops);
+			add_known(kp, &nop_all, FIXUP_CALL_LEN, p->p6_nops);
+			add_known(kp, &nop_all, FIXUP_CALL_LEN, !p->p6_nops);
 			if (kp->nr_known == 1)
 				kp->known[1] = kp->known[0];
 		}
@@ -493,12 +476,6 @@ void __init fixup_choose(struct fixup_pass *p, const struct fixup_env *env)
 	}
 	list_operands(p);
 	p->calls_hashed = hash_calls(p);
-}
-
-static int __init reject(struct fixup_plan *pl, const char *why)
-{
-	pl->why = why;
-	return PLAN_REJECT;
 }
 
 static const struct fixup_call_group *__init
@@ -518,58 +495,18 @@ find_group(const struct fixup_env *env, uintptr_t target)
 	return NULL;
 }
 
-/* The slot of a call's target, or NULL: not in a group. */
-static const struct fixup_call_slot *__init
-find_call(const struct fixup_pass *p, uintptr_t target,
-	  struct fixup_call_slot *found)
+/*
+ * fixup_find_call() for a pass whose targets were too many to hash:
+ * search the groups, and aim the one found into *found.
+ */
+const struct fixup_call_slot *__init
+fixup_search_call(const struct fixup_pass *p, uintptr_t target,
+		  struct fixup_call_slot *found)
 {
-	const struct fixup_call_slot *s;
-	const struct fixup_call_group *g;
+	const struct fixup_call_group *g = find_group(p->env, target);
 
-	if (p->calls_hashed) {
-		s = &p->call[call_slot(p, target)];
-		return s->state ? s : NULL;
-	}
-	g = find_group(p->env, target);
 	if (!g)
 		return NULL;
 	aim(p, g, found);
 	return found;
-}
-
-static int __init settle(struct fixup_plan *pl, u64 now, u64 want,
-			 const char *name)
-{
-	pl->name = name;
-	pl->want = want;
-	pl->wlen = CALL_LEN;
-	return want == now ? PLAN_KEEP : PLAN_WRITE;
-}
-
-int __init fixup_plan_call(struct fixup_plan *pl)
-{
-	const struct fixup_kind_pass *kp = pl->kp;
-	uintptr_t next = (uintptr_t)pl->site + CALL_LEN;
-	u64 now = fixup_load(pl->site, CALL_LEN);
-	const struct fixup_call_slot *s;
-	struct fixup_call_slot found;
-	u32 rel;
-
-	if ((u8)now != 0xe8) {
-		/* A call that already vanished: which group it was is lost. */
-		if (now == kp->known[0] || now == kp->known[1])
-			return settle(pl, now, kp->known[0], "nop");
-		return reject(pl, "bytes not a variant");
-	}
-	s = find_call(pl->pass, next + (uintptr_t)(long)(s32)(u32)(now >> 8),
-		      &found);
-	if (!s)
-		return reject(pl, "call target not in a group");
-	if (s->state == CALL_NOP)
-		return settle(pl, now, kp->known[0], "nop");
-	rel = s->to - next;
-	/* always true on i386; a 64-bit test host may place fn far away */
-	if (next + (uintptr_t)(long)(s32)rel != s->to)
-		return reject(pl, "call target out of reach");
-	return settle(pl, now, 0xe8 | (u64)rel << 8, s->name);
 }
