@@ -191,6 +191,8 @@ SELFTEST(smp_atomic_counter)
 			      want, got, want, n, COUNTER_LOOPS);
 		return SELFTEST_FAIL;
 	}
+	selftest_diag("counter %u = %u CPUs x %u atomic_inc, none lost", got,
+		      n, COUNTER_LOOPS);
 	return SELFTEST_PASS;
 }
 
@@ -242,6 +244,8 @@ SELFTEST(smp_spinlock_contended)
 			      shared.b, n * LOCK_LOOPS, n, LOCK_LOOPS);
 		return SELFTEST_FAIL;
 	}
+	selftest_diag("a=b=%u = %u CPUs x %u locked updates, consistent",
+		      shared.a, n, LOCK_LOOPS);
 	return SELFTEST_PASS;
 }
 
@@ -304,5 +308,7 @@ SELFTEST(smp_message_passing)
 			      msg.stale, msg.lost, msg.ack, MSG_ROUNDS);
 		return SELFTEST_FAIL;
 	}
+	selftest_diag("CPU%d -> CPU%d: %u of %u messages, none stale",
+		      msg.producer, msg.consumer, msg.ack, MSG_ROUNDS);
 	return SELFTEST_PASS;
 }
