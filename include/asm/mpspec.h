@@ -71,6 +71,8 @@ void smp_census_add(struct smp_census *c, u8 apic_id, bool bsp);
 int smp_census_finish(struct smp_census *c, const char *what);
 u32 bios_ebda_base(const struct phys_window *w);
 const char *phys_why_unmapped(const struct phys_window *w, u32 p);
+u32 phys_scan(const struct phys_window *w, u32 base, u32 len,
+	      bool (*check)(const struct phys_window *w, u32 p));
 
 /* 0 and a filled census if found, else -1 after a warning. */
 int mp_find_cpus(const struct phys_window *w, struct smp_census *c);

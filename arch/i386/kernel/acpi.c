@@ -224,25 +224,15 @@ static bool __init rsdp_check(const struct phys_window *w, u32 p)
 	return true;
 }
 
-static u32 __init rsdp_scan(const struct phys_window *w, u32 base, u32 len)
-{
-	u32 p;
-
-	for (p = base; p - base < len; p += 16)
-		if (rsdp_check(w, p))
-			return p;
-	return 0;
-}
-
 int __init acpi_find_cpus(const struct phys_window *w, struct smp_census *c)
 {
 	u32 ebda = bios_ebda_base(w), at = 0, rsdt;
 	const u8 *r;
 
 	if (ebda)
-		at = rsdp_scan(w, ebda, 1024);
+		at = phys_scan(w, ebda, 1024, rsdp_check);
 	if (!at)
-		at = rsdp_scan(w, ACPI_ROM, ACPI_ROM_LEN);
+		at = phys_scan(w, ACPI_ROM, ACPI_ROM_LEN, rsdp_check);
 	if (!at) {
 		printk(KERN_WARNING "acpi: no RSDP found\n");
 		return -1;

@@ -210,34 +210,39 @@ static int __init mp_parse_config(const struct phys_window *w, u32 at,
 	return smp_census_finish(c, "MP config table");
 }
 
+/*
+ * BIOS tables (the MP floating pointer, the ACPI RSDP) start on a 16-byte
+ * paragraph: the first in [base, base + len) that check() accepts, or 0.
+ */
+u32 __init phys_scan(const struct phys_window *w, u32 base, u32 len,
+		     bool (*check)(const struct phys_window *w, u32 p))
+{
+	u32 p;
+
+	for (p = base; p - base < len; p += 16)
+		if (check(w, p))
+			return p;
+	return 0;
+}
+
 /* A valid floating pointer at p? Bad ones are reported and skipped. */
-static const u8 *__init mpf_check(const struct phys_window *w, u32 p)
+static bool __init mpf_check(const struct phys_window *w, u32 p)
 {
 	const u8 *mpf = phys_map(w, p, MPF_LEN);
 
 	if (!mpf || memcmp(mpf, "_MP_", 4))
-		return NULL;
+		return false;
 	if (mpf[MPF_LENGTH] != 1) {
 		printk(KERN_WARNING "smp: MP floating pointer at 0x%x: length "
 		       "%u, expected 1\n", p, mpf[MPF_LENGTH]);
-		return NULL;
+		return false;
 	}
 	if (byte_sum(mpf, MPF_LEN)) {
 		printk(KERN_WARNING "smp: MP floating pointer at 0x%x: bad "
 		       "checksum\n", p);
-		return NULL;
+		return false;
 	}
-	return mpf;
-}
-
-static u32 __init mpf_scan(const struct phys_window *w, u32 base, u32 len)
-{
-	u32 p;
-
-	for (p = base; p - base < len; p += MPF_LEN)
-		if (mpf_check(w, p))
-			return p;
-	return 0;
+	return true;
 }
 
 /* MP spec 4: EBDA first KiB, else the last KiB of base memory, else ROM. */
@@ -247,15 +252,15 @@ static u32 __init mpf_find(const struct phys_window *w)
 	const u8 *kb = phys_map(w, BDA_BASE_KB, 2);
 
 	if (ebda)
-		at = mpf_scan(w, ebda, 1024);
+		at = phys_scan(w, ebda, 1024, mpf_check);
 	top = kb ? get_le16(kb) : 0;
 	if (top < 1 || top > 640)
 		top = 640;
 	top = top * 1024 - 1024;
 	if (!at && top != ebda)
-		at = mpf_scan(w, top, 1024);
+		at = phys_scan(w, top, 1024, mpf_check);
 	if (!at)
-		at = mpf_scan(w, BIOS_ROM, BIOS_ROM_LEN);
+		at = phys_scan(w, BIOS_ROM, BIOS_ROM_LEN, mpf_check);
 	return at;
 }
 

@@ -166,14 +166,10 @@ void smp_boot_cpus(unsigned int ncpus)
 		     TP_OFFSET(cpu) != TP_CPU);
 	apic_ids[0] = apic_id();
 	online[0] = true;
+	/* Without a local APIC, smp_count_cpus() already counted one CPU. */
 	if (left && fixup_forced_up()) {
 		pr_warn("smp: fixup=up: uniprocessor variants (no lock "
 			"prefixes) are not safe on several CPUs: %u other "
-			"CPU%s not started\n", left, left == 1 ? "" : "s");
-		left = 0;
-	}
-	if (left && !lapic) {
-		pr_warn("smp: the boot CPU has no local APIC: %u other "
 			"CPU%s not started\n", left, left == 1 ? "" : "s");
 		left = 0;
 	}
