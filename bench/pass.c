@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../arch/i386/fixup/fixup.h"
+#include "../arch/i386/fixup/internal.h"
 #include "hostcpu.h"
 
 #define MAX_SITES	1000000
@@ -24,28 +24,28 @@ static const struct form {
 	u8 kind, len;
 	u8 bytes[5];
 } mix[] = {
-	{ FIXUP_LOCK, 1, { 0xf0 } },
-	{ FIXUP_MB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
-	{ FIXUP_RMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
-	{ FIXUP_WMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
-	{ FIXUP_SMP_MB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
-	{ FIXUP_SMP_RMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
-	{ FIXUP_SMP_WMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_MB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_RMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_WMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_SMP_MB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_SMP_RMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_SMP_WMB, 5, { 0xf0, 0x83, 0x04, 0x24, 0x00 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
 	/* lea 0x10(%eax),%eax: prefetchnta; lea 0x40(%eax),%ecx: w */
-	{ FIXUP_PREFETCH, 5, { 0xeb, 0x03, 0x8d, 0x40, 0x10 } },
-	{ FIXUP_PREFETCHW, 5, { 0xeb, 0x03, 0x8d, 0x48, 0x40 } },
-	{ FIXUP_LOCK, 1, { 0xf0 } },
+	{ FIXUP_KIND_PREFETCH, 5, { 0xeb, 0x03, 0x8d, 0x40, 0x10 } },
+	{ FIXUP_KIND_PREFETCHW, 5, { 0xeb, 0x03, 0x8d, 0x48, 0x40 } },
+	{ FIXUP_KIND_LOCK, 1, { 0xf0 } },
 	/* movq %mm0,8(%edi); ds movl %eax,8(%edi); movl %eax,(%edx) */
-	{ FIXUP_MOVNTQ, 4, { 0x0f, 0x7f, 0x47, 0x08 } },
-	{ FIXUP_MOVNTI, 4, { 0x3e, 0x89, 0x47, 0x08 } },
-	{ FIXUP_APIC_WRITE, 2, { 0x89, 0x02 } },
-	{ FIXUP_CALL, 5, { 0xe8 } },
+	{ FIXUP_KIND_MOVNTQ, 4, { 0x0f, 0x7f, 0x47, 0x08 } },
+	{ FIXUP_KIND_MOVNTI, 4, { 0x3e, 0x89, 0x47, 0x08 } },
+	{ FIXUP_KIND_APIC_WRITE, 2, { 0x89, 0x02 } },
+	{ FIXUP_KIND_CALL, 5, { 0xe8 } },
 };
 
 #define NR_MIX		(sizeof(mix) / sizeof(mix[0]))
@@ -99,7 +99,7 @@ static size_t build(unsigned int n, int kind)
 		memset(p, 0xcc, GAP);	/* int3 filler */
 		p += GAP;
 		memcpy(p, f->bytes, f->len);
-		if (f->kind == FIXUP_CALL) {
+		if (f->kind == FIXUP_KIND_CALL) {
 			const u8 *to = groups[calls++ % NR_GROUPS].generic;
 			s32 rel = (s32)(to - (p + 5));
 
@@ -114,7 +114,7 @@ static size_t build(unsigned int n, int kind)
 	return p + GAP - text;
 }
 
-/* "LOCK" -> FIXUP_LOCK; 0 for a kind not in the mix. */
+/* "LOCK" -> FIXUP_KIND_LOCK; 0 for a kind not in the mix. */
 static int kind_number(const char *name)
 {
 	unsigned int i;
@@ -190,6 +190,10 @@ int main(int argc, char **argv)
 	env.nr_text = 1;
 	env.calls = groups;
 	env.nr_calls = NR_GROUPS;
+	env.taken_size = fixup_taken_size(&range, 1);
+	env.taken = malloc(env.taken_size);
+	if (!env.taken)
+		return 1;
 
 	/* One pass: what callgrind counts. */
 	fixup_apply(recs, recs + n, &env, &st);

@@ -26,7 +26,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-#include "../arch/i386/fixup/fixup.h"
+#include "../arch/i386/fixup/internal.h"
 #include "bench.h"
 #include "hostcpu.h"
 
@@ -116,8 +116,16 @@ static void patch(struct variant *v, const struct cpuinfo *cpu)
 	struct fixup_stats st;
 	unsigned int k;
 
+	env.taken_size = fixup_taken_size(&text, 1);
+	env.taken = malloc(env.taken_size);
+	if (!env.taken) {
+		fprintf(stderr, "runtime: out of memory\n");
+		exit(1);
+	}
+
 	set_text_writable(1);
 	fixup_apply(v->sites, v->sites_end, &env, &st);
+	free(env.taken);
 	set_text_writable(0);
 	printf("harness,sites,%s,%u,count\n", v->name, st.sites);
 	printf("harness,patched,%s,%u,count\n", v->name, st.patched);

@@ -27,13 +27,13 @@ if (my $k = built('CONFIG_FIXUP_SELFTEST', "CONFIG_FIXUP_SELFTEST=y\n")) {
 		my %why;
 		push @{ $why{$rej[$_ * 2 + 1]} }, $rej[$_ * 2] for 0 .. $#rej / 2;
 		is(scalar(@rej) / 2, 8, "$cpu: 8 records rejected");
-		for my $reason ('overlaps previous site', 'outside text',
+		for my $reason ('overlaps another site', 'outside text',
 				'bad length', 'unknown kind',
 				'bytes not a variant',
 				'call target not in a group') {
 			ok($why{$reason}, "$cpu: rejected: $reason");
 		}
-		is(scalar @{ $why{'overlaps previous site'} // [] }, 2,
+		is(scalar @{ $why{'overlaps another site'} // [] }, 2,
 		   "$cpu: the duplicate and the overlap");
 		is(scalar @{ $why{'bad length'} // [] }, 2,
 		   "$cpu: zero and oversize length");

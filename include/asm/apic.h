@@ -47,7 +47,7 @@ static inline void apic_write(u32 reg, u32 v)
 #ifdef CONFIG_FIXUP
 	/* "+r": the xchgl variant writes the old register value back. */
 	__asm__ __volatile__("661:\n\tmovl %0, (%1)\n662:\n\t"
-			     FIXUP_RECORD(FIXUP_APIC_WRITE)
+			     FIXUP_RECORD(FIXUP_KIND_APIC_WRITE)
 			     : "+r"(v) : "r"(p) : "memory");
 #elif defined(CONFIG_M586)
 	__asm__ __volatile__("xchgl %0, (%1)" : "+r"(v) : "r"(p) : "memory");

@@ -16,13 +16,13 @@
 
 #ifdef CONFIG_FIXUP
 #define __barrier(kind)	__asm__ __volatile__(FIXUP_BARRIER(kind) ::: "memory", "cc")
-#define mb()		__barrier(FIXUP_MB)
-#define rmb()		__barrier(FIXUP_RMB)
-#define wmb()		__barrier(FIXUP_WMB)
+#define mb()		__barrier(FIXUP_KIND_MB)
+#define rmb()		__barrier(FIXUP_KIND_RMB)
+#define wmb()		__barrier(FIXUP_KIND_WMB)
 #ifdef CONFIG_SMP
-#define smp_mb()	__barrier(FIXUP_SMP_MB)
-#define smp_rmb()	__barrier(FIXUP_SMP_RMB)
-#define smp_wmb()	__barrier(FIXUP_SMP_WMB)
+#define smp_mb()	__barrier(FIXUP_KIND_SMP_MB)
+#define smp_rmb()	__barrier(FIXUP_KIND_SMP_RMB)
+#define smp_wmb()	__barrier(FIXUP_KIND_SMP_WMB)
 #endif
 
 #else /* !CONFIG_FIXUP: the configured processor's form */

@@ -2,26 +2,14 @@
  * Patchable instruction sites. Every macro here emits the safe compiled
  * form of one instruction (correct on a 486 and on SMP) and records it in
  * .fixup_sites; arch/i386/fixup/ rewrites the site once at boot for the
- * CPU and CPU count found. Record format and kinds:
- * Documentation/fixup-sites.md.
+ * CPU and CPU count found. Record format: Documentation/fixup-sites.md;
+ * the kinds: include/asm/fixup-kinds.h. The end of this file is the boot
+ * pass's interface to the rest of the kernel.
  */
 #ifndef ASM_FIXUP_H
 #define ASM_FIXUP_H
 
-#define FIXUP_LOCK		1
-#define FIXUP_MB		2
-#define FIXUP_RMB		3
-#define FIXUP_WMB		4
-#define FIXUP_SMP_MB		5
-#define FIXUP_SMP_RMB		6
-#define FIXUP_SMP_WMB		7
-#define FIXUP_PREFETCH		8
-#define FIXUP_PREFETCHW		9
-#define FIXUP_MOVNTQ		10
-#define FIXUP_APIC_WRITE	11
-#define FIXUP_CALL		12
-#define FIXUP_MOVNTI		13
-#define FIXUP_NR_KINDS		14
+#include <asm/fixup-kinds.h>	/* the kind numbers: FIXUP_KIND_* */
 
 #define FIXUP_RECORD_SIZE	6
 #define FIXUP_MAX_LEN		15	/* longest x86 instruction */
@@ -48,13 +36,14 @@
 /* A call the patcher may redirect to a variant or turn into a NOP. */
 .macro fixup_call fn
 661:	call \fn
-662:	fixup_record FIXUP_CALL
+662:	fixup_record FIXUP_KIND_CALL
 .endm
 
 #else
 
 #include <kernel/types.h>
 #include <kernel/compiler.h>
+#include <asm/cpufeature.h>
 
 struct fixup_site {
 	s32 rel;	/* site address - &rel */
@@ -62,17 +51,12 @@ struct fixup_site {
 	u8 len;		/* bytes at the site */
 } __packed;
 
-static inline u8 *fixup_site_addr(const struct fixup_site *s)
-{
-	return (u8 *)&s->rel + s->rel;
-}
-
 /*
  * A lock prefix that only SMP needs: on one CPU it becomes a DS prefix,
  * which keeps the instruction whole and costs nothing.
  */
 #if defined(CONFIG_SMP) && defined(CONFIG_FIXUP)
-#define LOCK_PREFIX	"661:\n\tlock\n662:\n\t" FIXUP_RECORD(FIXUP_LOCK)
+#define LOCK_PREFIX	"661:\n\tlock\n662:\n\t" FIXUP_RECORD(FIXUP_KIND_LOCK)
 #elif defined(CONFIG_SMP)
 #define LOCK_PREFIX	"lock; "
 #else
@@ -142,12 +126,36 @@ extern const struct fixup_call_group __fixup_calls_end[];
 /*
  * The CALL site as a string for asm() and inline asm, e.g. with regparm(3)
  * functions:
- *	asm volatile(FIXUP_CALL_SITE(copy_page)
+ *	asm volatile(FIXUP_CALL(copy_page)
  *		     : "+a" (to), "+d" (from) : : "ecx", "memory", "cc");
- * (Not FIXUP_CALL(fn): that name is the kind number.)
+ * (Not FIXUP_KIND_CALL(fn): that name is the kind number.)
  */
-#define FIXUP_CALL_SITE(fn)						\
-	"661:\n\tcall " #fn "\n662:\n\t" FIXUP_RECORD(FIXUP_CALL)
+#define FIXUP_CALL(fn)						\
+	"661:\n\tcall " #fn "\n662:\n\t" FIXUP_RECORD(FIXUP_KIND_CALL)
+
+/* The boot pass (arch/i386/fixup/boot.c). */
+#ifdef CONFIG_FIXUP
+/* What the pass decided: the only fixup state that outlives boot. */
+extern bool fixup_applied, fixup_smp, fixup_up_forced;
+
+/* fixup=up: UP variants, so the other CPUs must not be started. */
+static inline bool fixup_forced_up(void)
+{
+	return fixup_up_forced;
+}
+
+void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
+		const char *reason);
+void fixup_report_freed(void);
+#else
+static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
+			      const char *reason)
+{
+	(void)c; (void)ncpus; (void)reason;
+}
+static inline void fixup_report_freed(void) { }
+static inline bool fixup_forced_up(void) { return false; }
+#endif
 
 #endif /* __ASSEMBLER__ */
 #endif

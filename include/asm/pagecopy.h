@@ -19,7 +19,7 @@ void __regparm3 clear_page_mmx_nt(void *page);
 void __regparm3 copy_page_mmx_nt(void *to, const void *from);
 
 #if defined(CONFIG_FIXUP)
-#define __PAGE_CALL(op)	FIXUP_CALL_SITE(op##_rep)
+#define __PAGE_CALL(op)	FIXUP_CALL(op##_rep)
 #elif defined(CONFIG_MK7)
 #define __PAGE_CALL(op)	"call " #op "_mmx_nt"	/* built for the Athlon */
 #else

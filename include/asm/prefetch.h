@@ -22,12 +22,12 @@
 
 static inline void prefetch(const void *x)
 {
-	__prefetch_site(x, FIXUP_PREFETCH, "eax");
+	__prefetch_site(x, FIXUP_KIND_PREFETCH, "eax");
 }
 
 static inline void prefetchw(const void *x)
 {
-	__prefetch_site(x, FIXUP_PREFETCHW, "ecx");
+	__prefetch_site(x, FIXUP_KIND_PREFETCHW, "ecx");
 }
 
 #else /* the configured processor's form */

@@ -31,7 +31,7 @@ static inline void spin_lock_init(struct spinlock *l)
 #ifdef CONFIG_SMP
 
 #ifdef CONFIG_FIXUP
-#define __SPIN_CALL(fn)	FIXUP_CALL_SITE(fn)
+#define __SPIN_CALL(fn)	FIXUP_CALL(fn)
 #else
 #define __SPIN_CALL(fn)	"call " #fn
 #endif

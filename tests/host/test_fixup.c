@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../arch/i386/fixup/fixup.h"
+#include "../../arch/i386/fixup/internal.h"
 
 #define REC_OFF		0	/* records */
 #define TEXT_OFF	4096	/* first text range */
@@ -247,90 +247,90 @@ struct tsite {
 #define LADD	"F0 83 04 24 00"
 
 static const struct tsite tsites[] = {
-	{ "lock", FIXUP_LOCK, C_LOCK, 0, "F0", 0,
+	{ "lock", FIXUP_KIND_LOCK, C_LOCK, 0, "F0", 0,
 	  { [V_LOCK] = "F0", [V_DS] = "3E" } },
-	{ "mb", FIXUP_MB, C_MB, 0, LADD, 0,
+	{ "mb", FIXUP_KIND_MB, C_MB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_MF6] = "0F AE F0 66 90",
 	    [V_MF4] = "0F AE F0 89 F6" } },
-	{ "rmb", FIXUP_RMB, C_RMB, 0, LADD, 0,
+	{ "rmb", FIXUP_KIND_RMB, C_RMB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_LF6] = "0F AE E8 66 90",
 	    [V_LF4] = "0F AE E8 89 F6" } },
-	{ "wmb", FIXUP_WMB, C_WMB, 0, LADD, 0,
+	{ "wmb", FIXUP_KIND_WMB, C_WMB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
 	    [V_SF4] = "0F AE F8 89 F6" } },
-	{ "smp_mb", FIXUP_SMP_MB, C_SMP_MB, 0, LADD, 0,
+	{ "smp_mb", FIXUP_KIND_SMP_MB, C_SMP_MB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_MF6] = "0F AE F0 66 90",
 	    [V_MF4] = "0F AE F0 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
-	{ "smp_rmb", FIXUP_SMP_RMB, C_SMP_RMB, 1, LADD, 0,
+	{ "smp_rmb", FIXUP_KIND_SMP_RMB, C_SMP_RMB, 1, LADD, 0,
 	  { [V_LADD] = LADD, [V_LF6] = "0F AE E8 66 90",
 	    [V_LF4] = "0F AE E8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
-	{ "smp_wmb", FIXUP_SMP_WMB, C_SMP_WMB, 0, LADD, 0,
+	{ "smp_wmb", FIXUP_KIND_SMP_WMB, C_SMP_WMB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
 	    [V_SF4] = "0F AE F8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
-	{ "lock (init)", FIXUP_LOCK, C_LOCK, 1, "F0", 0,
+	{ "lock (init)", FIXUP_KIND_LOCK, C_LOCK, 1, "F0", 0,
 	  { [V_LOCK] = "F0", [V_DS] = "3E" } },
 	/* prefetcht0 0x10(%eax): lea 0x10(%eax),%ecx */
-	{ "prefetch disp8", FIXUP_PREFETCH, C_PF, 0, "EB 03 8D 48 10", 0,
+	{ "prefetch disp8", FIXUP_KIND_PREFETCH, C_PF, 0, "EB 03 8D 48 10", 0,
 	  { [V_JMP] = "EB 03 8D 48 10", [V_NTA] = "3E 0F 18 48 10",
 	    [V_3DN] = "3E 0F 0D 40 10", [V_NOPL] = "3E 0F 1F 40 10" } },
 	/* prefetchnta 0x100(%esp): ModRM 84, SIB 24, disp32 */
-	{ "prefetch sib disp32", FIXUP_PREFETCH, C_PF, 0,
+	{ "prefetch sib disp32", FIXUP_KIND_PREFETCH, C_PF, 0,
 	  "EB 07 8D 84 24 00 01 00 00", 0,
 	  { [V_JMP] = "EB 07 8D 84 24 00 01 00 00",
 	    [V_NTA] = "3E 0F 18 84 24 00 01 00 00",
 	    [V_3DN] = "3E 0F 0D 84 24 00 01 00 00",
 	    [V_NOPL] = "3E 0F 1F 84 24 00 01 00 00" } },
 	/* prefetcht2 (%ebx): the shortest site */
-	{ "prefetch t2 (%ebx)", FIXUP_PREFETCH, C_PF, 1, "EB 02 8D 1B", 0,
+	{ "prefetch t2 (%ebx)", FIXUP_KIND_PREFETCH, C_PF, 1, "EB 02 8D 1B", 0,
 	  { [V_JMP] = "EB 02 8D 1B", [V_NTA] = "3E 0F 18 1B",
 	    [V_3DN] = "3E 0F 0D 03", [V_NOPL] = "3E 0F 1F 03" } },
 	/* prefetchnta 0x11223344: mod 0, rm 5 = disp32 alone */
-	{ "prefetch abs", FIXUP_PREFETCH, C_PF, 0,
+	{ "prefetch abs", FIXUP_KIND_PREFETCH, C_PF, 0,
 	  "EB 06 8D 05 44 33 22 11", 0,
 	  { [V_JMP] = "EB 06 8D 05 44 33 22 11",
 	    [V_NTA] = "3E 0F 18 05 44 33 22 11",
 	    [V_3DN] = "3E 0F 0D 05 44 33 22 11",
 	    [V_NOPL] = "3E 0F 1F 05 44 33 22 11" } },
 	/* prefetcht1 8(%esp): ModRM 54, SIB 24, disp8 */
-	{ "prefetch t1 sib disp8", FIXUP_PREFETCH, C_PF, 0,
+	{ "prefetch t1 sib disp8", FIXUP_KIND_PREFETCH, C_PF, 0,
 	  "EB 04 8D 54 24 08", 0,
 	  { [V_JMP] = "EB 04 8D 54 24 08", [V_NTA] = "3E 0F 18 54 24 08",
 	    [V_3DN] = "3E 0F 0D 44 24 08", [V_NOPL] = "3E 0F 1F 44 24 08" } },
-	{ "prefetchw disp8", FIXUP_PREFETCHW, C_PW, 0, "EB 03 8D 4E 40", 0,
+	{ "prefetchw disp8", FIXUP_KIND_PREFETCHW, C_PW, 0, "EB 03 8D 4E 40", 0,
 	  { [V_JMP] = "EB 03 8D 4E 40", [V_3DN] = "3E 0F 0D 4E 40",
 	    [V_T0] = "3E 0F 18 4E 40", [V_NOPL] = "3E 0F 1F 46 40" } },
 	/* prefetchw 0x1000(,%ecx,4): SIB base 5 with mod 0 = disp32 */
-	{ "prefetchw sib nobase", FIXUP_PREFETCHW, C_PW, 1,
+	{ "prefetchw sib nobase", FIXUP_KIND_PREFETCHW, C_PW, 1,
 	  "EB 07 8D 0C 8D 00 10 00 00", 0,
 	  { [V_JMP] = "EB 07 8D 0C 8D 00 10 00 00",
 	    [V_3DN] = "3E 0F 0D 0C 8D 00 10 00 00",
 	    [V_T0] = "3E 0F 18 0C 8D 00 10 00 00",
 	    [V_NOPL] = "3E 0F 1F 04 8D 00 10 00 00" } },
-	{ "movntq (%edi)", FIXUP_MOVNTQ, C_NTQ, 0, "0F 7F 07", 0,
+	{ "movntq (%edi)", FIXUP_KIND_MOVNTQ, C_NTQ, 0, "0F 7F 07", 0,
 	  { [V_MOVQ] = "0F 7F 07", [V_MOVNTQ] = "0F E7 07" } },
-	{ "movntq 0x80(%esp)", FIXUP_MOVNTQ, C_NTQ, 0,
+	{ "movntq 0x80(%esp)", FIXUP_KIND_MOVNTQ, C_NTQ, 0,
 	  "0F 7F 8C 24 80 00 00 00", 0,
 	  { [V_MOVQ] = "0F 7F 8C 24 80 00 00 00",
 	    [V_MOVNTQ] = "0F E7 8C 24 80 00 00 00" } },
-	{ "movnti 4(%edi)", FIXUP_MOVNTI, C_NTI, 0, "3E 89 47 04", 0,
+	{ "movnti 4(%edi)", FIXUP_KIND_MOVNTI, C_NTI, 0, "3E 89 47 04", 0,
 	  { [V_MOVL] = "3E 89 47 04", [V_MOVNTI] = "0F C3 47 04" } },
-	{ "movnti (%esi,%ecx,4)", FIXUP_MOVNTI, C_NTI, 1, "3E 89 14 8E", 0,
+	{ "movnti (%esi,%ecx,4)", FIXUP_KIND_MOVNTI, C_NTI, 1, "3E 89 14 8E", 0,
 	  { [V_MOVL] = "3E 89 14 8E", [V_MOVNTI] = "0F C3 14 8E" } },
-	{ "apic abs", FIXUP_APIC_WRITE, C_APIC, 0, "89 05 20 03 E0 FE", 0,
+	{ "apic abs", FIXUP_KIND_APIC_WRITE, C_APIC, 0, "89 05 20 03 E0 FE", 0,
 	  { [V_MOVL] = "89 05 20 03 E0 FE", [V_XCHG] = "87 05 20 03 E0 FE" } },
-	{ "apic (%edx)", FIXUP_APIC_WRITE, C_APIC, 0, "89 02", 0,
+	{ "apic (%edx)", FIXUP_KIND_APIC_WRITE, C_APIC, 0, "89 02", 0,
 	  { [V_MOVL] = "89 02", [V_XCHG] = "87 02" } },
-	{ "apic disp32(%edx)", FIXUP_APIC_WRITE, C_APIC, 1,
+	{ "apic disp32(%edx)", FIXUP_KIND_APIC_WRITE, C_APIC, 1,
 	  "89 9A 80 03 00 00", 0,
 	  { [V_MOVL] = "89 9A 80 03 00 00", [V_XCHG] = "87 9A 80 03 00 00" } },
-	{ "call copy", FIXUP_CALL, C_COPY, 1, NULL, V_COPY_GEN, { 0 } },
-	{ "call copy_mmx", FIXUP_CALL, C_COPY, 0, NULL, V_COPY_MMX, { 0 } },
-	{ "call sync", FIXUP_CALL, C_SYNC, 0, NULL, V_SYNC_GEN,
+	{ "call copy", FIXUP_KIND_CALL, C_COPY, 1, NULL, V_COPY_GEN, { 0 } },
+	{ "call copy_mmx", FIXUP_KIND_CALL, C_COPY, 0, NULL, V_COPY_MMX, { 0 } },
+	{ "call sync", FIXUP_KIND_CALL, C_SYNC, 0, NULL, V_SYNC_GEN,
 	  { [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
-	{ "call x", FIXUP_CALL, C_X, 0, NULL, V_X_SMP, { 0 } },
-	{ "vanished call", FIXUP_CALL, C_NOPCALL, 0, NOP4, 0,
+	{ "call x", FIXUP_KIND_CALL, C_X, 0, NULL, V_X_SMP, { 0 } },
+	{ "vanished call", FIXUP_KIND_CALL, C_NOPCALL, 0, NOP4, 0,
 	  { [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
-	{ "smp_wmb (init)", FIXUP_SMP_WMB, C_SMP_WMB, 1, LADD, 0,
+	{ "smp_wmb (init)", FIXUP_KIND_SMP_WMB, C_SMP_WMB, 1, LADD, 0,
 	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
 	    [V_SF4] = "0F AE F8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
 };
@@ -501,6 +501,9 @@ static void build_all(struct built *b)
 	b->end = (const struct fixup_site *)rec_cur;
 }
 
+/* The overlap map: room for every text range a test uses. */
+static u8 taken[ARENA / 8];
+
 static struct fixup_env env_for(const struct cpuinfo *c, bool smp,
 				const struct fixup_hooks *h)
 {
@@ -508,6 +511,7 @@ static struct fixup_env env_for(const struct cpuinfo *c, bool smp,
 		.cpu = c, .smp = smp, .text = ranges,
 		.nr_text = ARRAY_SIZE(ranges), .calls = groups,
 		.nr_calls = ARRAY_SIZE(groups), .hooks = h,
+		.taken = taken, .taken_size = sizeof(taken),
 	};
 }
 
@@ -625,7 +629,7 @@ static void test_profile(const struct profile *p, bool smp)
 	ok(serialize_calls == 1 && serialized_final,
 	   "%s: serialized once, after all writes", tag);
 	check_stats(tag, &st, kw, patched);
-	ok(d.calls == NSITES && d.len == 1 && d.kind == FIXUP_LOCK &&
+	ok(d.calls == NSITES && d.len == 1 && d.kind == FIXUP_KIND_LOCK &&
 	   d.old[0] == 0xf0 && d.new[0] == (smp ? 0xf0 : 0x3e) &&
 	   !strcmp(d.variant, smp ? "lock" : "ds"),
 	   "%s: debug hook sees every site, old and new bytes", tag);
@@ -662,27 +666,40 @@ static void test_repatch(const struct profile *a, bool a_smp,
 	check_stats(tag, &st, kw, patched);
 }
 
-/* The load/store helpers of the walk, at every length. */
-static void test_load_store(void)
+/* NOP padding: both sets, every length the sites need and beyond. */
+static void test_pad(void)
 {
-	static const u8 src[8] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
-				   0x77, 0x88 };
-	unsigned int n, i;
+	static const char *const want4[] = {
+		"90", "89 F6", "8D 76 00", "8D 74 26 00", "90 8D 74 26 00",
+		"8D B6 00 00 00 00", "8D B4 26 00 00 00 00",
+		"8D B4 26 00 00 00 00 90",
+	};
+	static const char *const want6[] = {
+		"90", "66 90", "0F 1F 00", "0F 1F 40 00", "0F 1F 44 00 00",
+		"66 0F 1F 44 00 00", "0F 1F 80 00 00 00 00",
+		"0F 1F 84 00 00 00 00 00", "0F 1F 84 00 00 00 00 00 90",
+	};
+	u8 buf[16], w[16];
+	unsigned int n;
 	bool good = true;
-	u8 buf[10];
-	u64 v;
 
-	for (n = 1; n <= 8; n++) {
-		v = fixup_load(src, n);
-		for (i = 0; i < n; i++)
-			good &= (u8)(v >> 8 * i) == src[i];
-		good &= n == 8 || v >> 8 * n == 0;
+	for (n = 1; n <= ARRAY_SIZE(want4); n++) {
 		memset(buf, 0xcc, sizeof(buf));
-		fixup_store(buf + 1, v, n);
-		good &= buf[0] == 0xcc && !memcmp(buf + 1, src, n) &&
-			buf[n + 1] == 0xcc;
+		fixup_pad(buf, n, false);
+		good &= hex(w, want4[n - 1]) == n && !memcmp(buf, w, n) &&
+			buf[n] == 0xcc && fixup_is_pad(buf, n, false);
 	}
-	ok(good, "fixup_load/fixup_store: 1..8 bytes, nothing beyond");
+	for (n = 1; n <= ARRAY_SIZE(want6); n++) {
+		memset(buf, 0xcc, sizeof(buf));
+		fixup_pad(buf, n, true);
+		good &= hex(w, want6[n - 1]) == n && !memcmp(buf, w, n) &&
+			buf[n] == 0xcc && fixup_is_pad(buf, n, true);
+	}
+	ok(good, "NOP padding: both sets as documented, nothing beyond");
+	hex(w, "90 90 90 90 90");
+	ok(!fixup_is_pad(w, 5, false) && !fixup_is_pad(w, 5, true) &&
+	   fixup_is_pad(w, 1, true) && fixup_is_pad(w, 0, false),
+	   "NOP padding: other NOP runs are not padding");
 }
 
 /* ---- bad records ---- */
@@ -696,50 +713,50 @@ struct bad {
 };
 
 static const struct bad bads[] = {
-	{ "zero length", FIXUP_LOCK, 0, "F0", "bad length" },
-	{ "MB of 6", FIXUP_MB, 6, LADD " 90", "bad length" },
-	{ "PREFETCH of 10", FIXUP_PREFETCH, 10,
+	{ "zero length", FIXUP_KIND_LOCK, 0, "F0", "bad length" },
+	{ "MB of 6", FIXUP_KIND_MB, 6, LADD " 90", "bad length" },
+	{ "PREFETCH of 10", FIXUP_KIND_PREFETCH, 10,
 	  "EB 08 8D 84 24 00 01 00 00 90", "bad length" },
-	{ "LOCK of 16", FIXUP_LOCK, 16, "F0", "bad length" },
-	{ "LOCK of 255", FIXUP_LOCK, 255, "F0", "bad length" },
+	{ "LOCK of 16", FIXUP_KIND_LOCK, 16, "F0", "bad length" },
+	{ "LOCK of 255", FIXUP_KIND_LOCK, 255, "F0", "bad length" },
 	{ "kind 0", 0, -1, "F0", "unknown kind" },
 	{ "kind 14", FIXUP_NR_KINDS, -1, "F0", "unknown kind" },
 	{ "kind 255", 255, -1, "F0", "unknown kind" },
-	{ "LOCK on a nop", FIXUP_LOCK, -1, "90", "bytes not a variant" },
-	{ "MB addl $1", FIXUP_MB, -1, "F0 83 04 24 01",
+	{ "LOCK on a nop", FIXUP_KIND_LOCK, -1, "90", "bytes not a variant" },
+	{ "MB addl $1", FIXUP_KIND_MB, -1, "F0 83 04 24 01",
 	  "bytes not a variant" },
-	{ "WMB holding mfence", FIXUP_WMB, -1, "0F AE F0 66 90",
+	{ "WMB holding mfence", FIXUP_KIND_WMB, -1, "0F AE F0 66 90",
 	  "bytes not a variant" },
-	{ "SMP_MB of 5 x 90", FIXUP_SMP_MB, -1, "90 90 90 90 90",
+	{ "SMP_MB of 5 x 90", FIXUP_KIND_SMP_MB, -1, "90 90 90 90 90",
 	  "bytes not a variant" },
-	{ "MOVNTQ register operand", FIXUP_MOVNTQ, -1, "0F 7F C0",
+	{ "MOVNTQ register operand", FIXUP_KIND_MOVNTQ, -1, "0F 7F C0",
 	  "bytes not a variant" },
 	/* mod 3 would be 4 bytes if taken for mod 2: the length fits */
-	{ "MOVNTQ register operand, len 6", FIXUP_MOVNTQ, -1,
+	{ "MOVNTQ register operand, len 6", FIXUP_KIND_MOVNTQ, -1,
 	  "0F 7F C0 00 00 00", "bytes not a variant" },
-	{ "APIC_WRITE register operand", FIXUP_APIC_WRITE, -1,
+	{ "APIC_WRITE register operand", FIXUP_KIND_APIC_WRITE, -1,
 	  "89 C8 00 00 00", "bytes not a variant" },
-	{ "MOVNTQ longer than its operand", FIXUP_MOVNTQ, -1, "0F 7F 07 00",
+	{ "MOVNTQ longer than its operand", FIXUP_KIND_MOVNTQ, -1, "0F 7F 07 00",
 	  "bytes not a variant" },
-	{ "MOVNTQ shorter than its operand", FIXUP_MOVNTQ, -1, "0F 7F 47",
+	{ "MOVNTQ shorter than its operand", FIXUP_KIND_MOVNTQ, -1, "0F 7F 47",
 	  "bytes not a variant" },
-	{ "APIC_WRITE SIB cut off", FIXUP_APIC_WRITE, -1, "89 04",
+	{ "APIC_WRITE SIB cut off", FIXUP_KIND_APIC_WRITE, -1, "89 04",
 	  "bytes not a variant" },
-	{ "APIC_WRITE not a mov", FIXUP_APIC_WRITE, -1, "8B 02",
+	{ "APIC_WRITE not a mov", FIXUP_KIND_APIC_WRITE, -1, "8B 02",
 	  "bytes not a variant" },
-	{ "MOVNTI without ds", FIXUP_MOVNTI, -1, "90 89 47 04",
+	{ "MOVNTI without ds", FIXUP_KIND_MOVNTI, -1, "90 89 47 04",
 	  "bytes not a variant" },
-	{ "PREFETCH jump wrong", FIXUP_PREFETCH, -1, "EB 04 8D 48 10",
+	{ "PREFETCH jump wrong", FIXUP_KIND_PREFETCH, -1, "EB 04 8D 48 10",
 	  "bytes not a variant" },
-	{ "PREFETCH hint /5", FIXUP_PREFETCH, -1, "EB 03 8D 68 10",
+	{ "PREFETCH hint /5", FIXUP_KIND_PREFETCH, -1, "EB 03 8D 68 10",
 	  "bytes not a variant" },
-	{ "PREFETCHW with %eax", FIXUP_PREFETCHW, -1, "EB 03 8D 40 10",
+	{ "PREFETCHW with %eax", FIXUP_KIND_PREFETCHW, -1, "EB 03 8D 40 10",
 	  "bytes not a variant" },
-	{ "PREFETCHW 3dnow /0", FIXUP_PREFETCHW, -1, "3E 0F 0D 00",
+	{ "PREFETCHW 3dnow /0", FIXUP_KIND_PREFETCHW, -1, "3E 0F 0D 00",
 	  "bytes not a variant" },
-	{ "CALL as jmp", FIXUP_CALL, -1, "E9 00 00 00 00",
+	{ "CALL as jmp", FIXUP_KIND_CALL, -1, "E9 00 00 00 00",
 	  "bytes not a variant" },
-	{ "CALL to a stranger", FIXUP_CALL, -1, "E8 00 00 00 00",
+	{ "CALL to a stranger", FIXUP_KIND_CALL, -1, "E8 00 00 00 00",
 	  "call target not in a group" },
 };
 
@@ -774,7 +791,7 @@ static void test_bad_records(void)
 		const struct bad *x = &bads[i];
 		u8 *s;
 
-		GOOD(FIXUP_LOCK, "F0", "3E");
+		GOOD(FIXUP_KIND_LOCK, "F0", "3E");
 		n = hex(b, x->bytes);
 		s = place(&text_cur, b, n);
 		memcpy(want + (s - arena), b, n);
@@ -783,38 +800,38 @@ static void test_bad_records(void)
 	}
 
 	/* outside text: in data, straddling the end, far away */
-	GOOD(FIXUP_LOCK, "F0", "3E");
+	GOOD(FIXUP_KIND_LOCK, "F0", "3E");
 	at = arena + DATA_OFF;
 	*at = 0xf0;
 	want[DATA_OFF] = 0xf0;
-	BAD(record(FIXUP_LOCK, 1, at), at, "outside text");
+	BAD(record(FIXUP_KIND_LOCK, 1, at), at, "outside text");
 	at = arena + TEXT_END - 2;
 	hex(at, LADD);
 	hex(want + (at - arena), LADD);
-	BAD(record(FIXUP_MB, 5, at), at, "outside text");
+	BAD(record(FIXUP_KIND_MB, 5, at), at, "outside text");
 	at = arena + INIT_OFF - 1;
 	at[0] = want[at - arena] = 0xf0;
-	BAD(record(FIXUP_LOCK, 1, at), at, "outside text");
+	BAD(record(FIXUP_KIND_LOCK, 1, at), at, "outside text");
 	{
 		struct fixup_site *r = (struct fixup_site *)rec_cur;
 
-		record(FIXUP_LOCK, 1, arena);
+		record(FIXUP_KIND_LOCK, 1, arena);
 		r->rel = 0x40000000;	/* 1 GiB away: must not be read */
 		BAD(r, (const u8 *)&r->rel + r->rel, "outside text");
 	}
 
 	/* a site inside the previous one: an F0 in a displacement */
-	GOOD(FIXUP_APIC_WRITE, "89 05 F0 00 00 00", "89 05 F0 00 00 00");
-	BAD(record(FIXUP_LOCK, 1, at + 2), at + 2, "overlaps previous site");
+	GOOD(FIXUP_KIND_APIC_WRITE, "89 05 F0 00 00 00", "89 05 F0 00 00 00");
+	BAD(record(FIXUP_KIND_LOCK, 1, at + 2), at + 2, "overlaps another site");
 	/* a site that runs into the previous one */
-	GOOD(FIXUP_LOCK, "F0", "3E");
-	BAD(record(FIXUP_MB, 5, at - 4), at - 4, "overlaps previous site");
+	GOOD(FIXUP_KIND_LOCK, "F0", "3E");
+	BAD(record(FIXUP_KIND_MB, 5, at - 4), at - 4, "overlaps another site");
 	/* the same record twice */
-	GOOD(FIXUP_LOCK, "F0", "3E");
-	BAD(record(FIXUP_LOCK, 1, at), at, "overlaps previous site");
-	GOOD(FIXUP_MB, LADD, LADD);
+	GOOD(FIXUP_KIND_LOCK, "F0", "3E");
+	BAD(record(FIXUP_KIND_LOCK, 1, at), at, "overlaps another site");
+	GOOD(FIXUP_KIND_MB, LADD, LADD);
 	/* a good site right after a rejected overlap still goes through */
-	GOOD(FIXUP_SMP_MB, LADD, NOP6);
+	GOOD(FIXUP_KIND_SMP_MB, LADD, NOP6);
 
 	/* the records themselves must stay as they are */
 	memcpy(want + REC_OFF, arena + REC_OFF, rec_cur - (arena + REC_OFF));
@@ -838,8 +855,8 @@ static void test_bad_records(void)
 		   bads[i].what, bads[i].why);
 	is_int(st.rejected, nbad, "bad records: counted");
 	is_int(st.sites, nbad + ARRAY_SIZE(bads) + 6, "bad records: all sites");
-	is_int(st.kind[FIXUP_LOCK].rejected, 9, "bad records: LOCK rejects");
-	is_int(st.kind[FIXUP_LOCK].sites, ARRAY_SIZE(bads) + 3,
+	is_int(st.kind[FIXUP_KIND_LOCK].rejected, 9, "bad records: LOCK rejects");
+	is_int(st.kind[FIXUP_KIND_LOCK].sites, ARRAY_SIZE(bads) + 3,
 	       "bad records: LOCK accepted");
 	is_int(serialize_calls, 1, "bad records: serialized once");
 #undef BAD
@@ -863,21 +880,21 @@ static void test_calls(void)
 		at[i] = text_cur;
 		call_bytes(b, at[i], FN(0));
 		place(&text_cur, b, 5);
-		record(FIXUP_CALL, 5, at[i]);
+		record(FIXUP_KIND_CALL, 5, at[i]);
 	}
 
 	env = env_for(&profiles[5].cpu, true, NULL);	/* Pentium 4 */
 	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
 	call_bytes(b, at[1], FN(1));
-	ok(!memcmp(at[1], b, 5) && st.kind[FIXUP_CALL].patched == 2 &&
-	   !strcmp(st.kind[FIXUP_CALL].variant, "copy_sse2"),
+	ok(!memcmp(at[1], b, 5) && st.kind[FIXUP_KIND_CALL].patched == 2 &&
+	   !strcmp(st.kind[FIXUP_KIND_CALL].variant, "copy_sse2"),
 	   "call: one group, first fitting variant named");
 
 	env = env_for(&profiles[0].cpu, true, &rej_hooks);	/* 486 */
 	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
 	call_bytes(b, at[0], FN(0));
-	ok(!memcmp(at[0], b, 5) && st.kind[FIXUP_CALL].patched == 2 &&
-	   !strcmp(st.kind[FIXUP_CALL].variant, "copy_generic"),
+	ok(!memcmp(at[0], b, 5) && st.kind[FIXUP_KIND_CALL].patched == 2 &&
+	   !strcmp(st.kind[FIXUP_KIND_CALL].variant, "copy_generic"),
 	   "call: back from a variant to the generic function");
 
 	env.nr_calls = 0;
@@ -926,12 +943,12 @@ static void test_define_call(void)
 	   g->variants[0].needs == X86_FEATURE_SSE &&
 	   g->variants[1].fn == NULL && g->variants[1].mode == FIXUP_MODE_UP,
 	   "DEFINE_FIXUP_CALL fills the group");
-	ok(!strcmp(FIXUP_CALL_SITE(tfn_generic),
+	ok(!strcmp(FIXUP_CALL(tfn_generic),
 		   "661:\n\tcall tfn_generic\n662:\n\t"
 		   ".pushsection .fixup_sites,\"a\"\n\t"
 		   ".long 661b - .\n\t.byte 12, 662b - 661b\n\t"
 		   ".popsection\n\t"),
-	   "FIXUP_CALL_SITE emits the call and a CALL record");
+	   "FIXUP_CALL emits the call and a CALL record");
 }
 
 /* ---- the catalogue itself ---- */
@@ -942,32 +959,59 @@ static void test_catalogue(void)
 		const char *name;
 		u8 lo, hi;
 	} doc[FIXUP_NR_KINDS] = {
-		[FIXUP_LOCK] = { "LOCK", 1, 1 },
-		[FIXUP_MB] = { "MB", 5, 5 },
-		[FIXUP_RMB] = { "RMB", 5, 5 },
-		[FIXUP_WMB] = { "WMB", 5, 5 },
-		[FIXUP_SMP_MB] = { "SMP_MB", 5, 5 },
-		[FIXUP_SMP_RMB] = { "SMP_RMB", 5, 5 },
-		[FIXUP_SMP_WMB] = { "SMP_WMB", 5, 5 },
-		[FIXUP_PREFETCH] = { "PREFETCH", 4, 9 },
-		[FIXUP_PREFETCHW] = { "PREFETCHW", 4, 9 },
-		[FIXUP_MOVNTQ] = { "MOVNTQ", 3, 8 },
-		[FIXUP_APIC_WRITE] = { "APIC_WRITE", 2, 7 },
-		[FIXUP_CALL] = { "CALL", 5, 5 },
-		[FIXUP_MOVNTI] = { "MOVNTI", 3, 8 },
+		[FIXUP_KIND_LOCK] = { "LOCK", 1, 1 },
+		[FIXUP_KIND_MB] = { "MB", 5, 5 },
+		[FIXUP_KIND_RMB] = { "RMB", 5, 5 },
+		[FIXUP_KIND_WMB] = { "WMB", 5, 5 },
+		[FIXUP_KIND_SMP_MB] = { "SMP_MB", 5, 5 },
+		[FIXUP_KIND_SMP_RMB] = { "SMP_RMB", 5, 5 },
+		[FIXUP_KIND_SMP_WMB] = { "SMP_WMB", 5, 5 },
+		[FIXUP_KIND_PREFETCH] = { "PREFETCH", 4, 9 },
+		[FIXUP_KIND_PREFETCHW] = { "PREFETCHW", 4, 9 },
+		[FIXUP_KIND_MOVNTQ] = { "MOVNTQ", 3, 8 },
+		[FIXUP_KIND_APIC_WRITE] = { "APIC_WRITE", 2, 7 },
+		[FIXUP_KIND_CALL] = { "CALL", 5, 5 },
+		[FIXUP_KIND_MOVNTI] = { "MOVNTI", 3, 8 },
 	};
-	unsigned int k;
-	bool good = true;
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	unsigned int k, len, i;
+	static const u8 zero[16];
+	bool names = true, lens = true;
 
-	for (k = 1; k < FIXUP_NR_KINDS; k++)
-		if (!fixup_kind_name(k) ||
-		    strcmp(fixup_kind_name(k), doc[k].name) ||
-		    fixup_kinds[k].min_len != doc[k].lo ||
-		    fixup_kinds[k].max_len != doc[k].hi)
-			good = false;
-	ok(good && !fixup_kind_name(0) && !fixup_kind_name(FIXUP_NR_KINDS) &&
-	   !fixup_kind_name(1000),
-	   "catalogue: names and lengths as documented");
+	/* a record of every kind at lo - 1, lo, hi and hi + 1 bytes */
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	for (k = 1; k < FIXUP_NR_KINDS; k++) {
+		names &= fixup_kind_name(k) &&
+			 !strcmp(fixup_kind_name(k), doc[k].name);
+		unsigned int lens4[4] = { doc[k].lo - 1u, doc[k].lo,
+					  doc[k].hi, doc[k].hi + 1u };
+
+		for (i = 0; i < 4; i++) {
+			len = lens4[i];
+			record(k, len, place(&text_cur, zero, len));
+		}
+	}
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	for (i = 0; i < (unsigned int)nrej && i < 64; i++) {
+		const struct fixup_site *r = rejs[i].rec;
+		bool out = r->len < doc[r->kind].lo || r->len > doc[r->kind].hi;
+
+		if (out != !strcmp(rejs[i].why, "bad length")) {
+			lens = false;
+			diag("kind %s len %u: %s", doc[r->kind].name, r->len,
+			     rejs[i].why);
+		}
+	}
+	ok(names && !fixup_kind_name(0) && !fixup_kind_name(FIXUP_NR_KINDS) &&
+	   !fixup_kind_name(1000), "catalogue: names as documented");
+	ok(lens && nrej == 4 * (FIXUP_NR_KINDS - 1),
+	   "catalogue: lengths as documented (%d records, all zero bytes)",
+	   nrej);
 }
 
 /*
@@ -984,8 +1028,8 @@ static void test_page_end(void)
 		"89 02",		/* APIC_WRITE, good */
 	};
 	static const u8 kinds[] = {
-		FIXUP_APIC_WRITE, FIXUP_MOVNTQ, FIXUP_PREFETCHW, FIXUP_MOVNTI,
-		FIXUP_APIC_WRITE,
+		FIXUP_KIND_APIC_WRITE, FIXUP_KIND_MOVNTQ, FIXUP_KIND_PREFETCHW, FIXUP_KIND_MOVNTI,
+		FIXUP_KIND_APIC_WRITE,
 	};
 	long pg = sysconf(_SC_PAGESIZE);
 	const struct cpuinfo *c = &profiles[2].cpu;	/* Pentium 11AP */
@@ -1041,13 +1085,13 @@ static void test_range_switch(void)
 	reset();
 	start = (const struct fixup_site *)rec_cur;
 	*a = 0xf0;
-	record(FIXUP_LOCK, 1, a);		/* good */
+	record(FIXUP_KIND_LOCK, 1, a);		/* good */
 	*b = 0x90;
-	record(FIXUP_LOCK, 1, b);		/* bad bytes */
+	record(FIXUP_KIND_LOCK, 1, b);		/* bad bytes */
 	*gap = 0xf0;
-	record(FIXUP_LOCK, 1, gap);		/* outside text */
+	record(FIXUP_KIND_LOCK, 1, gap);		/* outside text */
 	*(a + 10) = 0xf0;
-	record(FIXUP_LOCK, 1, a + 10);		/* good */
+	record(FIXUP_KIND_LOCK, 1, a + 10);		/* good */
 	memcpy(want, arena, ARENA);
 	want[a - arena] = want[a + 10 - arena] = 0x3e;
 	nrej = 0;
@@ -1056,6 +1100,147 @@ static void test_range_switch(void)
 					      "bytes not a variant") &&
 	   !strcmp(rejs[1].why, "outside text") && rejs[1].site == gap,
 	   "a rejected site in another range leaves the gap outside text");
+}
+
+/*
+ * The three holes fuzzing found in the first validator, each as it was
+ * found. Records out of address order: MB at T, LOCK at T - 16, LOCK at
+ * T on a 486 UP. The LOCK at T shares T with the MB site accepted two
+ * records before it, and must be rejected.
+ */
+static void test_out_of_order(void)
+{
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 *t = arena + TEXT_OFF + 200;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	hex(t, LADD);
+	t[-16] = 0xf0;
+	record(FIXUP_KIND_MB, 5, t);
+	record(FIXUP_KIND_LOCK, 1, t - 16);
+	record(FIXUP_KIND_LOCK, 1, t);
+	memcpy(want, arena, ARENA);
+	want[t - 16 - arena] = 0x3e;
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	ok(arena_ok() && nrej == 1 && rejs[0].site == t &&
+	   !strcmp(rejs[0].why, "overlaps another site"),
+	   "records out of order: a site sharing a byte with any accepted "
+	   "one is rejected");
+}
+
+/*
+ * A rejected site keeps its bytes: MOVNTI at T holding F0 89 47 04 (not
+ * a MOVNTI form), then LOCK at T, on a Pentium 4 UP. Were the LOCK
+ * accepted, its 3E would make the MOVNTI a form for the second pass.
+ */
+static void test_rejected_keeps(void)
+{
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[5].cpu, false, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 *t = arena + TEXT_OFF + 200;
+	int pass;
+	bool good = true;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	hex(t, "F0 89 47 04");
+	record(FIXUP_KIND_MOVNTI, 4, t);
+	record(FIXUP_KIND_LOCK, 1, t);
+	memcpy(want, arena, ARENA);
+	for (pass = 0; pass < 2; pass++) {
+		nrej = 0;
+		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
+			    &st);
+		good &= arena_ok() && nrej == 2 && st.rejected == 2 &&
+			!strcmp(rejs[0].why, "bytes not a variant") &&
+			!strcmp(rejs[1].why, "overlaps another site");
+	}
+	ok(good, "a rejected site's bytes are taken: two passes, no write");
+}
+
+/*
+ * A function in two call groups: where its calls go would depend on
+ * which group is looked at. Every call into either group is rejected,
+ * in every pass.
+ */
+static void test_shared_function(void)
+{
+	static const struct fixup_call_variant a_variants[] = {
+		{ FN(1), "shared", X86_FEATURE_SSE2, FIXUP_MODE_ANY },
+	};
+	static const struct fixup_call_variant b_variants[] = {
+		{ FN(1), "shared", 0, FIXUP_MODE_ANY },
+	};
+	static const struct fixup_call_group two[] = {
+		{ FN(0), "a_generic", a_variants, 1 },
+		{ FN(2), "b_generic", b_variants, 1 },
+		{ FN(3), "c_generic", b_variants, 0 },
+	};
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[5].cpu, true, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 b[5], *at[4];
+	unsigned int i;
+	int pass;
+	bool good = true;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	for (i = 0; i < 4; i++) {
+		at[i] = text_cur;
+		call_bytes(b, at[i], FN(i));
+		place(&text_cur, b, 5);
+		record(FIXUP_KIND_CALL, 5, at[i]);
+	}
+	memcpy(want, arena, ARENA);
+	env.calls = two;
+	env.nr_calls = ARRAY_SIZE(two);
+	for (pass = 0; pass < 2; pass++) {
+		nrej = 0;
+		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
+			    &st);
+		good &= arena_ok() && nrej == 3 &&
+			st.kind[FIXUP_KIND_CALL].kept == 1;
+		for (i = 0; i < 3 && i < (unsigned int)nrej; i++)
+			good &= rejs[i].site == at[i] &&
+				!strcmp(rejs[i].why,
+					"call group shares a function");
+	}
+	ok(good, "call groups sharing a function: their calls rejected, "
+	   "a disjoint group's taken, in both passes");
+}
+
+/* Without room for the overlap map nothing can be checked: no writes. */
+static void test_no_room(void)
+{
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 *t = arena + TEXT_OFF + 200;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	t[0] = t[10] = 0xf0;
+	record(FIXUP_KIND_LOCK, 1, t);
+	record(FIXUP_KIND_LOCK, 1, t + 10);
+	memcpy(want, arena, ARENA);
+	env.taken_size = fixup_taken_size(ranges, ARRAY_SIZE(ranges)) - 1;
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	ok(arena_ok() && nrej == 2 && st.rejected == 2 &&
+	   !strcmp(rejs[1].why, "no room to check overlaps") &&
+	   fixup_taken_size(ranges, ARRAY_SIZE(ranges)) ==
+	   (TEXT_END - TEXT_OFF + INIT_END - INIT_OFF) / 8,
+	   "overlap map one byte short: every record rejected, no write");
 }
 
 /* An empty table: nothing to do, still one serialization. */
@@ -1069,7 +1254,7 @@ static void test_empty(void)
 	serialize_calls = 0;
 	fixup_apply((const struct fixup_site *)arena,
 		    (const struct fixup_site *)arena, &env, &st);
-	ok(st.sites == 0 && st.patched == 0 && !st.kind[FIXUP_LOCK].variant &&
+	ok(st.sites == 0 && st.patched == 0 && !st.kind[FIXUP_KIND_LOCK].variant &&
 	   serialize_calls == 1 && !memcmp(arena, want, ARENA),
 	   "empty table: no writes, one serialization");
 }
@@ -1087,12 +1272,16 @@ int main(void)
 	test_repatch(&profiles[6], true, &profiles[5], true);
 	test_repatch(&profiles[0], false, &profiles[5], false);
 	test_repatch(&profiles[4], true, &profiles[6], false);
-	test_load_store();
+	test_pad();
 	test_bad_records();
 	test_page_end();
 	test_range_switch();
 	test_calls();
 	test_define_call();
 	test_empty();
+	test_out_of_order();
+	test_rejected_keeps();
+	test_shared_function();
+	test_no_room();
 	return done_testing();
 }

@@ -1,11 +1,10 @@
 /*
  * NOP padding: the NOPs of each length for P6 and later and for older
- * CPUs, as listed in Documentation/fixup-sites.md. fixup_choose() pads
- * with both sets to know what a site may hold, and with the CPU's set
- * to know what it gets. The n-byte NOP of a set starts at offset
- * n * (n - 1) / 2.
+ * CPUs, as listed in Documentation/fixup-sites.md ("NOPs"). A site is
+ * padded with the CPU's set, and may hold either. The n-byte NOP of a
+ * set starts at offset n * (n - 1) / 2.
  */
-#include "fixup.h"
+#include "internal.h"
 
 /* Intel SDM vol. 2B, "NOP": the recommended multi-byte sequences (P6+). */
 static const u8 p6_nops[] __initconst = {
@@ -43,21 +42,37 @@ static const struct nop_set nop_sets[2] __initconst = {
 	{ p6_nops, 8 },
 };
 
-static __fixup_inline const u8 *nop(const struct nop_set *s, unsigned int n)
+static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 {
 	return s->bytes + n * (n - 1) / 2;
 }
 
-/* Fill n bytes with the fewest NOPs of one set. */
+/* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
 void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
-	unsigned int c;
+	unsigned int c, i;
 
-	while (n) {
-		c = n < s->max ? n : s->max;
-		fixup_copy(p, nop(s, c), c);
-		p += c;
-		n -= c;
+	for (; n; n -= c) {
+		const u8 *q = nop(s, c = n < s->max ? n : s->max);
+
+		for (i = 0; i < c; i++)
+			*p++ = q[i];
 	}
+}
+
+/* Whether n bytes are exactly what fixup_pad() writes for that set. */
+bool __init fixup_is_pad(const u8 *p, unsigned int n, bool p6)
+{
+	const struct nop_set *s = &nop_sets[p6];
+	unsigned int c, i;
+
+	for (; n; n -= c) {
+		const u8 *q = nop(s, c = n < s->max ? n : s->max);
+
+		for (i = 0; i < c; i++)
+			if (*p++ != q[i])
+				return false;
+	}
+	return true;
 }

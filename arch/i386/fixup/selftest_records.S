@@ -37,13 +37,13 @@ fixup_st_data:
 .endm
 
 	.section .fixup_sites.selftest, "a"
-	bad_record fixup_st_lock, FIXUP_LOCK, 1		/* accepted */
-	bad_record fixup_st_lock, FIXUP_LOCK, 1		/* duplicate */
-	bad_record fixup_st_mb, FIXUP_MB, 5		/* accepted */
-	bad_record fixup_st_mb, FIXUP_LOCK, 1		/* overlaps previous */
-	bad_record fixup_st_data, FIXUP_LOCK, 1		/* outside text */
-	bad_record fixup_st_nop, FIXUP_LOCK, 0		/* zero length */
-	bad_record fixup_st_nop, FIXUP_MB, 9		/* oversize */
+	bad_record fixup_st_lock, FIXUP_KIND_LOCK, 1		/* accepted */
+	bad_record fixup_st_lock, FIXUP_KIND_LOCK, 1		/* duplicate */
+	bad_record fixup_st_mb, FIXUP_KIND_MB, 5		/* accepted */
+	bad_record fixup_st_mb, FIXUP_KIND_LOCK, 1		/* overlaps another site */
+	bad_record fixup_st_data, FIXUP_KIND_LOCK, 1		/* outside text */
+	bad_record fixup_st_nop, FIXUP_KIND_LOCK, 0		/* zero length */
+	bad_record fixup_st_nop, FIXUP_KIND_MB, 9		/* oversize */
 	bad_record fixup_st_nop, 99, 1			/* unknown kind */
-	bad_record fixup_st_nop, FIXUP_LOCK, 1		/* bytes not a variant */
-	bad_record fixup_st_call, FIXUP_CALL, 5		/* not in a group */
+	bad_record fixup_st_nop, FIXUP_KIND_LOCK, 1		/* bytes not a variant */
+	bad_record fixup_st_call, FIXUP_KIND_CALL, 5		/* not in a group */

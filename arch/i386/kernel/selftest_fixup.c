@@ -6,7 +6,7 @@
  * of each simple kind holds the bytes the CPU and mode call for.
  */
 #include <kernel/selftest.h>
-#include <kernel/fixup.h>
+#include <asm/fixup.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <asm/atomic.h>
@@ -195,14 +195,14 @@ static void __attribute__((noinline, noclone, used)) labelled_sites(struct atomi
 	__asm__ __volatile__(".globl st_lock_site\nst_lock_site:\n\t"
 			     LOCK_PREFIX "incl %0" : "+m"(v->counter));
 	__asm__ __volatile__(".globl st_mb_site\nst_mb_site:\n\t"
-			     FIXUP_BARRIER(FIXUP_MB) ::: "memory");
+			     FIXUP_BARRIER(FIXUP_KIND_MB) ::: "memory");
 	__asm__ __volatile__(".globl st_rmb_site\nst_rmb_site:\n\t"
-			     FIXUP_BARRIER(FIXUP_RMB) ::: "memory");
+			     FIXUP_BARRIER(FIXUP_KIND_RMB) ::: "memory");
 	__asm__ __volatile__(".globl st_wmb_site\nst_wmb_site:\n\t"
-			     FIXUP_BARRIER(FIXUP_WMB) ::: "memory");
+			     FIXUP_BARRIER(FIXUP_KIND_WMB) ::: "memory");
 #ifdef CONFIG_SMP
 	__asm__ __volatile__(".globl st_smp_mb_site\nst_smp_mb_site:\n\t"
-			     FIXUP_BARRIER(FIXUP_SMP_MB) ::: "memory");
+			     FIXUP_BARRIER(FIXUP_KIND_SMP_MB) ::: "memory");
 #endif
 }
 

@@ -12,7 +12,7 @@
 #include <kernel/panic.h>
 #include <kernel/memmap.h>
 #include <kernel/selftest.h>
-#include <kernel/fixup.h>
+#include <asm/fixup.h>
 #include <kernel/smp.h>
 #include <kernel/smpboot.h>
 #include <kernel/string.h>

@@ -13,7 +13,7 @@
  */
 #include <kernel/smpboot.h>
 #include <kernel/smp.h>
-#include <kernel/fixup.h>
+#include <asm/fixup.h>
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/clock.h>

@@ -62,7 +62,7 @@ void __regparm3 copy_page_rep(void *to, const void *from)
 #if defined(CONFIG_FIXUP)
 #define NT(mm, off)							\
 	"661:\n\tmovq %%mm" #mm ", " #off "(%0)\n662:\n\t"		\
-	FIXUP_RECORD(FIXUP_MOVNTQ)
+	FIXUP_RECORD(FIXUP_KIND_MOVNTQ)
 #elif defined(CONFIG_X86_SSE) || defined(CONFIG_MK7)
 #define NT(mm, off)	"movntq %%mm" #mm ", " #off "(%0)\n\t"
 #else

@@ -14,7 +14,7 @@
 __spin_lock:
 1:
 661:	lock
-662:	fixup_record FIXUP_LOCK
+662:	fixup_record FIXUP_KIND_LOCK
 	decb (%eax)
 	jns 3f
 2:	rep; nop			/* pause on P4, nop before */
@@ -35,7 +35,7 @@ __spin_lock:
 __spin_unlock:
 #ifdef CONFIG_FIXUP
 661:	lock; addl $0, (%esp)
-662:	fixup_record FIXUP_SMP_WMB
+662:	fixup_record FIXUP_KIND_SMP_WMB
 #endif
 	movb $1, (%eax)
 	ret

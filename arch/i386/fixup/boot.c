@@ -1,11 +1,12 @@
 /*
  * The boot-time fixup pass, kernel side: its command-line parameters,
  * the choice of UP or SMP variants, the one call to fixup_apply() and
- * the report in the console log. The stable report lines are those of
- * the design contract: "fixup: cpu:", "fixup: mode:", "fixup: kind",
- * "fixup: summary", "fixup: freed table bytes=". All of it is __init.
+ * the report in the console log. The report's stable lines ("fixup:
+ * cpu:", "fixup: mode:", "fixup: kind", "fixup: summary", "fixup: freed
+ * table bytes=") are described in Documentation/report.md. All of it is
+ * __init.
  */
-#include <kernel/fixup.h>
+#include <asm/fixup.h>
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/string.h>
@@ -15,7 +16,7 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/processor.h>
-#include "fixup.h"
+#include "internal.h"
 
 enum { MODE_AUTO, MODE_UP, MODE_SMP };
 
@@ -28,6 +29,8 @@ bool fixup_applied;		/* the pass ran (not nofixup) */
 bool fixup_smp;			/* ... and chose SMP variants */
 
 extern const struct fixup_site __fixup_sites_start[], __fixup_sites_end[];
+/* The overlap check's scratch: one bit per text byte (vmlinux.lds). */
+extern u8 __fixup_taken_start[], __fixup_taken_end[];
 
 static int __init set_fixup(const char *val)
 {
@@ -156,6 +159,8 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		.calls = __fixup_calls_start,
 		.nr_calls = __fixup_calls_end - __fixup_calls_start,
 		.hooks = &hooks,
+		.taken = __fixup_taken_start,
+		.taken_size = __fixup_taken_end - __fixup_taken_start,
 	};
 	u32 flags;
 	u64 t0;

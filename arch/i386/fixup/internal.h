@@ -1,0 +1,92 @@
+/*
+ * Inside arch/i386/fixup/: the patcher's interface to its callers (the
+ * boot pass in boot.c, the host tests, the fuzz target and make bench).
+ * The rest of the kernel uses include/asm/fixup.h only.
+ *
+ * fixup_apply() walks a table of site records once: it checks each
+ * record, rewrites its site for the CPU and mode given, and counts.
+ * What it checks, in which order, and the bytes of every kind:
+ * Documentation/fixup-sites.md.
+ */
+#ifndef ARCH_I386_FIXUP_INTERNAL_H
+#define ARCH_I386_FIXUP_INTERNAL_H
+
+#include <kernel/types.h>
+#include <kernel/compiler.h>
+#include <asm/fixup.h>
+#include <asm/cpufeature.h>
+
+/* Where sites may be: [start, end). */
+struct fixup_range {
+	const void *start;
+	const void *end;
+};
+
+/*
+ * Optional callbacks; either may be NULL. For a rejected record, site is
+ * computed from rel and may point anywhere: print it, never read it.
+ * debug() sees every accepted site just before it is written: old is
+ * the site itself, new what it becomes (equal when kept).
+ */
+struct fixup_hooks {
+	void *ctx;
+	void (*reject)(void *ctx, const struct fixup_site *rec,
+		       const u8 *site, unsigned int kind, const char *reason);
+	void (*debug)(void *ctx, const struct fixup_site *rec,
+		      const u8 *site, unsigned int kind, const u8 *old,
+		      const u8 *new, unsigned int len, const char *variant);
+};
+
+struct fixup_env {
+	const struct cpuinfo *cpu;	/* features after clearcpuid= */
+	bool smp;			/* choose SMP variants */
+	const struct fixup_range *text;	/* kernel: .text and .init.text */
+	unsigned int nr_text;
+	const struct fixup_call_group *calls;
+	unsigned int nr_calls;
+	const struct fixup_hooks *hooks;	/* may be NULL */
+	/*
+	 * Scratch for the overlap check, one bit per text byte: at least
+	 * fixup_taken_size(text, nr_text) bytes, or every record is
+	 * rejected. Its contents on entry do not matter.
+	 */
+	u8 *taken;
+	size_t taken_size;
+};
+
+struct fixup_kind_stats {
+	u32 sites;		/* accepted records: patched + kept */
+	u32 patched;		/* bytes changed */
+	u32 kept;		/* already the chosen variant */
+	u32 rejected;
+	const char *variant;	/* chosen variant, "mixed", NULL: no sites */
+};
+
+struct fixup_stats {
+	struct fixup_kind_stats kind[FIXUP_NR_KINDS];
+	u32 sites;		/* every record: patched + kept + rejected */
+	u32 patched;
+	u32 kept;
+	u32 rejected;
+};
+
+void fixup_apply(const struct fixup_site *start, const struct fixup_site *end,
+		 const struct fixup_env *env, struct fixup_stats *st);
+
+/* Bytes of env->taken that fixup_apply() needs for these ranges. */
+size_t fixup_taken_size(const struct fixup_range *text, unsigned int nr_text);
+
+/* "LOCK", "MB", ...; NULL for a number that is not a kind. */
+const char *fixup_kind_name(unsigned int kind);
+
+/*
+ * Called once at the end of every pass, after all writes. The kernel's
+ * is in patcher.c; host builds supply their own.
+ */
+void fixup_serialize(const struct cpuinfo *c);
+
+/* NOP padding (nops.c): fill n bytes, or test whether n bytes are it. */
+void fixup_pad(u8 *p, unsigned int n, bool p6);
+bool fixup_is_pad(const u8 *p, unsigned int n, bool p6);
+
+#endif

@@ -1,0 +1,545 @@
+/*
+ * The boot-time patcher: one walk over a table of site records. For
+ * each record, in the order of Documentation/fixup-sites.md
+ * ("Validation"): check the record, check that its site holds a form of
+ * its kind, plan the bytes of the form the catalogue's rules chose for
+ * this CPU and mode, write them, count. Nothing is written to a site
+ * that failed a check, and nothing outside the sites. One serializing
+ * instruction follows the last write, as for any code that modifies
+ * itself (Intel SDM vol. 3A, "Handling Self- and Cross-Modifying Code").
+ */
+#include <kernel/string.h>
+#include "internal.h"
+
+/* ---- the catalogue, include/asm/fixup-kinds.h, as C tables ---- */
+
+enum { SHAPE_NONE, SHAPE_FIXED, SHAPE_MODRM, SHAPE_CALL };
+
+#define JMP		(-1)	/* form byte: the short jump, site length - 2 */
+#define ANY		(-1)	/* ModRM reg field: a register, kept */
+#define HINT		(-2)	/* ModRM reg field: a prefetch hint /0../3, kept */
+#define NO_REG		(-3)	/* a FIXED form */
+#define X86_FEATURE_NONE 0
+#define X86_BUG_NONE	0
+
+struct kind {
+	const char *name;	/* NULL: no kind has this number */
+	u8 min_len, max_len;
+	u8 shape;		/* SHAPE_* */
+};
+
+struct form {
+	u8 kind;
+	s8 reg;			/* MODRM forms: 0..7, ANY or HINT */
+	u8 len;			/* bytes in head[] */
+	s16 head[5];		/* bytes, or JMP */
+	const char *name;	/* the report's variant= */
+};
+
+struct rule {
+	u8 kind;
+	u8 mode;		/* FIXUP_MODE_* */
+	u32 needs;		/* X86_FEATURE_* */
+	u32 bug;		/* X86_BUG_* */
+	const char *form;
+};
+
+#define NR_BYTES(...)	(sizeof((s16[]){ 0, ##__VA_ARGS__ }) / sizeof(s16) - 1)
+
+#define FIXUP_KIND(k, lo, hi, shape)	[FIXUP_KIND_##k] = { #k, lo, hi, SHAPE_##shape },
+#define FIXUP_FIXED(k, name, ...)
+#define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_RULE(k, needs, bug, mode, form)
+static const struct kind kinds[FIXUP_NR_KINDS] __initconst = {
+#include <asm/fixup-kinds.h>
+};
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+
+#define FIXUP_KIND(k, lo, hi, shape)
+#define FIXUP_FIXED(k, name, ...) \
+	{ FIXUP_KIND_##k, NO_REG, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
+#define FIXUP_MODRM(k, name, reg, ...) \
+	{ FIXUP_KIND_##k, reg, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
+static const struct form forms[] __initconst = {
+#include <asm/fixup-kinds.h>
+};
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_RULE
+
+#define FIXUP_FIXED(k, name, ...)
+#define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_RULE(k, needs, bug, mode, form) \
+	{ FIXUP_KIND_##k, FIXUP_MODE_##mode, X86_FEATURE_##needs, X86_BUG_##bug, form },
+static const struct rule rules[] __initconst = {
+#include <asm/fixup-kinds.h>
+};
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_RULE
+
+const char *__init fixup_kind_name(unsigned int kind)
+{
+	return kind < FIXUP_NR_KINDS ? kinds[kind].name : NULL;
+}
+
+/* ---- one pass ---- */
+
+struct pass {
+	const struct fixup_env *env;
+	struct fixup_stats *st;
+	u8 mode;		/* FIXUP_MODE_UP or FIXUP_MODE_SMP */
+	bool p6;		/* pad with the P6 long NOPs */
+	bool disjoint;		/* no function is in two call groups */
+	/* by kind: its forms (forms[] lists them together), the chosen one */
+	const struct form *first[FIXUP_NR_KINDS];
+	u8 nr[FIXUP_NR_KINDS];
+	const struct form *chosen[FIXUP_NR_KINDS];
+};
+
+static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode)
+{
+	const struct cpuinfo *c = p->env->cpu;
+
+	return (c->features & needs) == needs && (c->bugs & bug) == bug &&
+	       (mode == FIXUP_MODE_ANY || mode == p->mode);
+}
+
+static const struct form *__init find_form(const struct pass *p,
+					   unsigned int kind, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr[kind]; i++)
+		if (!strcmp(p->first[kind][i].name, name))
+			return &p->first[kind][i];
+	return NULL;
+}
+
+/* Each kind's forms, and the form its first fitting rule names. */
+static void __init choose(struct pass *p)
+{
+	const struct rule *r;
+	unsigned int i, k;
+
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		k = forms[i].kind;
+		if (!p->first[k])
+			p->first[k] = &forms[i];
+		if (p->first[k] + p->nr[k] == &forms[i])
+			p->nr[k]++;
+	}
+	for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
+		if (!p->chosen[r->kind] && fits(p, r->needs, r->bug, r->mode))
+			p->chosen[r->kind] = find_form(p, r->kind, r->form);
+	for (k = 0; k < FIXUP_NR_KINDS; k++)
+		if (!p->chosen[k])
+			p->chosen[k] = p->first[k];	/* the compiled form */
+}
+
+/* ---- the record: kind, length, in text, no byte shared ---- */
+
+size_t __init fixup_taken_size(const struct fixup_range *text,
+			       unsigned int nr_text)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_text; i++)
+		n += ((uintptr_t)text[i].end - (uintptr_t)text[i].start + 7) / 8;
+	return n;
+}
+
+/*
+ * The bit of env->taken for the first byte of [a, a + len), if all of
+ * it lies in one text range: each range has the bytes of its own.
+ */
+static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
+			     unsigned int len, size_t *bit)
+{
+	size_t base = 0;
+	unsigned int i;
+
+	for (i = 0; i < env->nr_text; i++) {
+		uintptr_t start = (uintptr_t)env->text[i].start;
+		uintptr_t end = (uintptr_t)env->text[i].end;
+
+		if (a >= start && a <= end && len <= end - a) {
+			*bit = 8 * base + (a - start);
+			return true;
+		}
+		base += (end - start + 7) / 8;
+	}
+	return false;
+}
+
+/*
+ * Mark len bytes from bit as taken; false if any was taken already.
+ * Every record that gets this far takes its bytes, accepted or not:
+ * a later record sharing one is rejected whatever the order, and a
+ * site rejected for its bytes keeps them, so that a second pass over
+ * the same table decides every record as the first did.
+ */
+static bool __init take(u8 *taken, size_t bit, unsigned int len)
+{
+	u8 *b = taken + bit / 8, m = 1u << bit % 8;
+	bool free = true;
+
+	for (; len--; m = m == 0x80 ? (b++, 1) : m << 1) {
+		if (*b & m)
+			free = false;
+		*b |= m;
+	}
+	return free;
+}
+
+static const char *__init check_record(const struct pass *p,
+				       const struct fixup_site *r,
+				       uintptr_t site)
+{
+	const struct kind *k = &kinds[r->kind < FIXUP_NR_KINDS ? r->kind : 0];
+	size_t bit;
+
+	if (!k->name)
+		return "unknown kind";
+	if (r->len < k->min_len || r->len > k->max_len)
+		return "bad length";
+	if (!taken_bit(p->env, site, r->len, &bit))
+		return "outside text";
+	if (!take(p->env->taken, bit, r->len))
+		return "overlaps another site";
+	return NULL;
+}
+
+/* ---- the site: what it holds, what it becomes ---- */
+
+static u8 __init form_byte(const struct form *f, unsigned int i,
+			   unsigned int len)
+{
+	return f->head[i] == JMP ? len - 2 : (u8)f->head[i];
+}
+
+static bool __init holds_head(const struct form *f, const u8 *site,
+			      unsigned int len)
+{
+	unsigned int i;
+
+	if (f->len > len)
+		return false;
+	for (i = 0; i < f->len; i++)
+		if (site[i] != form_byte(f, i, len))
+			return false;
+	return true;
+}
+
+static void __init put_head(const struct form *f, u8 *new, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->len; i++)
+		new[i] = form_byte(f, i, len);
+}
+
+/* FIXED: a form padded with either NOP set; it gets the CPU's set. */
+static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
+				     const u8 *site, unsigned int len, u8 *new)
+{
+	const struct form *f = p->first[kind], *c = p->chosen[kind];
+	unsigned int i;
+
+	for (i = 0; i < p->nr[kind]; i++, f++)
+		if (holds_head(f, site, len) &&
+		    (f->len == len ||
+		     fixup_is_pad(site + f->len, len - f->len, true) ||
+		     fixup_is_pad(site + f->len, len - f->len, false)))
+			break;
+	if (i == p->nr[kind])
+		return "bytes not a variant";
+	put_head(c, new, len);
+	if (c->len < len)
+		fixup_pad(new + c->len, len - c->len, p->p6);
+	return NULL;
+}
+
+/*
+ * The bytes of a 32-bit memory operand from its ModRM byte on: ModRM, a
+ * SIB when rm is 4, then the displacement (Intel SDM vol. 2A, tables 2-2
+ * and 2-3). 0 for a register operand (mod 3), which no site may have.
+ */
+static unsigned int __init operand_len(const u8 *b, unsigned int avail)
+{
+	unsigned int mod = b[0] >> 6, rm = b[0] & 7, n = 1;
+
+	if (mod == 3)
+		return 0;
+	if (rm == 4) {
+		if (avail < 2)
+			return 0;
+		n++;
+		if (mod == 0 && (b[1] & 7) == 5)
+			n += 4;
+	} else if (mod == 0 && rm == 5) {
+		n += 4;
+	}
+	return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+static bool __init holds_reg(const struct form *f, u8 modrm)
+{
+	unsigned int reg = modrm >> 3 & 7;
+
+	if (f->reg == HINT)
+		return reg <= 3;
+	return f->reg == ANY || reg == (unsigned int)f->reg;
+}
+
+/*
+ * MODRM: the forms' bytes (all of one length in a kind), then a memory
+ * operand filling the rest of the site. The operand stays; the reg
+ * field too, unless the chosen form has one of its own.
+ */
+static const char *__init plan_modrm(const struct pass *p, unsigned int kind,
+				     const u8 *site, unsigned int len, u8 *new)
+{
+	const struct form *f = p->first[kind], *c = p->chosen[kind];
+	unsigned int h = f->len, i;
+
+	if (h >= len || operand_len(site + h, len - h) != len - h)
+		return "bytes not a variant";
+	for (i = 0; i < p->nr[kind]; i++, f++)
+		if (holds_head(f, site, len) && holds_reg(f, site[h]))
+			break;
+	if (i == p->nr[kind])
+		return "bytes not a variant";
+	memcpy(new, site, len);
+	put_head(c, new, len);
+	if (c->reg >= 0)
+		new[h] = (new[h] & 0xc7) | c->reg << 3;
+	return NULL;
+}
+
+static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
+{
+	unsigned int i;
+
+	if ((uintptr_t)g->generic == fn)
+		return true;
+	for (i = 0; i < g->nr; i++)
+		if (g->variants[i].fn && (uintptr_t)g->variants[i].fn == fn)
+			return true;
+	return false;
+}
+
+/*
+ * Whether a function of group g is also in another group. Then where
+ * its calls go depends on which group the pass would look at, and a
+ * second pass could send a call somewhere else: every call into such a
+ * group is rejected.
+ */
+static bool __init shares(const struct fixup_env *env,
+			  const struct fixup_call_group *g)
+{
+	const struct fixup_call_group *o;
+	unsigned int i;
+
+	for (o = env->calls; o < env->calls + env->nr_calls; o++) {
+		if (o == g)
+			continue;
+		if (in_group(o, (uintptr_t)g->generic))
+			return true;
+		for (i = 0; i < g->nr; i++)
+			if (g->variants[i].fn &&
+			    in_group(o, (uintptr_t)g->variants[i].fn))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * CALL: E8 rel32 to a function of a call group goes to the group's
+ * first fitting variant (its generic function if none fits), or becomes
+ * a 5-byte NOP. A call that vanished (either NOP) stays a NOP: which
+ * group it was is lost.
+ */
+static const char *__init plan_call(const struct pass *p, const u8 *site,
+				    u8 *new, const char **variant)
+{
+	const struct fixup_env *env = p->env;
+	const struct fixup_call_group *g = NULL;
+	const struct fixup_call_variant *v = NULL;
+	uintptr_t next = (uintptr_t)site + 5, to;
+	unsigned int i;
+	s32 rel;
+
+	*variant = "nop";
+	if (site[0] != 0xe8) {
+		if (!fixup_is_pad(site, 5, true) &&
+		    !fixup_is_pad(site, 5, false))
+			return "bytes not a variant";
+		fixup_pad(new, 5, p->p6);
+		return NULL;
+	}
+	memcpy(&rel, site + 1, 4);
+	for (i = 0; i < env->nr_calls && !g; i++)
+		if (in_group(&env->calls[i], next + (uintptr_t)(long)rel))
+			g = &env->calls[i];
+	if (!g)
+		return "call target not in a group";
+	if (!p->disjoint && shares(env, g))
+		return "call group shares a function";
+	for (i = 0; i < g->nr && !v; i++)
+		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode))
+			v = &g->variants[i];
+	if (v && !v->fn) {
+		fixup_pad(new, 5, p->p6);
+		return NULL;
+	}
+	to = (uintptr_t)(v ? v->fn : g->generic);
+	rel = (s32)(to - next);
+	if (next + (uintptr_t)(long)rel != to)	/* a 64-bit host's tests only */
+		return "call target out of reach";
+	new[0] = 0xe8;
+	memcpy(new + 1, &rel, 4);
+	*variant = v ? v->name : g->name;
+	return NULL;
+}
+
+/* ---- the walk ---- */
+
+static void __init reject(struct pass *p, const struct fixup_site *r,
+			  uintptr_t site, const char *why)
+{
+	const struct fixup_hooks *h = p->env->hooks;
+
+	p->st->rejected++;
+	if (fixup_kind_name(r->kind))
+		p->st->kind[r->kind].rejected++;
+	if (h && h->reject)
+		h->reject(h->ctx, r, (const u8 *)site, r->kind, why);
+}
+
+/* A kind's variant= for the report: one name, or "mixed" (CALL only). */
+static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
+{
+	if (ks->variant == name)
+		return;
+	if (!ks->variant)
+		ks->variant = name;
+	else if (strcmp(ks->variant, name))
+		ks->variant = "mixed";
+}
+
+/* Write the bytes that differ; whether there were any. */
+static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
+{
+	bool changed = false;
+	unsigned int i;
+
+	for (i = 0; i < len; i++) {
+		if (site[i] != new[i]) {
+			site[i] = new[i];
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+static void __init patch(struct pass *p, const struct fixup_site *r,
+			 uintptr_t addr)
+{
+	const struct fixup_hooks *h = p->env->hooks;
+	const char *why = check_record(p, r, addr), *variant;
+	u8 *site = (u8 *)addr, new[FIXUP_MAX_LEN];
+	struct fixup_kind_stats *ks;
+
+	if (!why) {
+		variant = p->chosen[r->kind] ? p->chosen[r->kind]->name : NULL;
+		if (kinds[r->kind].shape == SHAPE_FIXED)
+			why = plan_fixed(p, r->kind, site, r->len, new);
+		else if (kinds[r->kind].shape == SHAPE_MODRM)
+			why = plan_modrm(p, r->kind, site, r->len, new);
+		else
+			why = plan_call(p, site, new, &variant);
+	}
+	if (why) {
+		reject(p, r, addr, why);
+		return;
+	}
+	if (h && h->debug)
+		h->debug(h->ctx, r, site, r->kind, site, new, r->len, variant);
+	ks = &p->st->kind[r->kind];
+	note_variant(ks, variant);
+	ks->sites++;
+	if (write_site(site, new, r->len))
+		ks->patched++;
+	else
+		ks->kept++;
+}
+
+void __init fixup_apply(const struct fixup_site *start,
+			const struct fixup_site *end,
+			const struct fixup_env *env, struct fixup_stats *st)
+{
+	size_t need = fixup_taken_size(env->text, env->nr_text);
+	struct pass p = {
+		.env = env,
+		.st = st,
+		.mode = env->smp ? FIXUP_MODE_SMP : FIXUP_MODE_UP,
+		.p6 = cpu_has(env->cpu, X86_FEATURE_NOPL),
+	};
+	const struct fixup_site *r;
+	unsigned int k;
+
+	memset(st, 0, sizeof(*st));
+	choose(&p);
+	p.disjoint = true;
+	for (k = 0; k < env->nr_calls; k++)
+		if (shares(env, &env->calls[k]))
+			p.disjoint = false;
+	if (env->taken_size >= need)
+		memset(env->taken, 0, need);
+	for (r = start; r < end; r++) {
+		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
+
+		st->sites++;
+		if (env->taken_size < need)
+			reject(&p, r, site, "no room to check overlaps");
+		else
+			patch(&p, r, site);
+	}
+	for (k = 0; k < FIXUP_NR_KINDS; k++) {
+		st->patched += st->kind[k].patched;
+		st->kept += st->kind[k].kept;
+	}
+	fixup_serialize(env->cpu);
+}
+
+#ifndef HOST_TEST
+/*
+ * CPUID serializes everywhere it exists; without it (486, early 5x86)
+ * IRET to the next instruction does, as it does on every x86 (Intel SDM
+ * vol. 3A, "Serializing Instructions").
+ */
+void __init fixup_serialize(const struct cpuinfo *c)
+{
+	u32 a = 0, b, cx = 0, d;
+
+	if (cpu_has(c, X86_FEATURE_CPUID)) {
+		__asm__ __volatile__("cpuid"
+				     : "+a" (a), "=b" (b), "+c" (cx), "=d" (d)
+				     : : "memory");
+		(void)b;
+		(void)d;
+		return;
+	}
+	__asm__ __volatile__("pushfl\n\t"
+			     "pushl %%cs\n\t"
+			     "pushl $1f\n\t"
+			     "iret\n"
+			     "1:"
+			     : : : "memory");
+}
+#endif
