@@ -98,6 +98,7 @@ struct pass {
 	const struct form *first[FIXUP_NR_KINDS];
 	u8 nr[FIXUP_NR_KINDS];
 	const struct form *chosen[FIXUP_NR_KINDS];
+	u8 fixed[FIXUP_NR_KINDS][8];	/* FIXED kinds: what their sites get */
 };
 
 static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode)
@@ -119,7 +120,24 @@ static const struct form *__init find_form(const struct pass *p,
 	return NULL;
 }
 
-/* Each kind's forms, and the form its first fitting rule names. */
+static u8 __init form_byte(const struct form *f, unsigned int i,
+			   unsigned int len)
+{
+	return f->head[i] == JMP ? len - 2 : (u8)f->head[i];
+}
+
+static void __init put_head(const struct form *f, u8 *new, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->len; i++)
+		new[i] = form_byte(f, i, len);
+}
+
+/*
+ * Each kind's forms, the form its first fitting rule names, and for a
+ * FIXED kind (one length) the bytes of that form padded for the CPU.
+ */
 static void __init choose(struct pass *p)
 {
 	const struct rule *r;
@@ -135,9 +153,15 @@ static void __init choose(struct pass *p)
 	for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
 		if (!p->chosen[r->kind] && fits(p, r->needs, r->bug, r->mode))
 			p->chosen[r->kind] = find_form(p, r->kind, r->form);
-	for (k = 0; k < FIXUP_NR_KINDS; k++)
+	for (k = 0; k < FIXUP_NR_KINDS; k++) {
 		if (!p->chosen[k])
 			p->chosen[k] = p->first[k];	/* the compiled form */
+		if (kinds[k].shape == SHAPE_FIXED) {
+			put_head(p->chosen[k], p->fixed[k], kinds[k].max_len);
+			fixup_pad(p->fixed[k] + p->chosen[k]->len,
+				  kinds[k].max_len - p->chosen[k]->len, p->p6);
+		}
+	}
 }
 
 /* ---- the record: kind, length, in text, no byte shared ---- */
@@ -216,12 +240,6 @@ static const char *__init check_record(const struct pass *p,
 
 /* ---- the site: what it holds, what it becomes ---- */
 
-static u8 __init form_byte(const struct form *f, unsigned int i,
-			   unsigned int len)
-{
-	return f->head[i] == JMP ? len - 2 : (u8)f->head[i];
-}
-
 static bool __init holds_head(const struct form *f, const u8 *site,
 			      unsigned int len)
 {
@@ -235,19 +253,11 @@ static bool __init holds_head(const struct form *f, const u8 *site,
 	return true;
 }
 
-static void __init put_head(const struct form *f, u8 *new, unsigned int len)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->len; i++)
-		new[i] = form_byte(f, i, len);
-}
-
-/* FIXED: a form padded with either NOP set; it gets the CPU's set. */
+/* FIXED: a form padded with either NOP set; it gets the chosen one. */
 static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
 				     const u8 *site, unsigned int len, u8 *new)
 {
-	const struct form *f = p->first[kind], *c = p->chosen[kind];
+	const struct form *f = p->first[kind];
 	unsigned int i;
 
 	for (i = 0; i < p->nr[kind]; i++, f++)
@@ -258,9 +268,8 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
 			break;
 	if (i == p->nr[kind])
 		return "bytes not a variant";
-	put_head(c, new, len);
-	if (c->len < len)
-		fixup_pad(new + c->len, len - c->len, p->p6);
+	for (i = 0; i < len; i++)
+		new[i] = p->fixed[kind][i];
 	return NULL;
 }
 
@@ -314,7 +323,8 @@ static const char *__init plan_modrm(const struct pass *p, unsigned int kind,
 			break;
 	if (i == p->nr[kind])
 		return "bytes not a variant";
-	memcpy(new, site, len);
+	for (i = 0; i < len; i++)
+		new[i] = site[i];
 	put_head(c, new, len);
 	if (c->reg >= 0)
 		new[h] = (new[h] & 0xc7) | c->reg << 3;
@@ -382,7 +392,7 @@ static const char *__init plan_call(const struct pass *p, const u8 *site,
 		fixup_pad(new, 5, p->p6);
 		return NULL;
 	}
-	memcpy(&rel, site + 1, 4);
+	rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 | (u32)site[4] << 24);
 	for (i = 0; i < env->nr_calls && !g; i++)
 		if (in_group(&env->calls[i], next + (uintptr_t)(long)rel))
 			g = &env->calls[i];
@@ -402,7 +412,8 @@ static const char *__init plan_call(const struct pass *p, const u8 *site,
 	if (next + (uintptr_t)(long)rel != to)	/* a 64-bit host's tests only */
 		return "call target out of reach";
 	new[0] = 0xe8;
-	memcpy(new + 1, &rel, 4);
+	for (i = 1; i < 5; i++)		/* little-endian */
+		new[i] = (u32)rel >> 8 * (i - 1);
 	*variant = v ? v->name : g->name;
 	return NULL;
 }
