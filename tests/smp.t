@@ -2,7 +2,7 @@
 # SMP bring-up and the boot matrix: the defconfig kernel across CPU models,
 # CPU counts and parameters starts the CPUs it should, after the fixup
 # pass, free_initmem() and write-protecting the text, says so
-# ("smp: CPU1 (apic 1) up", "smp: N CPUs online"), and passes the
+# ("smp: CPU1 (apic 1) up", "smp: N CPUs online", "smp: 1 CPU online"), and passes the
 # self-tests on all CPUs. Then the negative control (UP variants on four
 # running CPUs must lose counter updates), a CPU that never answers, and
 # the oopses for writing to the text and reading the freed fixup table.
@@ -130,9 +130,11 @@ sub check_case {
 		unless $args eq 'nofixup' ||
 		       grep { /^fixup: summary .* rejected=0 / } @rep;
 
-	my @online = map { /^smp: (\d+) CPUs online$/ ? $1 : () } @lines;
-	push @why, "'smp: N CPUs online' is (@online), want $e->{online}"
-		unless @online == 1 && $online[0] == $e->{online};
+	# "smp: 1 CPU online", "smp: N CPUs online"
+	my @online = map { /^smp: (\d+ CPUs?) online$/ ? $1 : () } @lines;
+	my $want_online = $e->{online} == 1 ? '1 CPU' : "$e->{online} CPUs";
+	push @why, "'smp: N CPUs online' is (@online), want $want_online"
+		unless @online == 1 && $online[0] eq $want_online;
 	my @up = map { /^smp: CPU(\d+) \(apic (\d+)\) up$/ ? "$1/$2" : () }
 		@lines;
 	my @want_up = map { "$_/$_" } 1 .. $e->{online} - 1;
@@ -148,7 +150,7 @@ sub check_case {
 		     ['free init memory', qr/^Freeing unused kernel memory/],
 		     ['write-protect', qr/^mm: write-protected kernel text/],
 		     ['CPUs started', $e->{online} > 1 ? qr/^smp: CPU1 / :
-				      qr/^smp: \d+ CPUs online/],
+				      qr/^smp: \d+ CPUs? online/],
 		     ['self-tests', qr/^KTAP version 1$/]);
 	my @at = map { line_of(\@lines, $_->[1]) } @order;
 	for my $i (0 .. $#order) {

@@ -23,6 +23,10 @@ struct kernel_param {
 
 extern char boot_command_line[COMMAND_LINE_SIZE];
 
+/* The command line from the loader without an image path in front. */
+const char *cmdline_skip_image(const char *args,
+			       const struct kernel_param *start,
+			       const struct kernel_param *end);
 int parse_params(char *line, const struct kernel_param *start,
 		 const struct kernel_param *end);
 void parse_boot_command_line(const char *from_loader);

@@ -115,5 +115,43 @@ int main(void)
 		ok(param_string("", b, 4) == -1 && param_string(NULL, b, 4) == -1,
 		   "param_string empty or missing");
 	}
+
+	/* the image path in front, as QEMU -kernel and GRUB legacy put it */
+	{
+		static const char long_first[] =
+			"clearcpuid=sse2,sse,3dnow,mmxext,3dnowext,nopl,fxsr,"
+			"mmx,cmov,pge,pae maxcpus=1";
+		static const char long_path[] =
+			"/boot/a/very/long/path/to/the/kernel/image/that/is/"
+			"longer/than/sixty-four/bytes/vmlinux nosmp";
+		static const char long_word[] =
+			"averylongwordwithoutaslashoranequalssignatallthatgoeson"
+			"andonandon nosmp";
+		const struct kernel_param *e = params + 3;
+
+		ok(!strcmp(cmdline_skip_image("/boot/vmlinux nosmp", params, e),
+			   "nosmp"), "image path: a path is skipped");
+		ok(!strcmp(cmdline_skip_image("vmlinux  nosmp", params, e),
+			   "nosmp"), "image path: an unknown word is skipped");
+		ok(!strcmp(cmdline_skip_image("nosmp maxcpus=1", params, e),
+			   "nosmp maxcpus=1"),
+		   "image path: a known parameter first is kept");
+		ok(!strcmp(cmdline_skip_image("  maxcpus=1", params, e),
+			   "maxcpus=1"), "image path: name=value first is kept");
+		ok(!strcmp(cmdline_skip_image("a=/b c", params, e), "a=/b c"),
+		   "image path: '=' before '/' is a parameter");
+		ok(!strcmp(cmdline_skip_image(long_first, params, e),
+			   long_first),
+		   "image path: a long name=value first word is kept (GRUB 2)");
+		ok(!strcmp(cmdline_skip_image(long_path, params, e), "nosmp"),
+		   "image path: a long path is skipped");
+		ok(!strcmp(cmdline_skip_image(long_word, params, e), "nosmp"),
+		   "image path: a long unknown word is skipped");
+		ok(!strcmp(cmdline_skip_image("", params, e), "") &&
+		   !strcmp(cmdline_skip_image("   ", params, e), ""),
+		   "image path: an empty line");
+		ok(!strcmp(cmdline_skip_image("/vmlinux", params, e), ""),
+		   "image path: only the path");
+	}
 	return done_testing();
 }

@@ -16,6 +16,10 @@ static void check(const char *want, const char *fmt, ...)
 		diag("got \"%s\" (%d)", buf, n);
 }
 
+static char big_width[] = "%99999999999d";
+static char big_prec[] = "%.99999999999d";
+static char star_bar[] = "%*d|";
+
 int main(void)
 {
 	char small[8];
@@ -55,5 +59,21 @@ int main(void)
 	   "truncation keeps the NUL and returns the full length");
 	n = kernel_snprintf(small, 0, "%d", 12345);
 	is_int(n, 5, "size 0 writes nothing and returns the length");
+
+	/* widths and precisions saturate at 4096, with no int overflow
+	   (formats in writable arrays: GCC would refuse them as literals) */
+	n = kernel_snprintf(small, sizeof(small), big_width, 7);
+	ok(n == 4096 && !strcmp(small, "       "),
+	   "an 11-digit width saturates (%d)", n);
+	n = kernel_snprintf(small, sizeof(small), big_prec, 7);
+	ok(n == 4096 && !strcmp(small, "0000000"),
+	   "an 11-digit precision saturates (%d)", n);
+	n = kernel_snprintf(small, sizeof(small), star_bar, (int)0x80000000, 7);
+	ok(n == 4097 && !strcmp(small, "7      "),
+	   "a '*' width of INT_MIN is left-aligned 4096 (%d)", n);
+	n = kernel_snprintf(small, sizeof(small), star_bar + 0, 0x7fffffff, 7);
+	is_int(n, 4097, "a '*' width of INT_MAX saturates");
+	check("abc", "%.*s", -1, "abc");
+	check("  abc", "%*.*s", 5, 3, "abcdef");
 	return done_testing();
 }

@@ -113,46 +113,50 @@ int parse_params(char *line, const struct kernel_param *start,
 	return bad;
 }
 
-#ifndef HOST_TEST
-extern const struct kernel_param __setup_start[], __setup_end[];
-
 /*
- * Some Multiboot loaders (QEMU -kernel, GRUB legacy) pass the image path
- * as the first word of the command line, others (GRUB 2) do not. The
- * first word is taken for the image when it has a '/' in it, or is
- * neither "name=value" nor a known parameter.
+ * Where the parameters start. Some Multiboot loaders (QEMU -kernel,
+ * GRUB legacy) pass the image path as the first word of the command
+ * line, others (GRUB 2) do not. The first word is taken for the image
+ * when it has a '/' before any '=', or is neither "name=value" nor a
+ * known parameter, whatever its length.
  */
-static bool __init is_image_path(const char *w, size_t n)
+const char *__init cmdline_skip_image(const char *args,
+			       const struct kernel_param *start,
+			       const struct kernel_param *end)
 {
-	char name[64];
-	size_t i;
-
-	if (!n || n >= sizeof(name))
-		return n != 0;
-	for (i = 0; i < n; i++)
-		if (w[i] == '/')
-			return true;
-		else if (w[i] == '=')
-			return false;
-	memcpy(name, w, n);
-	name[n] = '\0';
-	return !find_param(name, __setup_start, __setup_end);
-}
-
-void __init parse_boot_command_line(const char *from_loader)
-{
-	static char work[COMMAND_LINE_SIZE] __initdata;
-	const char *args = from_loader ? from_loader : "", *w;
+	const struct kernel_param *p;
+	const char *w;
 	size_t n;
 
 	while (*args == ' ')
 		args++;
-	for (w = args; *args && *args != ' '; args++)
-		;
-	if (!is_image_path(w, args - w))
-		args = w;
+	for (w = args; *args && *args != ' ' && *args != '='; args++)
+		if (*args == '/')
+			goto image;
+	if (*args == '=' || w == args)
+		return w;			/* name=value, or nothing */
+	n = args - w;
+	for (p = start; p < end; p++)
+		if (strlen(p->name) == n && !memcmp(p->name, w, n))
+			return w;		/* a parameter */
+image:
+	while (*args && *args != ' ')
+		args++;
 	while (*args == ' ')
 		args++;
+	return args;
+}
+
+#ifndef HOST_TEST
+extern const struct kernel_param __setup_start[], __setup_end[];
+
+void __init parse_boot_command_line(const char *from_loader)
+{
+	static char work[COMMAND_LINE_SIZE] __initdata;
+	const char *args = cmdline_skip_image(from_loader ? from_loader : "",
+					      __setup_start, __setup_end);
+	size_t n;
+
 	n = strlen(args);
 	if (n >= COMMAND_LINE_SIZE) {
 		pr_warn("cmdline: %u bytes is too long, cut to %u\n",

@@ -196,5 +196,6 @@ void smp_boot_cpus(unsigned int ncpus)
 		}
 		set_warm_reset_vector(0);
 	}
-	printk(KERN_INFO "smp: %u CPUs online\n", nr_online);
+	printk(KERN_INFO "smp: %u CPU%s online\n", nr_online,
+	       nr_online == 1 ? "" : "s");
 }

@@ -101,6 +101,28 @@ static void put_num(struct out *o, u64 v, unsigned int base, int width,
 		pad(o, ' ', width - len);
 }
 
+/*
+ * Widths and precisions saturate at FIELD_MAX: no console line is that
+ * long, and neither the digits of a format nor a '*' argument (INT_MIN
+ * included) can overflow an int.
+ */
+#define FIELD_MAX	4096
+
+static int field_arg(int v)
+{
+	return v > FIELD_MAX ? FIELD_MAX : v;
+}
+
+static int field_digits(const char **fmt)
+{
+	int v = 0;
+
+	for (; **fmt >= '0' && **fmt <= '9'; (*fmt)++)
+		if (v < FIELD_MAX)
+			v = v * 10 + (**fmt - '0');
+	return field_arg(v);
+}
+
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
@@ -128,21 +150,22 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			width = va_arg(ap, int);
 			if (width < 0) {
 				flags |= F_LEFT;
-				width = -width;
+				width = width < -FIELD_MAX ? FIELD_MAX : -width;
 			}
+			width = field_arg(width);
 			fmt++;
 		} else {
-			for (width = 0; *fmt >= '0' && *fmt <= '9'; fmt++)
-				width = width * 10 + (*fmt - '0');
+			width = field_digits(&fmt);
 		}
 		if (*fmt == '.') {
 			fmt++;
 			if (*fmt == '*') {
-				prec = va_arg(ap, int);
+				prec = field_arg(va_arg(ap, int));
+				if (prec < 0)
+					prec = -1;	/* as if none was given */
 				fmt++;
 			} else {
-				for (prec = 0; *fmt >= '0' && *fmt <= '9'; fmt++)
-					prec = prec * 10 + (*fmt - '0');
+				prec = field_digits(&fmt);
 			}
 		}
 		/* lng: -2 hh, -1 h, 0 int, 1 long, 2 long long */
