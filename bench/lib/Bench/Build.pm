@@ -10,15 +10,49 @@ use warnings;
 use File::Path qw(make_path);
 use Bench::Util qw(slurp spew);
 
-# The kernel's flags (Makefile KBUILD_CFLAGS) minus the configuration
-# header; the configuration is given per build with -D.
-my @kflags = qw(-std=gnu11 -O2 -pipe -ffreestanding -fno-builtin -fno-pic
-	-fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables
-	-fno-strict-aliasing -fno-common -mno-sse -mno-mmx -mno-3dnow
-	-mno-80387 -mgeneral-regs-only -Wall -Wextra -Werror
-	-Wno-unused-parameter -Iinclude -fcf-protection=none);
+# The kernel's flags, as the Makefile has them for this configuration
+# ("make -s print-cflags"), with what the bench changes, all here:
+#   -m32, -march=...  dropped: every build sets its own (Bench::Host)
+#   -include FILE     dropped: every build gives its configuration as -D
+#   -fcf-protection=none  added (C only): no endbr in the copies, whatever
+#                     the host compiler's default
+my @drop = (qr/^-m(32|64)$/, qr/^-march=/);
+my @add_c = qw(-fcf-protection=none);
 
-sub kernel_cflags { return @kflags }
+sub make_flags {
+	my ($bench) = @_;
+	return $bench->{kflags} if $bench->{kflags};
+	# A make of its own, not a part of the one that runs "make bench".
+	local @ENV{qw(MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES)};
+	delete @ENV{qw(MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES)};
+	my $out = qx{make -s print-cflags 2>&1};
+	die "run-bench: make print-cflags failed:\n$out" if $?;
+	my %f;
+	for (split /\n/, $out) {
+		$f{$1} = [split ' ', $2] if /^(KBUILD_[AC]FLAGS)=(.*)$/;
+	}
+	die "run-bench: make print-cflags printed no flags:\n$out"
+		unless $f{KBUILD_CFLAGS} && $f{KBUILD_AFLAGS};
+	for my $k (keys %f) {
+		my @kept;
+		my @in = @{$f{$k}};
+		while (@in) {
+			my $x = shift @in;
+			if ($x eq '-include') {
+				shift @in;
+				next;
+			}
+			push @kept, $x unless grep { $x =~ $_ } @drop;
+		}
+		$f{$k} = \@kept;
+	}
+	push @{$f{KBUILD_CFLAGS}}, @add_c;
+	return $bench->{kflags} = \%f;
+}
+
+# The flags for C (without -march) and for .S files (without -m32).
+sub kernel_cflags { return @{make_flags($_[0])->{KBUILD_CFLAGS}} }
+sub kernel_aflags { return @{make_flags($_[0])->{KBUILD_AFLAGS}} }
 
 # Loops start on the same boundary in every variant.
 my @align = qw(-falign-functions=64);
@@ -88,7 +122,7 @@ sub compile {
 sub assemble {
 	my ($bench, $src, $obj, @defs) = @_;
 	my @as = @{$bench->{arch}{as}};
-	my @cpp = ('-D__ASSEMBLER__', '-Iinclude', @defs);
+	my @cpp = (kernel_aflags($bench), @defs);
 	if ($bench->bits == 32) {
 		$bench->run('AS', $obj, 'gcc', @as, @cpp, '-c', '-o', $obj,
 			    $src);
@@ -153,7 +187,7 @@ sub check_spinlock_bytes {
 	return if $bench->bits == 32;
 	my $B = $bench->dir;
 	my $o32 = "$B/spinlock32.o";
-	$bench->run('AS', $o32, 'gcc', '-m32', '-D__ASSEMBLER__', '-Iinclude',
+	$bench->run('AS', $o32, 'gcc', '-m32', kernel_aflags($bench),
 		    '-DCONFIG_SMP=1', '-DCONFIG_FIXUP=1', '-c', '-o', $o32,
 		    'arch/i386/lib/spinlock.S');
 	for my $o ($o32, "$B/generic/spinlock.o") {
