@@ -55,7 +55,9 @@ sub reader {
 
 # The records of the table, __fixup_sites_start..__fixup_sites_end, in
 # table order: [ { addr (of the site), kind (its number), len }, ... ]
-# (Documentation/fixup-sites.md, "The record").
+# (Documentation/fixup-sites.md, "The record"). When
+# scripts/lib/Fixup/Image.pm is in the tree, this is
+# Fixup::Image::records($file) instead, kinds as numbers.
 sub records {
 	my ($file) = @_;
 	my $s = symbols($file);

@@ -8,6 +8,7 @@ package Bench::Memory;
 use strict;
 use warnings;
 use Bench::Image;
+use Bench::Kinds;
 
 # The rows for $vm; returns the number of sites (for Bench::Kernels).
 sub measure {
@@ -102,8 +103,8 @@ sub resident {
 
 # What the sites of the table take in the generic kernel and what the same
 # instructions take in a kernel built for this CPU (SMP and UP), from
-# the record kinds and lengths and the forms of include/asm/ without
-# CONFIG_FIXUP: the padding per site, apart from other code.
+# the record kinds and lengths (Bench::Image::records()) and the
+# catalogue (built_bytes()): the padding per site, apart from other code.
 sub padding {
 	my ($bench, $vm, $syms) = @_;
 	my $read = Bench::Image::reader($vm);
@@ -111,34 +112,26 @@ sub padding {
 	for my $n (keys %$syms) {
 		$name_at{$_->{addr}} //= $n for @{$syms->{$n}};
 	}
-	my %f = map { $_ => 1 } split /,/, $bench->{cpu}{features};
-	my ($sse, $sse2) = ($f{sse}, $f{sse2});
-	my $pf = $sse || $f{'3dnow'};
-	my @kinds = (undef, qw(LOCK MB RMB WMB SMP_MB SMP_RMB SMP_WMB
-		PREFETCH PREFETCHW MOVNTQ APIC_WRITE CALL MOVNTI));
+	my %has = map { $_ => 1 } split /,/, $bench->{cpu}{features};
+	my $kinds = Bench::Kinds::kinds();
 	my ($gen, $smp, $up, $n) = (0, 0, 0, 0);
 	for my $r (Bench::Image::records($vm)) {
 		my ($site, $len) = ($r->{addr}, $r->{len});
-		my $k = $kinds[$r->{kind}] // next;
-		my ($s, $u) = ($len, $len);
-		if ($k eq 'LOCK') {
-			$u = 0;
-		} elsif ($k =~ /^(SMP_)?([RW]?MB)$/) {
-			my $fence = $2 eq 'WMB' ? $sse : $sse2;
-			$s = $fence ? 3 : 5;
-			$s = 0 if $k eq 'SMP_WMB';
-			$u = $1 ? 0 : $s;
-		} elsif ($k =~ /^PREFETCHW?$/) {
-			$s = $u = $pf ? $len - 1 : 0;
-		} elsif ($k eq 'MOVNTI') {
-			$s = $u = $sse2 ? $len : $len - 1;
-		} elsif ($k eq 'CALL') {
+		my $k = $kinds->{$r->{kind}} // next;
+		my ($s, $u);
+		if ($k->{shape} eq 'CALL') {
+			# The call stays, but in a UP kernel the spinlock's
+			# calls are not there at all.
+			($s, $u) = ($len, $len);
 			my $b = $read->($site, 5);
 			if ($b && unpack('C', $b) == 0xe8) {
 				my $rel32 = unpack 'l<', substr $b, 1;
 				my $to = ($site + 5 + $rel32) & 0xffffffff;
 				$u = 0 if ($name_at{$to} // '') =~ /^__spin_/;
 			}
+		} else {
+			$s = built_bytes($k, $len, 'SMP', \%has);
+			$u = built_bytes($k, $len, 'UP', \%has);
 		}
 		$gen += $len;
 		$smp += $s;
@@ -153,6 +146,41 @@ sub padding {
 		    sprintf('%.2f', ($gen - $smp) / $n), 'bytes');
 	$bench->row('memory', 'padding_per_site', 'vs-compile-up',
 		    sprintf('%.2f', ($gen - $up) / $n), 'bytes');
+}
+
+# The form the catalogue's rules give a kind on this CPU in MODE (UP or
+# SMP): the first rule whose feature and erratum the CPU has (%$has, the
+# kernel's feature names in lower case), else the compiled form.
+sub chosen_form {
+	my ($k, $mode, $has) = @_;
+	my $ok = sub { !defined $_[0] || $_[0] eq 'NONE' || $has->{lc $_[0]} };
+	for my $r (Bench::Kinds::rules($k->{name})) {
+		next unless $r->{mode} eq 'ANY' || $r->{mode} eq $mode;
+		next unless $ok->($r->{needs}) && $ok->($r->{bug});
+		my ($f) = grep { $_->{name} eq $r->{form} } @{$k->{forms}};
+		return $f if $f;
+	}
+	return $k->{forms}[0];
+}
+
+# The bytes a kernel built for this CPU spends on a site of kind $k and
+# length $len: that of the chosen form as a compiler emits it. Without
+# the DS prefix (3E) that only keeps a site its length; nothing for a
+# form that does nothing (no bytes, the jump over a prefetch's operand,
+# the long NOP 0F 1F); and a MODRM form with the site's memory operand,
+# the bytes after its compiled form.
+sub built_bytes {
+	my ($k, $len, $mode, $has) = @_;
+	my @b = @{chosen_form($k, $mode, $has)->{bytes}};
+	my $is = sub {		# byte $i is $v (not JMP)
+		my ($i, $v) = @_;
+		return defined $b[$i] && $b[$i] =~ /^\d+$/ && $b[$i] == $v;
+	};
+	shift @b while $is->(0, 0x3e);
+	return 0 if !@b || $is->(0, 0xeb) ||
+		($is->(0, 0x0f) && $is->(1, 0x1f));
+	return scalar @b if $k->{shape} eq 'FIXED';
+	return @b + $len - @{$k->{forms}[0]{bytes}};
 }
 
 1;

@@ -8,10 +8,7 @@ use strict;
 use warnings;
 use Bench::Util qw(slurp);
 use Bench::Build;
-
-# The kinds of the breakdown ("where the instructions go").
-my @breakdown = qw(LOCK MB SMP_MB SMP_WMB PREFETCH PREFETCHW MOVNTQ MOVNTI
-	APIC_WRITE CALL);
+use Bench::Kinds;
 
 sub measure {
 	my ($bench) = @_;
@@ -45,9 +42,10 @@ sub measure {
 		$bench->row('pass', 'instructions_fixed', $mode, $ir0,
 			    'instructions');
 		next unless $mode eq 'smp' && !$bench->opt('quick');
-		# Where the instructions go: a table of one kind at a time.
+		# Where the instructions go: a table of one kind at a time,
+		# every kind of the catalogue.
 		my $nk = $n < 20000 ? $n : 20000;
-		for my $k (@breakdown) {
+		for my $k (Bench::Kinds::names()) {
 			my $irk = callgrind($bench, $mode, $nk, '--kind', $k);
 			$bench->row('pass', 'instructions_per_site_of_kind',
 				    "smp-$k", sprintf('%.2f', ($irk - $ir0) / $nk),
