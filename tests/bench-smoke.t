@@ -30,8 +30,10 @@ like($flags, qr/^KBUILD_AFLAGS=.*-D__ASSEMBLER__/m, '... and KBUILD_AFLAGS');
 		<$h>;
 	is_deeply([Bench::Kinds::names()], [map { $n{$_} } sort { $a <=> $b }
 		  keys %n], 'Bench::Kinds: the kinds of the catalogue');
-	my @noform = grep { my $k = Bench::Kinds::kind_by_name($_);
-		$k->{shape} ne 'CALL' && !@{$k->{forms}} } Bench::Kinds::names();
+	my @noform = grep {
+		my $k = Bench::Kinds::kind_by_name($_);
+		$k->{shape} ne 'CALL' && !@{$k->{forms}};
+	} Bench::Kinds::names();
 	is_deeply(\@noform, [], '... each with its forms');
 }
 

@@ -83,8 +83,8 @@ sub probe_cpu {
 	$bench->run('HOSTCC', "$B/bench-cpu", 'gcc', @{$arch->{host_cflags}},
 		    '-DHOSTCPU_MAIN', '-o', "$B/bench-cpu", 'bench/hostcpu.c',
 		    "$B/cpu.o");
-	my $out = $bench->opt('build-only') ?
-		"cpu: (not run)\nfamily: 0\nmodel: 0\nstepping: 0\nfeatures:\n" :
+	my $out = $bench->opt('build-only') ? "cpu: (not run)\nfamily: 0\n"
+		. "model: 0\nstepping: 0\nfeatures:\n" :
 		$bench->run('RUN', "$B/bench-cpu", "$B/bench-cpu");
 	my %cpu;
 	for (split /\n/, $out) {

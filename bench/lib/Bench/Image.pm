@@ -44,7 +44,8 @@ sub reader {
 		my ($addr, $n) = @_;
 		for (@secs) {
 			my ($base, $off, $size) = @$_;
-			next unless $addr >= $base && $addr + $n <= $base + $size;
+			next unless $addr >= $base &&
+				$addr + $n <= $base + $size;
 			sysseek($fh, $off + $addr - $base, 0);
 			sysread($fh, my $buf, $n) == $n or return undef;
 			return $buf;

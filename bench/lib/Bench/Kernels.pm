@@ -31,7 +31,8 @@ sub measure {
 		if (!$vm) {
 			my $f = $bench->dir . "/kernel-$name.log";
 			spew($f, $log);
-			$bench->note("$name: the kernel did not build (log: $f)");
+			$bench->note("$name: the kernel did not build ",
+				     "(log: $f)");
 			next;
 		}
 		my $t = Bench::Image::text_size($vm);

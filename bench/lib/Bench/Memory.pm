@@ -69,7 +69,8 @@ sub resident {
 	open(my $mh, '<', $map) or die "run-bench: $map: $!\n";
 	my $pending;
 	while (<$mh>) {
-		last if /^Linker script and memory map/;	# discarded before
+		# what comes before was discarded
+		last if /^Linker script and memory map/;
 	}
 	while (<$mh>) {
 		# " .sec  0xADDR  0xSIZE file" or the name alone, then the rest

@@ -47,9 +47,11 @@ sub measure {
 		my $nk = $n < 20000 ? $n : 20000;
 		for my $k (Bench::Kinds::names()) {
 			my $irk = callgrind($bench, $mode, $nk, '--kind', $k);
+			next unless defined $irk && $nk;
 			$bench->row('pass', 'instructions_per_site_of_kind',
-				    "smp-$k", sprintf('%.2f', ($irk - $ir0) / $nk),
-				    'instructions') if defined $irk && $nk;
+				    "smp-$k",
+				    sprintf('%.2f', ($irk - $ir0) / $nk),
+				    'instructions');
 		}
 	}
 }

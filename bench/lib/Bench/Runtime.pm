@@ -17,13 +17,14 @@ sub measure {
 	my @gen_defs = qw(-DCONFIG_SMP=1 -DCONFIG_FIXUP=1
 		-DCONFIG_FIXUP_ASM_PASS=1 -DCONFIG_NR_CPUS=8 -DCONFIG_M486=1);
 	my @cpu_defs = split ' ', $bench->{cpu}{defines};
-	my $gen = Bench::Build::build_variant($bench, 'generic', 1, $arch->{gen},
-		\@gen_defs, 'arch/i386/lib/spinlock.S',
+	my $gen = Bench::Build::build_variant($bench, 'generic', 1,
+		$arch->{gen}, \@gen_defs, 'arch/i386/lib/spinlock.S',
 		'arch/i386/lib/spinlock_calls.c');
 	my $cup = Bench::Build::build_variant($bench, 'compile_up', 0,
 		$arch->{native}, [@cpu_defs, '-DCONFIG_NR_CPUS=1']);
 	my $csmp = Bench::Build::build_variant($bench, 'compile_smp', 0,
-		$arch->{native}, [@cpu_defs, qw(-DCONFIG_SMP=1 -DCONFIG_NR_CPUS=8)],
+		$arch->{native},
+		[@cpu_defs, qw(-DCONFIG_SMP=1 -DCONFIG_NR_CPUS=8)],
 		'arch/i386/lib/spinlock.S');
 	Bench::Build::check_spinlock_bytes($bench);
 	my @objs = ((map { Bench::Build::copy_variant($bench, $gen, $_) }
@@ -34,9 +35,9 @@ sub measure {
 	my @patcher = Bench::Build::patcher($bench);
 	$bench->run('HOSTCC', "$B/runtime.o", 'gcc', @{$arch->{host_cflags}},
 		    '-c', '-o', "$B/runtime.o", 'bench/runtime.c');
-	$bench->run('LD', "$B/bench-runtime", 'gcc', @{$arch->{host}}, '-no-pie',
-		    '-o', "$B/bench-runtime", "$B/runtime.o", "$B/hostcpu.o",
-		    "$B/cpu.o", @patcher, @objs);
+	$bench->run('LD', "$B/bench-runtime", 'gcc', @{$arch->{host}},
+		    '-no-pie', '-o', "$B/bench-runtime", "$B/runtime.o",
+		    "$B/hostcpu.o", "$B/cpu.o", @patcher, @objs);
 
 	return if $bench->opt('build-only');
 	my $out = $bench->run('RUN', "$B/bench-runtime", "$B/bench-runtime",
