@@ -202,6 +202,13 @@ PHONY += bench
 bench: tools vmlinux
 	$(Q)$(PERL) bench/run-bench $(if $(filter 1,$(V)),-v)
 
+# The flags of this configuration, one "NAME=value" line each, for tools
+# that compile the kernel's sources outside the build (bench/run-bench).
+PHONY += print-cflags
+print-cflags: $(KCONFIG_AUTOHEADER)
+	@printf '%s\n' 'KBUILD_CFLAGS=$(KBUILD_CFLAGS)' \
+		'KBUILD_AFLAGS=$(KBUILD_AFLAGS)'
+
 # A bootable CD image: GRUB 2 loads vmlinux with its multiboot command.
 PHONY += iso
 iso: tools vmlinux
@@ -264,6 +271,7 @@ help:
 	@echo '  host-tests      - the host unit tests under build/host/'
 	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
 	@echo '                    (APPEND="args": its kernel command line)'
+	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'
 	@echo ''
 	@echo 'Cleaning:'
 	@echo '  clean           - remove built files, keep the configuration'

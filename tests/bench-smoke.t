@@ -16,6 +16,27 @@ is($?, 0, 'run-bench --help exits 0');
 like($help, qr/SYNOPSIS/, 'run-bench --help prints the manual');
 unlike($help, qr/use strict/, '... not the script');
 
+# What the bench takes from the tree: the kernel's flags, and the kinds
+# of the catalogue, every "#define FIXUP_KIND_*" in number order.
+my $flags = `make -s print-cflags 2>&1`;
+is($?, 0, 'make print-cflags exits 0');
+like($flags, qr/^KBUILD_CFLAGS=.*-march=/m, '... prints KBUILD_CFLAGS');
+like($flags, qr/^KBUILD_AFLAGS=.*-D__ASSEMBLER__/m, '... and KBUILD_AFLAGS');
+{
+	use lib 'bench/lib';
+	require Bench::Kinds;
+	open my $h, '<', 'include/asm/fixup-kinds.h' or die $!;
+	my %n = map { /^#define\s+FIXUP_KIND_(\w+)\s+(\d+)/ ? ($2, $1) : () }
+		<$h>;
+	is_deeply([Bench::Kinds::names()], [map { $n{$_} } sort { $a <=> $b }
+		  keys %n], 'Bench::Kinds: the kinds of the catalogue');
+	my @noform = grep {
+		my $k = Bench::Kinds::kind_by_name($_);
+		$k->{shape} ne 'CALL' && !@{$k->{forms}};
+	} Bench::Kinds::names();
+	is_deeply(\@noform, [], '... each with its forms');
+}
+
 my @opts = ('--quick', '--no-qemu', '--no-kernels',
 	    '--build-dir', "$dir/build", '--out', $csv);
 push @opts, '--no-callgrind'
