@@ -209,13 +209,14 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
  */
 static bool __init take(u8 *taken, size_t bit, unsigned int len)
 {
-	u8 *b = taken + bit / 8, m = 1u << bit % 8;
+	u32 m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
+	u8 *b = taken + bit / 8;
 	bool free = true;
 
-	for (; len--; m = m == 0x80 ? (b++, 1) : m << 1) {
-		if (*b & m)
+	for (; m; m >>= 8, b++) {
+		if (*b & (u8)m)
 			free = false;
-		*b |= m;
+		*b |= (u8)m;
 	}
 	return free;
 }
@@ -255,7 +256,8 @@ static bool __init holds_head(const struct form *f, const u8 *site,
 
 /* FIXED: a form padded with either NOP set; it gets the chosen one. */
 static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
-				     const u8 *site, unsigned int len, u8 *new)
+				     const u8 *site, unsigned int len, u8 *new,
+				     const char **variant)
 {
 	const struct form *f = p->first[kind];
 	unsigned int i;
@@ -270,6 +272,7 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
 		return "bytes not a variant";
 	for (i = 0; i < len; i++)
 		new[i] = p->fixed[kind][i];
+	*variant = p->chosen[kind]->name;
 	return NULL;
 }
 
@@ -311,7 +314,8 @@ static bool __init holds_reg(const struct form *f, u8 modrm)
  * field too, unless the chosen form has one of its own.
  */
 static const char *__init plan_modrm(const struct pass *p, unsigned int kind,
-				     const u8 *site, unsigned int len, u8 *new)
+				     const u8 *site, unsigned int len, u8 *new,
+				     const char **variant)
 {
 	const struct form *f = p->first[kind], *c = p->chosen[kind];
 	unsigned int h = f->len, i;
@@ -328,6 +332,7 @@ static const char *__init plan_modrm(const struct pass *p, unsigned int kind,
 	put_head(c, new, len);
 	if (c->reg >= 0)
 		new[h] = (new[h] & 0xc7) | c->reg << 3;
+	*variant = c->name;
 	return NULL;
 }
 
@@ -462,16 +467,17 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
 {
 	const struct fixup_hooks *h = p->env->hooks;
-	const char *why = check_record(p, r, addr), *variant;
+	const char *why = check_record(p, r, addr), *variant = NULL;
 	u8 *site = (u8 *)addr, new[FIXUP_MAX_LEN];
 	struct fixup_kind_stats *ks;
 
 	if (!why) {
-		variant = p->chosen[r->kind] ? p->chosen[r->kind]->name : NULL;
 		if (kinds[r->kind].shape == SHAPE_FIXED)
-			why = plan_fixed(p, r->kind, site, r->len, new);
+			why = plan_fixed(p, r->kind, site, r->len, new,
+					 &variant);
 		else if (kinds[r->kind].shape == SHAPE_MODRM)
-			why = plan_modrm(p, r->kind, site, r->len, new);
+			why = plan_modrm(p, r->kind, site, r->len, new,
+					 &variant);
 		else
 			why = plan_call(p, site, new, &variant);
 	}
