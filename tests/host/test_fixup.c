@@ -1015,6 +1015,69 @@ static void test_catalogue(void)
 }
 
 /*
+ * What the patcher relies on in the catalogue's rows, read here through
+ * the same X-macros: each kind's forms together, MODRM forms of one
+ * length, the compiled form of a barrier kind the locked add, every
+ * rule naming a form of its kind.
+ */
+static void test_catalogue_rows(void)
+{
+	static const struct { int kind; const char *name; int len; } rows[] = {
+#define FIXUP_KIND(k, lo, hi, shape)
+#define FIXUP_FIXED(k, n, ...) { FIXUP_KIND_##k, n, -1 },
+#define FIXUP_MODRM(k, n, r, ...) \
+	{ FIXUP_KIND_##k, n, (int)(sizeof((int[]){ __VA_ARGS__ }) / sizeof(int)) },
+#define FIXUP_RULE(k, needs, bug, mode, form)
+#define JMP 0
+#define ANY 0
+#define HINT 0
+#include <asm/fixup-kinds.h>
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_RULE
+	};
+	static const struct { int kind; const char *form; } rules[] = {
+#define FIXUP_FIXED(k, n, ...)
+#define FIXUP_MODRM(k, n, r, ...)
+#define FIXUP_RULE(k, needs, bug, mode, form) { FIXUP_KIND_##k, form },
+#include <asm/fixup-kinds.h>
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_RULE
+#undef JMP
+#undef ANY
+#undef HINT
+	};
+	bool together = true, one_len = true, named = true;
+	unsigned int i, j;
+
+	for (i = 1; i < ARRAY_SIZE(rows); i++) {
+		for (j = 0; j + 1 < i; j++)
+			if (rows[j].kind == rows[i].kind &&
+			    rows[i - 1].kind != rows[i].kind)
+				together = false;
+		if (rows[i - 1].kind == rows[i].kind &&
+		    rows[i - 1].len != rows[i].len)
+			one_len = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		bool found = false;
+
+		for (j = 0; j < ARRAY_SIZE(rows); j++)
+			found |= rows[j].kind == rules[i].kind &&
+				 !strcmp(rows[j].name, rules[i].form);
+		if (!found)
+			diag("rule of kind %d names no form '%s'",
+			     rules[i].kind, rules[i].form);
+		named &= found;
+	}
+	ok(together, "catalogue: each kind's forms are listed together");
+	ok(one_len, "catalogue: the forms of a MODRM kind have one length");
+	ok(named, "catalogue: every rule names a form of its kind");
+}
+
+/*
  * Sites that end on the last byte before an unmapped page: a checker
  * that reads past a site (a SIB beyond it, say) faults here.
  */
@@ -1264,6 +1327,7 @@ int main(void)
 	unsigned int i;
 
 	test_catalogue();
+	test_catalogue_rows();
 	for (i = 0; i < ARRAY_SIZE(profiles); i++) {
 		test_profile(&profiles[i], false);
 		test_profile(&profiles[i], true);

@@ -81,6 +81,20 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_MODRM
 #undef FIXUP_RULE
 
+/* What the walk relies on: sane lengths, and FIXED kinds of one length. */
+#define FIXUP_KIND(k, lo, hi, shape)					\
+	_Static_assert(1 <= (lo) && (lo) <= (hi) && (hi) <= FIXUP_MAX_LEN &&\
+		       (SHAPE_##shape != SHAPE_FIXED ||			\
+			((lo) == (hi) && (hi) <= 8)), #k ": bad lengths");
+#define FIXUP_FIXED(k, name, ...)
+#define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_RULE(k, needs, bug, mode, form)
+#include <asm/fixup-kinds.h>
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_RULE
+
 const char *__init fixup_kind_name(unsigned int kind)
 {
 	return kind < FIXUP_NR_KINDS ? kinds[kind].name : NULL;
@@ -207,7 +221,7 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
  * site rejected for its bytes keeps them, so that a second pass over
  * the same table decides every record as the first did.
  */
-static bool __init take(u8 *taken, size_t bit, unsigned int len)
+static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
 	u32 m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
 	u8 *b = taken + bit / 8;
@@ -234,7 +248,7 @@ static const char *__init check_record(const struct pass *p,
 		return "bad length";
 	if (!taken_bit(p->env, site, r->len, &bit))
 		return "outside text";
-	if (!take(p->env->taken, bit, r->len))
+	if (!mark_taken(p->env->taken, bit, r->len))
 		return "overlaps another site";
 	return NULL;
 }
