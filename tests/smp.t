@@ -145,7 +145,7 @@ sub check_case {
 			unless grep { $_ =~ $e->{warn} } @lines;
 	}
 
-	# The boot order of the design contract.
+	# The boot order of Documentation/boot.md.
 	my @order = (['fixup pass', qr/^fixup: (summary|mode: off)/],
 		     ['free init memory', qr/^Freeing unused kernel memory/],
 		     ['write-protect', qr/^mm: write-protected kernel text/],

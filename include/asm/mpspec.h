@@ -78,7 +78,7 @@ u32 phys_scan(const struct phys_window *w, u32 base, u32 len,
 int mp_find_cpus(const struct phys_window *w, struct smp_census *c);
 int acpi_find_cpus(const struct phys_window *w, struct smp_census *c);
 
-/* MP table, else ACPI MADT, else one CPU. Never fails. */
+/* ACPI MADT, else MP table, else one CPU. Never fails. */
 void detect_cpus_in(const struct phys_window *w, struct smp_census *c);
 
 /*

@@ -1,4 +1,4 @@
-/* How many CPUs to run, and on which (arch/i386/kernel/smp.c). */
+/* How many CPUs to run, and on which (arch/i386/kernel/mpparse.c). */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 

@@ -3,6 +3,11 @@
  * and the ACPI MADT built in fake physical memory. The memory is an
  * exact-size malloc, so a read past any table end is caught when the
  * test runs under valgrind or -fsanitize=address.
+ *
+ * One table of cases, at the end: each says how to build its firmware
+ * (a list of steps run by build()), which parser to call, and what must
+ * come out, written out by hand: the return value, the CPU list, the
+ * log lines. run_case() turns every expectation into one TAP line.
  */
 #include <stdlib.h>
 #include <assert.h>
@@ -59,28 +64,29 @@ static int no_warnings(void)
 	return r;
 }
 
-/* Fake physical memory [MEM_START, end). */
+/* Fake physical memory [start, end), which is also the window. */
 static u8 *mem;
-static u32 mem_end;
+static u32 mem_start, mem_end;
 static struct phys_window win;
 
-static void mem_init(u32 end)
+static void mem_init(u32 start, u32 end)
 {
 	free(mem);
-	mem = calloc(1, end - MEM_START);
+	mem = calloc(1, end > start ? end - start : 1);
 	assert(mem);
+	mem_start = start;
 	mem_end = end;
 	win.base = mem;
-	win.start = MEM_START;
-	win.size = end - MEM_START;
+	win.start = start;
+	win.size = end - start;
 	loglen = 0;
 	logbuf[0] = '\0';
 }
 
 static u8 *at(u32 p, u32 len)
 {
-	assert(p >= MEM_START && p <= mem_end && len <= mem_end - p);
-	return mem + (p - MEM_START);
+	assert(p >= mem_start && p <= mem_end && len <= mem_end - p);
+	return mem + (p - mem_start);
 }
 
 static void put8(u32 p, u8 v)
@@ -315,799 +321,701 @@ static void good_acpi(u8 rev)
 	rsdp(RSDP_ROM, rev, RSDT_AT, rev >= 2 ? XSDT_AT : 0, 0);
 }
 
-/* ---- checks ---- */
+/* ---- the cases ---- */
 
-static int census_is(const struct smp_census *c, const char *source,
-		     unsigned int n, const u8 *ids, u8 bsp, u32 lapic)
+/* How a case builds its firmware: steps run in order by build(). */
+enum op {
+	END,		/* of the list */
+	BDA,		/* a: EBDA segment, b: base memory KiB */
+	GOOD_MP,	/* good_mp(a = floating pointer, b = table) */
+	GOOD_ACPI,	/* good_acpi(a = RSDP revision) */
+	MP_FP,		/* floating pointer at a, table b, feature byte c */
+	MPC_BEGIN,	/* config table header at a */
+	MPC_PROC,	/* processor entry: APIC id a, flags b */
+	MPC_PROCS,	/* b processor entries, ids a, a+1, ..., flags c */
+	MPC_OTHER,	/* an 8-byte entry of type a */
+	MPC_TRIM,	/* cut the last a bytes off the table */
+	MPC_END,	/* length, count, checksum */
+	MADT_BEGIN,	/* MADT at a */
+	MADT_LAPIC,	/* uid a, APIC id b, flags c */
+	MADT_X2APIC,	/* x2APIC id a, flags b */
+	MADT_RAW,	/* an entry of type a, length b, zeros */
+	MADT_OVR,	/* local APIC address override to a */
+	MADT_TRIM,	/* cut the last a bytes off the table */
+	MADT_END,	/* header and checksum */
+	RSDP,		/* at a, revision b, RSDT c, XSDT d (low) e (high) */
+	RSDT,		/* at a, b entries: c, d, e */
+	XSDT,		/* at a, b entries: c, d, e */
+	SDT,		/* an empty table at a, signature s, length b */
+	PUT8,		/* byte b at a */
+	PUT16,		/* word b at a */
+	PUT32,		/* dword b at a */
+	PUTS,		/* the bytes of s at a */
+	FIX_SUM,	/* make [a, a + b) sum to 0 through the byte at a + c */
+	ZERO,		/* b zero bytes at a */
+};
+
+struct step {
+	enum op op;
+	u32 a, b, c, d, e;
+	const char *s;
+};
+
+/* Only the MADT the RSDT names: the usual start of the MADT cases. */
+#define MADT_ONLY	{ RSDT, RSDT_AT, 1, MADT_AT }, \
+			{ RSDP, RSDP_ROM, 0, RSDT_AT }
+
+enum call { CALL_MP, CALL_ACPI, CALL_DETECT };
+
+struct want_census {
+	const char *source;		/* NULL: the census is not checked */
+	unsigned int ncpus;
+	u8 ids[CONFIG_NR_CPUS];
+	u8 bsp;
+	u32 lapic;
+};
+
+#define MAX_STEPS	16
+#define MAX_LOGS	4
+
+struct tcase {
+	const char *name;
+	u32 start, end;			/* the memory; 0, 0: the usual */
+	struct step steps[MAX_STEPS];
+	enum call call;
+	int ret;			/* of mp_ or acpi_find_cpus() */
+	struct want_census census;
+	unsigned int nfound;		/* 0: not checked */
+	const char *logs[MAX_LOGS];	/* in the log, each */
+	bool quiet;			/* no warning at all */
+	bool fallback;			/* "no usable ... assuming one CPU" */
+};
+
+/* What detect_cpus_in() makes of no usable table, written out. */
+#define ONE_CPU		.census = { "none", 1, { 0 }, 0, 0xfee00000 }, \
+			.fallback = true
+
+#define CENSUS_MP	{ "mptable", 3, { 0, 1, 3 }, 0, 0xfee00000 }
+#define CENSUS_ACPI	{ "acpi", 3, { 0, 2, 6 }, 0, 0xfee00000 }
+#define MP2(a, b)	{ MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM }, \
+			{ MPC_PROC, a, 3 }, { MPC_PROC, b, 1 }
+
+static const struct tcase cases[] = {
+	/* MP table: good ones */
+	{ "MP: good table in the F segment",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM } },
+	  .call = CALL_MP, .census = CENSUS_MP, .nfound = 3, .quiet = true },
+	{ "detect: MP table alone",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM } },
+	  .call = CALL_DETECT, .census = CENSUS_MP,
+	  .logs = { "smp: 3 CPUs from mptable, BSP APIC id 0, local APIC at "
+		    "0xfee00000" } },
+	{ "detect: MADT preferred over the MP table",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM }, { GOOD_ACPI, 0 } },
+	  .call = CALL_DETECT, .census = CENSUS_ACPI },
+
+	/* MP table: where it is searched */
+	{ "MP: EBDA searched before the ROM",
+	  .steps = { { BDA, EBDA_SEG, 639 },
+		     { GOOD_MP, EBDA + 0x100, EBDA + 0x110 },
+		     MP2(7, 8), { MPC_END } },
+	  .call = CALL_MP, .census = CENSUS_MP },
+	{ "MP: last KiB of 512 KiB base memory without an EBDA",
+	  .steps = { { BDA, 0, 512 },
+		     { GOOD_MP, 0x7fc00 + 0x3f0, 0x7fc00 + 0x400 - 0x200 } },
+	  .call = CALL_MP, .census = CENSUS_MP },
+	{ "MP: base memory 0 KiB means 640 KiB",
+	  .steps = { { BDA, 0, 0 },
+		     { GOOD_MP, 0x9fc00 + 0x20, 0x9fc00 + 0x40 } },
+	  .call = CALL_MP, .census = CENSUS_MP },
+	{ "MP: first valid floating pointer is used, even if its table is bad",
+	  .steps = { MP2(7, 8), { MPC_END },
+		     { PUT32, FP_ROM + 4, 0x41 },	/* misplace the table */
+		     { FIX_SUM, FP_ROM, 16, 10 },
+		     { MP_FP, 0xfff00, MPC_ROM, 0 } },	/* a second pointer */
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { WARN "smp: MP config table at 0x41: header outside "
+		    "memory" } },
+	{ "MP: a bad floating pointer is skipped, the search goes on",
+	  .steps = { { PUTS, FP_ROM, .s = "_MP_" },	/* bad checksum */
+		     { PUT8, FP_ROM + 8, 1 }, { PUT8, FP_ROM + 10, 1 },
+		     { MP_FP, 0xfff00, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 7, 3 }, { MPC_PROC, 8, 1 }, { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 2, { 7, 8 }, 7, 0xfee00000 },
+	  .logs = { WARN "smp: MP floating pointer at 0xf5a40: bad "
+		    "checksum" } },
+
+	/* MP table: the processor entries */
+	{ "MP: a BSP listed last goes first",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 4, 1 }, { MPC_PROC, 5, 1 },
+		     { MPC_PROC, 6, 3 }, { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 3, { 6, 4, 5 }, 6, 0xfee00000 } },
+	{ "MP: no BSP flag: the first is assumed",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 4, 1 }, { MPC_PROC, 5, 1 }, { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 2, { 4, 5 }, 4, 0xfee00000 },
+	  .logs = { WARN "smp: MP config table marks no boot processor, "
+		    "assuming APIC id 4" } },
+	{ "MP: 12 CPUs, BSP last, NR_CPUS 8: the BSP and the first 7 others",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROCS, 10, 11, 1 }, { MPC_PROC, 30, 3 },
+		     { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 8, { 30, 10, 11, 12, 13, 14, 15, 16 }, 30,
+		      0xfee00000 },
+	  .nfound = 12,
+	  .logs = { WARN "smp: MP config table lists 12 processors, only 8 "
+		    "supported (CONFIG_NR_CPUS)" } },
+	{ "MP: a duplicate APIC id counts once",
+	  .steps = { MP2(1, 2), { MPC_PROC, 1, 1 }, { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 2, { 1, 2 }, 1, 0xfee00000 },
+	  .logs = { WARN "smp: mptable: APIC id 1 listed twice" } },
+	{ "MP: a second BSP flag is an AP",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 1, 3 }, { MPC_PROC, 2, 3 }, { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 2, { 1, 2 }, 1, 0xfee00000 },
+	  .logs = { WARN "smp: mptable: second boot processor (APIC id 2)" } },
+	{ "MP: local APIC address 0 means the default",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 1, 3 }, { PUT32, MPC_ROM + 36, 0 },
+		     { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 1, { 1 }, 1, 0xfee00000 },
+	  .logs = { WARN "smp: MP config table gives no local APIC "
+		    "address" } },
+	{ "MP: local APIC address from the table",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 1, 3 }, { PUT32, MPC_ROM + 36, 0xfec10000 },
+		     { MPC_END } },
+	  .call = CALL_MP,
+	  .census = { "mptable", 1, { 1 }, 1, 0xfec10000 } },
+
+	/* MP default configurations */
+	{ "MP: default configuration 5: two CPUs",
+	  .steps = { { MP_FP, FP_ROM, 0, 5 } },
+	  .call = CALL_MP,
+	  .census = { "default", 2, { 0, 1 }, 0, 0xfee00000 }, .quiet = true },
+	{ "MP: default configuration 1, the feature byte wins over a table",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 1 } },
+	  .call = CALL_MP,
+	  .census = { "default", 2, { 0, 1 }, 0, 0xfee00000 } },
+	{ "MP: default configuration 9",
+	  .steps = { { MP_FP, FP_ROM, 0, 9 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP floating pointer at 0xf5a40: unknown "
+		    "default configuration 9" } },
+
+	/* MP table: broken ones */
+	{ "nothing at all",
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: no MP floating pointer found",
+		    WARN "acpi: no RSDP found" } },
+	{ "MP: floating pointer checksum",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM },
+		     { PUT8, FP_ROM + 9, 1 } },	/* spec rev 1.1 */
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP floating pointer at 0xf5a40: bad "
+		    "checksum" } },
+	{ "MP: floating pointer length 2",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM }, { PUT8, FP_ROM + 8, 2 },
+		     { FIX_SUM, FP_ROM, 16, 10 } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { WARN "smp: MP floating pointer at 0xf5a40: length 2, "
+		    "expected 1" } },
+	{ "MP: no table, no default",
+	  .steps = { { MP_FP, FP_ROM, 0, 0 } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "neither a config table nor a default configuration" } },
+	{ "MP: config table checksum",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM },
+		     { PUT8, MPC_ROM + 45, 9 } },	/* the BSP's APIC id */
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP config table at 0xf5a50: bad checksum" } },
+	{ "MP: config table signature",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM },
+		     { PUTS, MPC_ROM, .s = "PCMQ" } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { WARN "smp: MP config table at 0xf5a50: bad signature" } },
+	{ "MP: table pointer outside memory",
+	  .steps = { { MP_FP, FP_ROM, 0x20000000, 0 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP config table at 0x20000000: header outside "
+		    "memory" } },
+	{ "MP: table pointer below the window",
+	  .steps = { { MP_FP, FP_ROM, 0x200, 0 } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "outside memory" } },
+	{ "MP: header truncated by the end of memory",
+	  .steps = { { MP_FP, FP_ROM, MEM_END - 20, 0 } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "0x10ffec: header truncated by the end of memory" } },
+	{ "MP: base table length 1 byte past the end of memory",
+	  .steps = { { MP_FP, FP_ROM, MEM_END - 64, 0 },
+		     { MPC_BEGIN, MEM_END - 64 }, { MPC_PROC, 0, 3 },
+		     { PUT16, MEM_END - 64 + 4, 65 } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { WARN "smp: MP config table at 0x10ffc0: base table "
+		    "(length 65) truncated by the end of memory" } },
+	{ "MP: base table length 0xffff",
+	  .steps = { { MP_FP, FP_ROM, MEM_END - 0x100, 0 },
+		     { MPC_BEGIN, MEM_END - 0x100 }, { MPC_PROC, 0, 3 },
+		     { PUT16, MEM_END - 0x100 + 4, 0xffff } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "(length 65535) truncated by the end of memory" } },
+	{ "MP: base table length 43",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM },
+		     { PUT16, MPC_ROM + 4, 43 } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "base table length 43 is shorter than its header" } },
+	{ "MP: 65535 entries",
+	  .steps = { MP2(0, 1), { MPC_END },
+		     { PUT16, MPC_ROM + 34, 0xffff },
+		     { FIX_SUM, MPC_ROM, 84, 7 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP config table at 0xf5a50: entry count 65535 "
+		    "overruns base table length 84" } },
+	{ "MP: processor entry cut short by the base length",
+	  .steps = { MP2(0, 1), { MPC_TRIM, 4 }, { MPC_END } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "entry 1 (type 0) overruns base table length 80" } },
+	{ "MP: unknown entry type",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 0, 3 }, { MPC_OTHER, 0x80 }, { MPC_END } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "unknown entry type 128 at offset 64" } },
+	{ "MP: zero processors",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_PROC, 0, 2 },	/* BSP flag, not enabled */
+		     { MPC_PROC, 1, 0 }, { MPC_OTHER, 1 }, { MPC_END } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP config table lists no enabled "
+		    "processors" } },
+	{ "MP: no entries at all",
+	  .steps = { { MP_FP, FP_ROM, MPC_ROM, 0 }, { MPC_BEGIN, MPC_ROM },
+		     { MPC_END } },
+	  .call = CALL_MP, .ret = -1,
+	  .logs = { "lists no enabled processors" } },
+
+	/* Memory that ends inside the areas searched */
+	{ "memory ends inside an MP pointer",
+	  .start = MEM_START, .end = 0xf0008,
+	  .steps = { { PUTS, 0xf0000, .s = "_MP_" },
+		     { BDA, 0xffff, 640 } },	/* EBDA "at" 0xffff0 */
+	  .call = CALL_DETECT, ONE_CPU },
+	{ "memory ends inside an RSDP",
+	  .start = MEM_START, .end = 0xf0010,
+	  .steps = { { PUTS, 0xf0000, .s = "RSD PTR " } },
+	  .call = CALL_DETECT, ONE_CPU },
+	{ "window above 1 MiB: no BIOS data area, no ROM",
+	  .start = 0x100000, .end = 0x101000,
+	  .call = CALL_DETECT, ONE_CPU },
+	{ "empty window",
+	  .start = 0x100000, .end = 0x100000,
+	  .call = CALL_DETECT, ONE_CPU },
+
+	/* ACPI: good tables */
+	{ "ACPI: RSDP 1.0 -> RSDT -> MADT",
+	  .steps = { { GOOD_ACPI, 0 } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI, .quiet = true },
+	{ "detect: MADT when there is no MP table",
+	  .steps = { { GOOD_ACPI, 0 } },
+	  .call = CALL_DETECT, .census = CENSUS_ACPI,
+	  .logs = { "smp: 3 CPUs from acpi" } },
+	{ "ACPI: RSDP 2.0 -> XSDT -> MADT",
+	  .steps = { { GOOD_ACPI, 2 },
+		     { PUT32, RSDT_AT + 40, 0 },	/* RSDT: no MADT */
+		     { FIX_SUM, RSDT_AT, 44, 9 } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI, .quiet = true },
+	{ "ACPI: XSDT above 4 GiB: RSDT used",
+	  .steps = { { GOOD_ACPI, 2 }, { PUT32, RSDP_ROM + 28, 1 },
+		     { FIX_SUM, RSDP_ROM, 36, 32 } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI,
+	  .logs = { WARN "acpi: XSDT is above 4 GiB, using the RSDT" } },
+	{ "ACPI: bad XSDT: RSDT used",
+	  .steps = { { GOOD_ACPI, 2 }, { PUT8, XSDT_AT + 40, 0x55 } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI,
+	  .logs = { WARN "acpi: XSDT at 0x100200: bad checksum",
+		    "trying the RSDT" } },
+	{ "ACPI: XSDT entry above 4 GiB skipped, not truncated",
+	  .steps = { { GOOD_ACPI, 2 }, { MADT_BEGIN, MADT_AT + 0x400 },
+		     { MADT_LAPIC, 0, 9, 1 }, { MADT_END },
+		     { XSDT, XSDT_AT, 2, MADT_AT, MADT_AT + 0x400 },
+		     { PUT32, XSDT_AT + 40, 1 },
+		     { FIX_SUM, XSDT_AT, 52, 9 } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 1, { 9 }, 9, 0xfee00000 },
+	  .logs = { WARN "acpi: XSDT entry 0 is above 4 GiB, skipped" } },
+	{ "ACPI: RSDP in the EBDA",
+	  .steps = { { BDA, EBDA_SEG, 639 }, { GOOD_ACPI, 0 },
+		     { ZERO, RSDP_ROM, 20 },
+		     { RSDP, EBDA + 0x40, 0, RSDT_AT } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI },
+	{ "ACPI: RSDP at 0xe0010",
+	  .steps = { { GOOD_ACPI, 0 }, { ZERO, RSDP_ROM, 20 },
+		     { RSDP, 0xe0010, 0, RSDT_AT } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI },
+
+	/* ACPI: the MADT's entries */
+	{ "ACPI: override and x2APIC entries",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 1, 1 }, { MADT_OVR, 0xfed00000 },
+		     { MADT_X2APIC, 7, 1 }, { MADT_X2APIC, 300, 1 },
+		     { MADT_X2APIC, 8, 0 }, { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 2, { 1, 7 }, 1, 0xfed00000 },
+	  .logs = { WARN "acpi: MADT at 0x100800: x2APIC id 300 needs "
+		    "x2APIC mode" } },
+	{ "ACPI: entry length 0 after two CPUs: two CPUs",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 3, 1 }, { MADT_LAPIC, 1, 5, 1 },
+		     { MADT_RAW, 1, 0 }, { MADT_LAPIC, 2, 9, 1 },
+		     { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 2, { 3, 5 }, 3, 0xfee00000 },
+	  .logs = { WARN "acpi: MADT at 0x100800: entry at offset 60 has "
+		    "length 0, stopping" } },
+	{ "ACPI: entry length 0 first",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT }, { MADT_RAW, 0, 0 },
+		     { MADT_LAPIC, 0, 3, 1 }, { MADT_END } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { "entry at offset 44 has length 0, stopping",
+		    WARN "smp: ACPI MADT lists no enabled processors" } },
+	{ "ACPI: entry length 1",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 3, 1 }, { MADT_RAW, 1, 1 },
+		     { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 1, { 3 }, 3, 0xfee00000 },
+	  .logs = { "entry at offset 52 has length 1, stopping" } },
+	{ "ACPI: entry overruns the table",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 3, 1 }, { MADT_LAPIC, 1, 4, 1 },
+		     { PUT8, MADT_AT + 53, 255 },	/* 2nd: length 255 */
+		     { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 1, { 3 }, 3, 0xfee00000 },
+	  .logs = { "entry at offset 52 (length 255) overruns the table "
+		    "(length 60), stopping" } },
+	{ "ACPI: short entries skipped and reported",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 3, 1 },
+		     { MADT_RAW, 0, 6 },	/* processor, too short */
+		     { MADT_RAW, 9, 12 },	/* x2APIC, too short */
+		     { MADT_RAW, 5, 4 },	/* override, too short */
+		     { MADT_RAW, 0x7f, 3 },	/* unknown: skipped quietly */
+		     { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 1, { 3 }, 3, 0xfee00000 },
+	  .logs = { "type 0 entry at offset 52 is too short (6 bytes)",
+		    "type 9 entry at offset 58 is too short (12 bytes)",
+		    "type 5 entry at offset 70 is too short (4 bytes)" } },
+	{ "ACPI: a lone byte at the end of the MADT",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 3, 1 }, { MADT_RAW, 2, 10 },
+		     { MADT_TRIM, 9 },	/* one byte of a header left */
+		     { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 1, { 3 }, 3, 0xfee00000 },
+	  .logs = { "truncated entry at offset 52" } },
+	{ "ACPI: zero processors",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 3, 0 },
+		     { MADT_LAPIC, 1, 4, 2 },	/* online capable only */
+		     { MADT_END } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: ACPI MADT lists no enabled processors" } },
+	{ "ACPI: MADT shorter than 44 bytes",
+	  .steps = { MADT_ONLY, { SDT, MADT_AT, 40, .s = "APIC" } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "acpi: MADT at 0x100800: length 40 is shorter than its "
+		    "header" } },
+
+	/* ACPI: broken tables */
+	{ "ACPI: RSDP checksum",
+	  .steps = { { GOOD_ACPI, 0 },
+		     { PUT8, RSDP_ROM + 9, 'X' } },	/* OEM id */
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "acpi: RSDP at 0xf6000: bad checksum" } },
+	{ "ACPI: RSDP extended checksum",
+	  .steps = { { GOOD_ACPI, 2 },
+		     { PUT8, RSDP_ROM + 33, 1 } },	/* reserved */
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "acpi: RSDP at 0xf6000: bad extended checksum" } },
+	{ "ACPI: RSDP length 0xfffffff0",
+	  .steps = { { GOOD_ACPI, 2 }, { PUT32, RSDP_ROM + 20, 0xfffffff0 },
+		     { FIX_SUM, RSDP_ROM, 36, 32 } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "RSDP at 0xf6000: length 4294967280 truncated by the end "
+		    "of memory" } },
+	{ "ACPI: RSDP 2.0 length 20",
+	  .steps = { { GOOD_ACPI, 2 }, { PUT32, RSDP_ROM + 20, 20 },
+		     { FIX_SUM, RSDP_ROM, 36, 32 } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "RSDP at 0xf6000: length 20 is too short for "
+		    "revision 2" } },
+	{ "ACPI: RSDT checksum",
+	  .steps = { { GOOD_ACPI, 0 }, { PUT8, RSDT_AT + 37, 0x77 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "acpi: RSDT at 0x100000: bad checksum" } },
+	{ "ACPI: MADT checksum",
+	  .steps = { { GOOD_ACPI, 0 }, { PUT8, MADT_AT + 46, 0x77 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "acpi: MADT at 0x100800: bad checksum" } },
+	{ "ACPI: RSDT signature",
+	  .steps = { { GOOD_ACPI, 0 }, { PUTS, RSDT_AT, .s = "RSDX" } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "acpi: RSDT at 0x100000: bad signature" } },
+	{ "ACPI: RSDT outside memory",
+	  .steps = { { GOOD_ACPI, 0 }, { RSDP, RSDP_ROM, 0, 0x40000000 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "acpi: RSDT at 0x40000000: header outside "
+		    "memory" } },
+	{ "ACPI: RSDT address 0",
+	  .steps = { { GOOD_ACPI, 0 }, { RSDP, RSDP_ROM, 0, 0 } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "acpi: RSDP at 0xf6000: no RSDT" } },
+	{ "ACPI: RSDT entry outside memory skipped, the MADT still found",
+	  .steps = { { GOOD_ACPI, 0 },
+		     { RSDT, RSDT_AT, 3, FACP_AT, 0x30000000, MADT_AT } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI,
+	  .logs = { WARN "acpi: RSDT entry 1 (0x30000000) is outside "
+		    "memory" } },
+	{ "ACPI: no MADT",
+	  .steps = { { GOOD_ACPI, 0 },
+		     { RSDT, RSDT_AT, 2, FACP_AT, 0x30000000 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "acpi: no MADT in the RSDT at 0x100000" } },
+	{ "ACPI: RSDT length 0xffffffff",
+	  .steps = { { GOOD_ACPI, 0 }, { PUT32, RSDT_AT + 4, 0xffffffff },
+		     { FIX_SUM, RSDT_AT, 44, 9 } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "RSDT at 0x100000: table (length 4294967295) truncated "
+		    "by the end of memory" } },
+	{ "ACPI: RSDT length 35",
+	  .steps = { { GOOD_ACPI, 0 }, { PUT32, RSDT_AT + 4, 35 } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "length 35 is shorter than its header" } },
+	{ "ACPI: MADT at the very end of memory",
+	  .steps = { { RSDT, RSDT_AT, 1, MEM_END - 52 },
+		     { RSDP, RSDP_ROM, 0, RSDT_AT },
+		     { MADT_BEGIN, MEM_END - 52 }, { MADT_LAPIC, 0, 0, 1 },
+		     { MADT_END } },
+	  .call = CALL_ACPI,
+	  .census = { "acpi", 1, { 0 }, 0, 0xfee00000 } },
+	{ "ACPI: MADT 1 byte past the end of memory",
+	  .steps = { { RSDT, RSDT_AT, 1, MEM_END - 52 },
+		     { RSDP, RSDP_ROM, 0, RSDT_AT },
+		     { MADT_BEGIN, MEM_END - 52 }, { MADT_LAPIC, 0, 0, 1 },
+		     { MADT_END }, { PUT32, MEM_END - 52 + 4, 53 } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "acpi: MADT at 0x10ffcc: table (length 53) truncated by "
+		    "the end of memory" } },
+	{ "ACPI: MADT header cut by the end of memory",
+	  .steps = { { RSDT, RSDT_AT, 1, MEM_END - 4 },
+		     { RSDP, RSDP_ROM, 0, RSDT_AT },
+		     { PUTS, MEM_END - 4, .s = "APIC" } },
+	  .call = CALL_ACPI, .ret = -1,
+	  .logs = { "MADT at 0x10fffc: header truncated by the end of "
+		    "memory" } },
+
+	/* Both sources */
+	{ "detect: bad MADT, MP table used",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM }, { GOOD_ACPI, 0 },
+		     { PUT8, MADT_AT + 9, 0x55 } },	/* MADT checksum */
+	  .call = CALL_DETECT, .census = CENSUS_MP,
+	  .logs = { WARN "acpi: MADT at 0x100800: bad checksum" } },
+	{ "detect: bad MP table and no MADT",
+	  .steps = { { GOOD_MP, FP_ROM, MPC_ROM },
+		     { PUT8, MPC_ROM + 45, 9 } },
+	  .call = CALL_DETECT, ONE_CPU,
+	  .logs = { WARN "smp: MP config table at 0xf5a50: bad checksum" } },
+};
+
+static void build(const struct step *steps)
+{
+	const struct step *s;
+	struct mpc m = { 0 };
+	struct madt t = { 0 };
+	u32 e[3];
+	u32 i;
+
+	for (s = steps; s < steps + MAX_STEPS && s->op != END; s++) {
+		e[0] = s->c;
+		e[1] = s->d;
+		e[2] = s->e;
+		switch (s->op) {
+		case END:
+			break;
+		case BDA:
+			bda(s->a, s->b);
+			break;
+		case GOOD_MP:
+			good_mp(s->a, s->b);
+			break;
+		case GOOD_ACPI:
+			good_acpi(s->a);
+			break;
+		case MP_FP:
+			mp_fp(s->a, s->b, s->c);
+			break;
+		case MPC_BEGIN:
+			mpc_begin(&m, s->a);
+			break;
+		case MPC_PROC:
+			mpc_proc(&m, s->a, s->b);
+			break;
+		case MPC_PROCS:
+			for (i = 0; i < s->b; i++)
+				mpc_proc(&m, s->a + i, s->c);
+			break;
+		case MPC_OTHER:
+			mpc_other(&m, s->a);
+			break;
+		case MPC_TRIM:
+			m.off -= s->a;
+			break;
+		case MPC_END:
+			mpc_end(&m);
+			break;
+		case MADT_BEGIN:
+			madt_begin(&t, s->a);
+			break;
+		case MADT_LAPIC:
+			madt_lapic(&t, s->a, s->b, s->c);
+			break;
+		case MADT_X2APIC:
+			madt_x2apic(&t, s->a, s->b);
+			break;
+		case MADT_RAW:
+			madt_raw(&t, s->a, s->b);
+			break;
+		case MADT_OVR:
+			madt_raw(&t, 5, 12);
+			put32(t.at + t.off - 8, s->a);
+			break;
+		case MADT_TRIM:
+			t.off -= s->a;
+			break;
+		case MADT_END:
+			madt_end(&t);
+			break;
+		case RSDP:
+			rsdp(s->a, s->b, s->c, s->d, s->e);
+			break;
+		case RSDT:
+			assert(s->b <= 3);
+			rsdt(s->a, e, s->b);
+			break;
+		case XSDT:
+			assert(s->b <= 3);
+			xsdt(s->a, e, s->b);
+			break;
+		case SDT:
+			sdt(s->a, s->s, s->b);
+			break;
+		case PUT8:
+			put8(s->a, s->b);
+			break;
+		case PUT16:
+			put16(s->a, s->b);
+			break;
+		case PUT32:
+			put32(s->a, s->b);
+			break;
+		case PUTS:
+			put(s->a, s->s, strlen(s->s));
+			break;
+		case FIX_SUM:
+			fix_sum(s->a, s->b, s->c);
+			break;
+		case ZERO:
+			memset(at(s->a, s->b), 0, s->b);
+			break;
+		}
+	}
+}
+
+static int census_is(const struct smp_census *c, const struct want_census *w)
 {
 	int r = 1;
 
-	r &= c->source && !strcmp(c->source, source);
-	r &= c->ncpus == n && !memcmp(c->apic_id, ids, n);
-	r &= c->bsp_apic_id == bsp && c->lapic_phys == lapic;
+	r &= c->source && !strcmp(c->source, w->source);
+	r &= c->ncpus == w->ncpus && !memcmp(c->apic_id, w->ids, w->ncpus);
+	r &= c->bsp_apic_id == w->bsp && c->lapic_phys == w->lapic;
 	if (!r) {
-		diag("source %s ncpus %u bsp %u lapic 0x%x", c->source,
+		diag("got source %s ncpus %u bsp %u lapic 0x%x", c->source,
 		     c->ncpus, c->bsp_apic_id, c->lapic_phys);
 		diag_bytes("ids", c->apic_id, c->ncpus);
+		diag("want source %s ncpus %u bsp %u lapic 0x%x", w->source,
+		     w->ncpus, w->bsp, w->lapic);
+		diag_bytes("ids", w->ids, w->ncpus);
 	}
 	return r;
 }
 
-static int is_fallback(const struct smp_census *c)
+/* One TAP line per expectation of the case. */
+static void run_case(const struct tcase *t)
 {
-	static const u8 one[] = { 0 };
-
-	return census_is(c, SMP_SRC_NONE, 1, one, 0, 0xfee00000) &&
-	       log_has(WARN "smp: no usable MP table or ACPI MADT");
-}
-
-static void test_mp_good(void)
-{
-	static const u8 ids[] = { 0, 1, 3 };
+	static const char *const fn[] = {
+		[CALL_MP] = "mp_find_cpus", [CALL_ACPI] = "acpi_find_cpus",
+		[CALL_DETECT] = "detect_cpus_in",
+	};
+	const struct want_census *w = &t->census;
 	struct smp_census c;
-
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	ok(mp_find_cpus(&win, &c) == 0, "MP: good table in the F segment");
-	ok(census_is(&c, "mptable", 3, ids, 0, 0xfee00000),
-	   "MP: enabled CPUs 0, 1, 3; disabled 2 skipped");
-	is_int(c.nfound, 3, "MP: 3 found");
-	ok(no_warnings(), "MP: good table, no warnings");
-
-	detect_cpus_in(&win, &c);
-	ok(census_is(&c, "mptable", 3, ids, 0, 0xfee00000),
-	   "detect: MP table first");
-	ok(log_has("smp: 3 CPUs from mptable, BSP APIC id 0, local APIC at "
-		   "0xfee00000"), "detect: reports what it found");
-
-	/* With a good MADT too, the MADT wins: it is tried first. */
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	good_acpi(0);
-	detect_cpus_in(&win, &c);
-	ok(!strcmp(c.source, "acpi") && c.ncpus == 3 && c.apic_id[1] == 2 &&
-	   c.apic_id[2] == 6, "detect: MADT preferred over the MP table");
-}
-
-static void test_mp_places(void)
-{
-	static const u8 ids[] = { 0, 1, 3 };
-	static const u8 two[] = { 7, 8 };
-	struct smp_census c;
-	struct mpc m;
-
-	mem_init(MEM_END);
-	bda(EBDA_SEG, 639);
-	good_mp(EBDA + 0x100, EBDA + 0x110);
-	/* a different table in the ROM must lose to the EBDA one */
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 7, 3);
-	mpc_proc(&m, 8, 1);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 3, ids, 0, 0xfee00000),
-	   "MP: EBDA searched before the ROM");
-
-	mem_init(MEM_END);
-	bda(0, 512);
-	good_mp(0x7fc00 + 0x3f0, 0x7fc00 + 0x400 - 0x200);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 3, ids, 0, 0xfee00000),
-	   "MP: last KiB of 512 KiB base memory without an EBDA");
-
-	mem_init(MEM_END);
-	bda(0, 0);
-	good_mp(0x9fc00 + 0x20, 0x9fc00 + 0x40);
-	ok(mp_find_cpus(&win, &c) == 0,
-	   "MP: base memory 0 KiB means 640 KiB");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 7, 3);
-	mpc_proc(&m, 8, 1);
-	mpc_end(&m);
-	put32(FP_ROM + 4, 0x41);	/* misplace the table... */
-	fix_sum(FP_ROM, 16, 10);
-	mp_fp(0xfff00, MPC_ROM, 0);	/* ...a second, good pointer */
-	ok(mp_find_cpus(&win, &c) == -1,
-	   "MP: first valid floating pointer is used, even if its table "
-	   "is bad");
-
-	mem_init(MEM_END);
-	put(FP_ROM, "_MP_", 4);		/* bad checksum, keep looking */
-	put8(FP_ROM + 8, 1);
-	put8(FP_ROM + 10, 1);
-	mp_fp(0xfff00, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 7, 3);
-	mpc_proc(&m, 8, 1);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 2, two, 7, 0xfee00000),
-	   "MP: a bad floating pointer is skipped, the search goes on");
-	ok(log_has(WARN "smp: MP floating pointer at 0xf5a40: bad checksum"),
-	   "MP: ... and reported");
-}
-
-static void test_mp_cpus(void)
-{
-	static const u8 late[] = { 6, 4, 5 };
-	static const u8 nobsp[] = { 4, 5 };
-	static const u8 many[] = { 30, 10, 11, 12, 13, 14, 15, 16 };
-	static const u8 dup[] = { 1, 2 };
-	struct smp_census c;
-	struct mpc m;
 	unsigned int i;
+	int ret = 0;
 
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 4, 1);
-	mpc_proc(&m, 5, 1);
-	mpc_proc(&m, 6, 3);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 3, late, 6, 0xfee00000),
-	   "MP: a BSP listed last goes first");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 4, 1);
-	mpc_proc(&m, 5, 1);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 2, nobsp, 4, 0xfee00000),
-	   "MP: no BSP flag: the first is assumed");
-	ok(log_has(WARN "smp: MP config table marks no boot processor, "
-		   "assuming APIC id 4"), "MP: no BSP flag: warned");
-
-	/* 12 CPUs, BSP listed last, NR_CPUS = 8. */
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	for (i = 0; i < 11; i++)
-		mpc_proc(&m, 10 + i, 1);
-	mpc_proc(&m, 30, 3);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 8, many, 30, 0xfee00000),
-	   "MP: 12 CPUs: the BSP and the first 7 others kept");
-	is_int(c.nfound, 12, "MP: 12 found");
-	ok(log_has(WARN "smp: MP config table lists 12 processors, only 8 "
-		   "supported (CONFIG_NR_CPUS)"), "MP: NR_CPUS: warned");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 1, 3);
-	mpc_proc(&m, 2, 1);
-	mpc_proc(&m, 1, 1);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "mptable", 2, dup, 1, 0xfee00000),
-	   "MP: a duplicate APIC id counts once");
-	ok(log_has(WARN "smp: mptable: APIC id 1 listed twice"),
-	   "MP: duplicate: warned");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 1, 3);
-	mpc_proc(&m, 2, 3);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 && c.bsp_apic_id == 1 &&
-	   c.ncpus == 2 && c.apic_id[1] == 2,
-	   "MP: a second BSP flag is an AP");
-	ok(log_has(WARN "smp: mptable: second boot processor (APIC id 2)"),
-	   "MP: second BSP: warned");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 1, 3);
-	put32(MPC_ROM + 36, 0);		/* no local APIC address */
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 && c.lapic_phys == 0xfee00000,
-	   "MP: local APIC address 0 means the default");
-	ok(log_has(WARN "smp: MP config table gives no local APIC address"),
-	   "MP: local APIC address 0: warned");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 1, 3);
-	put32(MPC_ROM + 36, 0xfec10000);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == 0 && c.lapic_phys == 0xfec10000,
-	   "MP: local APIC address from the table");
-}
-
-static void test_mp_default(void)
-{
-	static const u8 ids[] = { 0, 1 };
-	struct smp_census c;
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, 0, 5);
-	ok(mp_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "default", 2, ids, 0, 0xfee00000),
-	   "MP: default configuration 5: two CPUs");
-	ok(no_warnings(), "MP: default configuration: no warnings");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 1);	/* feature byte wins over the table */
-	ok(mp_find_cpus(&win, &c) == 0 && !strcmp(c.source, "default"),
-	   "MP: default configuration 1");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, 0, 9);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: MP floating pointer at 0xf5a40: unknown default "
-		   "configuration 9"), "MP: default configuration 9: warned");
-	ok(is_fallback(&c), "MP: default configuration 9: one CPU");
-}
-
-/* One broken MP table each; all must end in "not found" + warning. */
-static void test_mp_bad(void)
-{
-	struct smp_census c;
-	struct mpc m;
-	u32 p;
-
-	mem_init(MEM_END);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: no MP floating pointer found"),
-	   "MP: none: warned");
-	ok(log_has(WARN "acpi: no RSDP found"), "ACPI: none: warned");
-	ok(is_fallback(&c), "nothing at all: one CPU");
-
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	put8(FP_ROM + 9, 1);		/* spec rev 1.1, checksum now off */
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: MP floating pointer at 0xf5a40: bad checksum"),
-	   "MP: floating pointer checksum: warned");
-	ok(is_fallback(&c), "MP: floating pointer checksum: one CPU");
-
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	put8(FP_ROM + 8, 2);
-	fix_sum(FP_ROM, 16, 10);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has(WARN "smp: MP floating pointer at 0xf5a40: length 2, "
-		   "expected 1"), "MP: floating pointer length 2");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, 0, 0);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("neither a config table nor a default configuration"),
-	   "MP: no table, no default");
-
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	put8(MPC_ROM + 45, 9);		/* BSP's APIC id: checksum off */
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: MP config table at 0xf5a50: bad checksum"),
-	   "MP: config table checksum: warned");
-	ok(is_fallback(&c), "MP: config table checksum: one CPU");
-
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	put(MPC_ROM, "PCMQ", 4);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has(WARN "smp: MP config table at 0xf5a50: bad signature"),
-	   "MP: config table signature");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, 0x20000000, 0);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: MP config table at 0x20000000: header outside "
-		   "memory"), "MP: table pointer outside memory: warned");
-	ok(is_fallback(&c), "MP: table pointer outside memory: one CPU");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, 0x200, 0);	/* below the window's start */
-	ok(mp_find_cpus(&win, &c) == -1 && log_has("outside memory"),
-	   "MP: table pointer below the window");
-
-	/* Header hanging over the end of memory. */
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MEM_END - 20, 0);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("0x10ffec: header truncated by the end of memory"),
-	   "MP: header truncated by the end of memory");
-
-	/* A good table whose base length runs past the end of memory. */
-	mem_init(MEM_END);
-	p = MEM_END - 64;
-	mp_fp(FP_ROM, p, 0);
-	mpc_begin(&m, p);
-	mpc_proc(&m, 0, 3);
-	put16(p + 4, 65);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has(WARN "smp: MP config table at 0x10ffc0: base table "
-		   "(length 65) truncated by the end of memory"),
-	   "MP: base table length 1 byte past the end of memory");
-
-	mem_init(MEM_END);
-	p = MEM_END - 0x100;
-	mp_fp(FP_ROM, p, 0);
-	mpc_begin(&m, p);
-	mpc_proc(&m, 0, 3);
-	put16(p + 4, 0xffff);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("(length 65535) truncated by the end of memory"),
-	   "MP: base table length 0xffff");
-
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	put16(MPC_ROM + 4, 43);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("base table length 43 is shorter than its header"),
-	   "MP: base table length 43");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 0, 3);
-	mpc_proc(&m, 1, 1);
-	mpc_end(&m);
-	put16(MPC_ROM + 34, 0xffff);
-	fix_sum(MPC_ROM, m.off, 7);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: MP config table at 0xf5a50: entry count 65535 "
-		   "overruns base table length 84"),
-	   "MP: 65535 entries: warned");
-	ok(is_fallback(&c), "MP: 65535 entries: one CPU");
-
-	/* The last entry is a processor cut short by the base length. */
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 0, 3);
-	mpc_proc(&m, 1, 1);
-	m.off -= 4;
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("entry 1 (type 0) overruns base table length 80"),
-	   "MP: processor entry cut short");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 0, 3);
-	mpc_other(&m, 0x80);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("unknown entry type 128 at offset 64"),
-	   "MP: unknown entry type");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_proc(&m, 0, 2);		/* BSP flag, not enabled */
-	mpc_proc(&m, 1, 0);
-	mpc_other(&m, 1);
-	mpc_end(&m);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: MP config table lists no enabled processors"),
-	   "MP: zero processors: warned");
-	ok(is_fallback(&c), "MP: zero processors: one CPU");
-
-	mem_init(MEM_END);
-	mp_fp(FP_ROM, MPC_ROM, 0);
-	mpc_begin(&m, MPC_ROM);
-	mpc_end(&m);
-	ok(mp_find_cpus(&win, &c) == -1 &&
-	   log_has("lists no enabled processors"), "MP: no entries at all");
-}
-
-/* Memory that ends inside the areas searched. */
-static void test_small_window(void)
-{
-	struct smp_census c;
-
-	struct phys_window w;
-	u8 *buf;
-
-	/* Memory ends 8 bytes into a floating pointer. */
-	mem_init(0xf0008);
-	put(0xf0000, "_MP_", 4);
-	bda(0xffff, 640);		/* EBDA "at" 0xffff0: outside */
-	detect_cpus_in(&win, &c);
-	ok(is_fallback(&c), "memory ends inside an MP pointer: one CPU");
-
-	/* ... and 16 bytes into an RSDP. */
-	mem_init(0xf0010);
-	put(0xf0000, "RSD PTR ", 8);
-	detect_cpus_in(&win, &c);
-	ok(is_fallback(&c), "memory ends inside an RSDP: one CPU");
-
-	/* No BIOS data area or ROM in the window at all. */
-	buf = calloc(1, 0x1000);
-	w = (struct phys_window){ buf, 0x100000, 0x1000 };
-	loglen = 0;
-	detect_cpus_in(&w, &c);
-	ok(is_fallback(&c), "window above 1 MiB: one CPU");
-	w.size = 0;
-	detect_cpus_in(&w, &c);
-	ok(is_fallback(&c), "empty window: one CPU");
-	free(buf);
-}
-
-static void test_acpi_good(void)
-{
-	static const u8 ids[] = { 0, 2, 6 };
-	struct smp_census c;
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	ok(acpi_find_cpus(&win, &c) == 0, "ACPI: RSDP 1.0 -> RSDT -> MADT");
-	ok(census_is(&c, "acpi", 3, ids, 0, 0xfee00000),
-	   "ACPI: enabled CPUs 0, 2, 6; disabled 4 skipped");
-	ok(no_warnings(), "ACPI: good tables, no warnings");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	detect_cpus_in(&win, &c);
-	ok(census_is(&c, "acpi", 3, ids, 0, 0xfee00000),
-	   "detect: MADT when there is no MP table");
-	ok(log_has("smp: 3 CPUs from acpi"), "detect: reports acpi");
-
-	mem_init(MEM_END);
-	good_acpi(2);
-	put32(RSDT_AT + 40, 0);		/* break the RSDT's MADT entry */
-	fix_sum(RSDT_AT, 44, 9);
-	ok(acpi_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "acpi", 3, ids, 0, 0xfee00000),
-	   "ACPI: RSDP 2.0 -> XSDT -> MADT");
-	ok(no_warnings(), "ACPI: XSDT, no warnings");
-
-	mem_init(MEM_END);
-	good_acpi(2);
-	put32(RSDP_ROM + 28, 1);	/* XSDT above 4 GiB */
-	fix_sum(RSDP_ROM, 36, 32);
-	ok(acpi_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "acpi", 3, ids, 0, 0xfee00000) &&
-	   log_has(WARN "acpi: XSDT is above 4 GiB, using the RSDT"),
-	   "ACPI: XSDT above 4 GiB: RSDT used");
-
-	mem_init(MEM_END);
-	good_acpi(2);
-	put8(XSDT_AT + 40, 0x55);	/* XSDT checksum off */
-	ok(acpi_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "acpi", 3, ids, 0, 0xfee00000) &&
-	   log_has(WARN "acpi: XSDT at 0x100200: bad checksum") &&
-	   log_has("trying the RSDT"), "ACPI: bad XSDT: RSDT used");
-
-	/* An XSDT entry above 4 GiB is skipped, not truncated. */
-	mem_init(MEM_END);
-	good_acpi(2);
-	{
-		static const u8 one[] = { 9 };
-		u32 x[2] = { MADT_AT, MADT_AT + 0x400 };
-		struct madt m;
-
-		madt_begin(&m, x[1]);
-		madt_lapic(&m, 0, 9, 1);
-		madt_end(&m);
-		xsdt(XSDT_AT, x, 2);
-		put32(XSDT_AT + 40, 1);
-		fix_sum(XSDT_AT, 52, 9);
-		ok(acpi_find_cpus(&win, &c) == 0 &&
-		   census_is(&c, "acpi", 1, one, 9, 0xfee00000) &&
-		   log_has(WARN "acpi: XSDT entry 0 is above 4 GiB, skipped"),
-		   "ACPI: XSDT entry above 4 GiB skipped");
+	if (t->end)
+		mem_init(t->start, t->end);
+	else
+		mem_init(MEM_START, MEM_END);
+	build(t->steps);
+	memset(&c, 0x5a, sizeof(c));
+	c.source = NULL;
+	switch (t->call) {
+	case CALL_MP:
+		ret = mp_find_cpus(&win, &c);
+		break;
+	case CALL_ACPI:
+		ret = acpi_find_cpus(&win, &c);
+		break;
+	case CALL_DETECT:
+		detect_cpus_in(&win, &c);
+		break;
 	}
 
-	mem_init(MEM_END);
-	bda(EBDA_SEG, 639);
-	good_acpi(0);
-	memset(at(RSDP_ROM, 20), 0, 20);
-	rsdp(EBDA + 0x40, 0, RSDT_AT, 0, 0);
-	ok(acpi_find_cpus(&win, &c) == 0, "ACPI: RSDP in the EBDA");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	memset(at(RSDP_ROM, 20), 0, 20);
-	rsdp(0xe0010, 0, RSDT_AT, 0, 0);
-	ok(acpi_find_cpus(&win, &c) == 0, "ACPI: RSDP at 0xe0010");
-}
-
-static void test_acpi_madt(void)
-{
-	static const u8 x2[] = { 1, 7 };
-	static const u8 two[] = { 3, 5 };
-	struct smp_census c;
-	struct madt m;
-	u32 e[1] = { MADT_AT };
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 1, 1);
-	madt_raw(&m, 5, 12);		/* local APIC address override */
-	put32(m.at + m.off - 8, 0xfed00000);
-	madt_x2apic(&m, 7, 1);
-	madt_x2apic(&m, 300, 1);
-	madt_x2apic(&m, 8, 0);
-	madt_end(&m);
-	ok(acpi_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "acpi", 2, x2, 1, 0xfed00000),
-	   "ACPI: override and x2APIC entries");
-	ok(log_has(WARN "acpi: MADT at 0x100800: x2APIC id 300 needs x2APIC "
-		   "mode"), "ACPI: x2APIC id 300: warned");
-
-	/* A zero length stops the walk; what came before stays. */
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 3, 1);
-	madt_lapic(&m, 1, 5, 1);
-	madt_raw(&m, 1, 0);
-	madt_lapic(&m, 2, 9, 1);
-	madt_end(&m);
-	ok(acpi_find_cpus(&win, &c) == 0 &&
-	   census_is(&c, "acpi", 2, two, 3, 0xfee00000),
-	   "ACPI: entry length 0 after two CPUs: two CPUs");
-	ok(log_has(WARN "acpi: MADT at 0x100800: entry at offset 60 has "
-		   "length 0, stopping"), "ACPI: entry length 0: warned");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_raw(&m, 0, 0);
-	madt_lapic(&m, 0, 3, 1);
-	madt_end(&m);
-	detect_cpus_in(&win, &c);
-	ok(log_has("entry at offset 44 has length 0, stopping") &&
-	   log_has(WARN "smp: ACPI MADT lists no enabled processors"),
-	   "ACPI: entry length 0 first: warned");
-	ok(is_fallback(&c), "ACPI: entry length 0 first: one CPU");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 3, 1);
-	madt_raw(&m, 1, 1);
-	madt_end(&m);
-	ok(acpi_find_cpus(&win, &c) == 0 && c.ncpus == 1 &&
-	   log_has("entry at offset 52 has length 1, stopping"),
-	   "ACPI: entry length 1");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 3, 1);
-	madt_lapic(&m, 1, 4, 1);
-	put8(MADT_AT + 53, 255);	/* second entry: length 255 */
-	madt_end(&m);
-	ok(acpi_find_cpus(&win, &c) == 0 && c.ncpus == 1 &&
-	   log_has("entry at offset 52 (length 255) overruns the table "
-		   "(length 60), stopping"), "ACPI: entry overruns the table");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 3, 1);
-	madt_raw(&m, 0, 6);		/* processor entry, too short */
-	madt_raw(&m, 9, 12);		/* x2APIC entry, too short */
-	madt_raw(&m, 5, 4);		/* override, too short */
-	madt_raw(&m, 0x7f, 3);		/* unknown type: skipped quietly */
-	madt_end(&m);
-	ok(acpi_find_cpus(&win, &c) == 0 && c.ncpus == 1 &&
-	   log_has("type 0 entry at offset 52 is too short (6 bytes)") &&
-	   log_has("type 9 entry at offset 58 is too short (12 bytes)") &&
-	   log_has("type 5 entry at offset 70 is too short (4 bytes)"),
-	   "ACPI: short entries skipped and reported");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 3, 1);
-	madt_raw(&m, 2, 10);
-	m.off -= 9;			/* one byte of a header left */
-	madt_end(&m);
-	ok(acpi_find_cpus(&win, &c) == 0 && c.ncpus == 1 &&
-	   log_has("truncated entry at offset 52"),
-	   "ACPI: a lone byte at the end of the MADT");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	madt_begin(&m, MADT_AT);
-	madt_lapic(&m, 0, 3, 0);
-	madt_lapic(&m, 1, 4, 2);	/* online capable, not enabled */
-	madt_end(&m);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "smp: ACPI MADT lists no enabled processors"),
-	   "ACPI: zero processors: warned");
-	ok(is_fallback(&c), "ACPI: zero processors: one CPU");
-
-	mem_init(MEM_END);
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	sdt(MADT_AT, "APIC", 40);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("acpi: MADT at 0x100800: length 40 is shorter than its "
-		   "header"), "ACPI: MADT shorter than 44 bytes");
-}
-
-static void test_acpi_bad(void)
-{
-	struct smp_census c;
-	u32 e[3] = { FACP_AT, 0x30000000, MADT_AT };
-	u32 p;
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	put8(RSDP_ROM + 9, 'X');	/* OEM id: checksum off */
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "acpi: RSDP at 0xf6000: bad checksum"),
-	   "ACPI: RSDP checksum: warned");
-	ok(is_fallback(&c), "ACPI: RSDP checksum: one CPU");
-
-	mem_init(MEM_END);
-	good_acpi(2);
-	put8(RSDP_ROM + 33, 1);		/* reserved: extended checksum off */
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "acpi: RSDP at 0xf6000: bad extended checksum"),
-	   "ACPI: RSDP extended checksum: warned");
-	ok(is_fallback(&c), "ACPI: RSDP extended checksum: one CPU");
-
-	mem_init(MEM_END);
-	good_acpi(2);
-	put32(RSDP_ROM + 20, 0xfffffff0);
-	fix_sum(RSDP_ROM, 36, 32);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("RSDP at 0xf6000: length 4294967280 truncated by the end "
-		   "of memory"), "ACPI: RSDP length 0xfffffff0");
-
-	mem_init(MEM_END);
-	good_acpi(2);
-	put32(RSDP_ROM + 20, 20);
-	fix_sum(RSDP_ROM, 36, 32);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("RSDP at 0xf6000: length 20 is too short for revision 2"),
-	   "ACPI: RSDP 2.0 length 20");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	put8(RSDT_AT + 37, 0x77);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "acpi: RSDT at 0x100000: bad checksum"),
-	   "ACPI: RSDT checksum: warned");
-	ok(is_fallback(&c), "ACPI: RSDT checksum: one CPU");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	put8(MADT_AT + 46, 0x77);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "acpi: MADT at 0x100800: bad checksum"),
-	   "ACPI: MADT checksum: warned");
-	ok(is_fallback(&c), "ACPI: MADT checksum: one CPU");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	put(RSDT_AT, "RSDX", 4);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("acpi: RSDT at 0x100000: bad signature"),
-	   "ACPI: RSDT signature");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	rsdp(RSDP_ROM, 0, 0x40000000, 0, 0);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "acpi: RSDT at 0x40000000: header outside memory"),
-	   "ACPI: RSDT outside memory: warned");
-	ok(is_fallback(&c), "ACPI: RSDT outside memory: one CPU");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	rsdp(RSDP_ROM, 0, 0, 0, 0);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("acpi: RSDP at 0xf6000: no RSDT"), "ACPI: RSDT address 0");
-
-	/* An RSDT entry pointing nowhere is skipped, the MADT still found. */
-	mem_init(MEM_END);
-	good_acpi(0);
-	rsdt(RSDT_AT, e, 3);
-	ok(acpi_find_cpus(&win, &c) == 0 && c.ncpus == 3 &&
-	   log_has(WARN "acpi: RSDT entry 1 (0x30000000) is outside memory"),
-	   "ACPI: RSDT entry outside memory skipped");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	rsdt(RSDT_AT, e, 2);
-	detect_cpus_in(&win, &c);
-	ok(log_has(WARN "acpi: no MADT in the RSDT at 0x100000"),
-	   "ACPI: no MADT: warned");
-	ok(is_fallback(&c), "ACPI: no MADT: one CPU");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	put32(RSDT_AT + 4, 0xffffffff);
-	fix_sum(RSDT_AT, 44, 9);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("RSDT at 0x100000: table (length 4294967295) truncated "
-		   "by the end of memory"), "ACPI: RSDT length 0xffffffff");
-
-	mem_init(MEM_END);
-	good_acpi(0);
-	put32(RSDT_AT + 4, 35);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("length 35 is shorter than its header"),
-	   "ACPI: RSDT length 35");
-
-	/* The MADT ends exactly at the end of memory, its length says +1. */
-	mem_init(MEM_END);
-	p = MEM_END - 52;
-	e[0] = p;
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	{
-		struct madt m;
-
-		madt_begin(&m, p);
-		madt_lapic(&m, 0, 0, 1);
-		madt_end(&m);
-	}
-	ok(acpi_find_cpus(&win, &c) == 0, "ACPI: MADT at the very end");
-	put32(p + 4, 53);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("acpi: MADT at 0x10ffcc: table (length 53) truncated by "
-		   "the end of memory"), "ACPI: MADT 1 byte past the end");
-
-	/* An RSDT entry whose table header is cut by the end of memory. */
-	mem_init(MEM_END);
-	e[0] = MEM_END - 4;
-	rsdt(RSDT_AT, e, 1);
-	rsdp(RSDP_ROM, 0, RSDT_AT, 0, 0);
-	put(MEM_END - 4, "APIC", 4);
-	ok(acpi_find_cpus(&win, &c) == -1 &&
-	   log_has("MADT at 0x10fffc: header truncated by the end of memory"),
-	   "ACPI: MADT header cut by the end of memory");
-
-	/* MADT malformed, MP table good: the MP table is the second source. */
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	good_acpi(0);
-	put8(MADT_AT + 9, 0x55);	/* breaks the MADT checksum */
-	detect_cpus_in(&win, &c);
-	ok(!strcmp(c.source, "mptable") && c.ncpus == 3 &&
-	   log_has(WARN "acpi: "), "detect: bad MADT, MP table used");
-
-	/* MP table malformed, no ACPI: one CPU, with both problems named. */
-	mem_init(MEM_END);
-	good_mp(FP_ROM, MPC_ROM);
-	put8(MPC_ROM + 45, 9);
-	detect_cpus_in(&win, &c);
-	ok(!strcmp(c.source, "none") && c.ncpus == 1 &&
-	   log_has(WARN "smp: MP config table at 0xf5a50: bad checksum"),
-	   "detect: bad MP table and no MADT: one CPU");
+	if (t->call != CALL_DETECT)
+		is_int(ret, t->ret, "%s: %s returns %d", t->name, fn[t->call],
+		       t->ret);
+	if (w->source)
+		ok(census_is(&c, w), "%s: %u CPU%s from %s, BSP %u first, "
+		   "local APIC 0x%x", t->name, w->ncpus,
+		   w->ncpus == 1 ? "" : "s", w->source, w->bsp, w->lapic);
+	if (t->nfound)
+		is_int(c.nfound, t->nfound, "%s: %u found", t->name,
+		       t->nfound);
+	if (t->fallback)
+		ok(log_has(WARN "smp: no usable MP table or ACPI MADT, "
+			   "assuming one CPU"), "%s: one CPU, warned", t->name);
+	for (i = 0; i < MAX_LOGS && t->logs[i]; i++)
+		ok(log_has(t->logs[i]), "%s: logs \"%s\"", t->name,
+		   t->logs[i][0] == '\001' ? t->logs[i] + 2 : t->logs[i]);
+	if (t->quiet)
+		ok(no_warnings(), "%s: no warnings", t->name);
 }
 
 int main(void)
 {
-	test_mp_good();
-	test_mp_places();
-	test_mp_cpus();
-	test_mp_default();
-	test_mp_bad();
-	test_small_window();
-	test_acpi_good();
-	test_acpi_madt();
-	test_acpi_bad();
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
 	free(mem);
 	return done_testing();
 }

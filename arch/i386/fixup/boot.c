@@ -1,10 +1,12 @@
 /*
- * The boot-time fixup pass, kernel side: its command-line parameters,
- * the choice of UP or SMP variants, the one call to fixup_apply() and
- * the report in the console log. The report's stable lines ("fixup:
- * cpu:", "fixup: mode:", "fixup: kind", "fixup: summary", "fixup: freed
- * table bytes=") are described in Documentation/report.md. All of it is
- * __init.
+ * The boot-time fixup pass, kernel side: its command-line parameters
+ * (Documentation/cmdline.md), the choice of UP or SMP variants, the one
+ * call to fixup_apply() and the report in the console log. The stable
+ * report lines, "fixup: cpu:", "fixup: mode:", "fixup: kind",
+ * "fixup: summary", "fixup: freed table bytes=", "fixup: rejected
+ * record" and "fixup: site", are specified field by field in
+ * Documentation/report.md: change one only together with it. All of it
+ * is __init.
  */
 #include <asm/fixup.h>
 #include <kernel/printk.h>

@@ -1,12 +1,17 @@
 /*
- * Find the CPUs. See Intel MultiProcessor Specification 1.4, chapter 4
- * (floating pointer, configuration table) and chapter 5 (default
- * configurations); the ACPI MADT is the second source (acpi.c).
+ * Find the CPUs and decide how many to run. See Intel MultiProcessor
+ * Specification 1.4, chapter 4 (floating pointer, configuration table)
+ * and chapter 5 (default configurations); the ACPI MADT, read first, is
+ * in acpi.c. At the end, smp_count_cpus(): the count the fixup pass and
+ * SMP bring-up go by, after "nosmp" and "maxcpus=N".
  */
 #include <kernel/types.h>
 #include <kernel/compiler.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/params.h>
+#include <kernel/smp.h>
+#include <asm/cpufeature.h>
 #include <asm/mpspec.h>
 
 #define BDA_EBDA_SEG	0x40e	/* BIOS data area: EBDA segment */
@@ -319,5 +324,60 @@ void __init detect_cpus(struct smp_census *c, u32 top)
 	w.base = (const u8 *)(uintptr_t)w.start;
 	w.size = top > w.start ? top - w.start : 0;
 	detect_cpus_in(&w, c);
+}
+
+struct smp_census smp_census;
+static bool nosmp __initdata;
+static unsigned int maxcpus __initdata = CONFIG_NR_CPUS;
+
+__setup_flag("nosmp", nosmp);
+
+/* maxcpus=0 means what nosmp means, as in Linux. */
+static int __init set_maxcpus(const char *val)
+{
+	return param_uint(val, &maxcpus);
+}
+__setup("maxcpus", set_maxcpus);
+
+/*
+ * What the firmware lists, then what can and may run: a CPU without a
+ * local APIC cannot send the start-up IPIs, then nosmp, maxcpus= and a
+ * uniprocessor build. *reason says which of them decided ("auto" when
+ * none did); the fixup pass reports it on its "fixup: mode:" line.
+ */
+unsigned int __init smp_count_cpus(u32 top, const char **reason)
+{
+	unsigned int n;
+
+	detect_cpus(&smp_census, top);
+	n = smp_census.ncpus ? smp_census.ncpus : 1;
+	*reason = "auto";
+	/* INIT and start-up IPIs come from the local APIC (QEMU's 486). */
+	if (n > 1 && !cpu_has(&boot_cpu_data, X86_FEATURE_APIC)) {
+		pr_warn("smp: the boot CPU has no local APIC: %u other CPU%s "
+			"not started\n", n - 1, n > 2 ? "s" : "");
+		n = 1;
+		*reason = "no-apic";
+	}
+	if (nosmp && n > 1) {
+		n = 1;
+		*reason = "nosmp";
+	}
+	if (maxcpus < n) {
+		n = maxcpus ? maxcpus : 1;
+		*reason = "maxcpus";
+	}
+#ifndef CONFIG_SMP
+	if (n > 1) {
+		printk(KERN_NOTICE "smp: uniprocessor kernel: %u CPUs found, "
+		       "using 1\n", n);
+		n = 1;
+		*reason = "uniprocessor kernel";
+	}
+#endif
+	printk(KERN_INFO "smp: %u CPU%s found (%s), using %u\n",
+	       smp_census.ncpus, smp_census.ncpus == 1 ? "" : "s",
+	       smp_census.source, n);
+	return n;
 }
 #endif

@@ -1,9 +1,9 @@
 /*
- * start_kernel: the boot order of Documentation (shared DESIGN.md, "The
- * boot contract"): early console, command line, CPU identification, CPU
- * count, the fixup pass and its report, free init memory, write-protect
- * the text, start the other CPUs, then the self-tests, and idle or power
- * off.
+ * start_kernel: the boot order of Documentation/boot.md, which says why
+ * each step is where it is: early console, command line, CPU
+ * identification, CPU count, the fixup pass and its report, free init
+ * memory, write-protect the text, start the other CPUs, then the
+ * self-tests, and idle or power off.
  */
 #include <kernel/printk.h>
 #include <kernel/console.h>

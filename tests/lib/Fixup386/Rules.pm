@@ -1,7 +1,7 @@
 package Fixup386::Rules;
 # What each site kind must become on a CPU, written out again from the
-# design contract (shared DESIGN.md, Documentation/fixup-sites.md) for the
-# boot tests, independently of the patcher's own tables.
+# rules in Documentation/fixup-sites.md for the boot tests, independently
+# of the patcher's own tables.
 use strict;
 use warnings;
 use Exporter 'import';
