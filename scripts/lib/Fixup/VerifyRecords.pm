@@ -79,6 +79,11 @@ The length of a 32-bit ModRM operand: the ModRM byte, a SIB byte if any,
 the displacement (Intel SDM vol. 2A, tables 2-2 and 2-3). Undef without
 the bytes it needs.
 
+=item lengths(KIND)
+
+The shortest and the longest site of a kind that B<check> accepts (the
+catalogue's), as a list.
+
 =item spell(KIND, FORM)
 
 A form written out for messages: C<movq (0f 7f /r mem)>.
@@ -103,6 +108,11 @@ sub modrm_len {
 	return $n + 4 if $mod == 2;
 	return $n + 4 if $rm == 5 || ($rm == 4 && ($sib & 7) == 5);
 	return $n;
+}
+
+sub lengths {
+	my ($k) = @_;
+	return ($k->{min}, $k->{max});
 }
 
 sub spell {
@@ -137,9 +147,10 @@ sub check {
 		my $e;
 		if (!$k) {
 			$e = "unknown kind $s->{kind}";
-		} elsif ($s->{len} < $k->{min} || $s->{len} > $k->{max}) {
-			$e = "length $s->{len} is illegal for $k->{name} "
-			    . "($k->{min}..$k->{max})";
+		} elsif ($s->{len} < (lengths($k))[0]
+		    || $s->{len} > (lengths($k))[1]) {
+			$e = "length $s->{len} is illegal for $k->{name} ("
+			    . join('..', lengths($k)) . ')';
 		} elsif (!grep { $s->{addr} >= $_->[0]
 		    && $s->{addr} + $s->{len} <= $_->[1] } @{$a{text}}) {
 			$e = "$k->{name} site is outside kernel text";
