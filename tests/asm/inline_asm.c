@@ -6,6 +6,7 @@
  */
 #define CONFIG_SMP 1
 #define CONFIG_FIXUP 1
+#include <asm/fixup-kinds.h>
 #include <asm/fixup.h>
 
 int shared, counter;
@@ -37,13 +38,13 @@ void macro_inc(int *p)
 
 void record_by_hand(int *p)
 {
-	asm volatile("661:\n\tlock\n662:\n\t" FIXUP_RECORD(FIXUP_LOCK)
+	asm volatile("661:\n\tlock\n662:\n\t" FIXUP_RECORD(FIXUP_KIND_LOCK)
 	    "orl $1, %0" : "+m" (*p));
 }
 
 void macro_barrier(void)
 {
-	asm volatile(FIXUP_BARRIER(FIXUP_SMP_MB) ::: "memory");
+	asm volatile(FIXUP_BARRIER(FIXUP_KIND_SMP_MB) ::: "memory");
 }
 
 int mixed(int *p)
