@@ -133,8 +133,12 @@ $(flags-stamp): $(KCONFIG_AUTOHEADER) FORCE
 
 c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MT $@ -MF $(@D)/.$(@F).d
 
+# The pass takes its kind numbers from the catalogue.
+fixup-pass-deps := include/asm/fixup-kinds.h scripts/lib/Fixup/Catalogue.pm \
+	scripts/lib/Fixup/Insn.pm scripts/lib/Fixup/Cli.pm
+
 ifdef CONFIG_FIXUP_ASM_PASS
-%.o: %.c $(flags-stamp) scripts/fixup-sites.pl
+%.o: %.c $(flags-stamp) scripts/fixup-sites.pl $(fixup-pass-deps)
 	$(say) CC $@
 	$(Q)$(CC) $(c_flags) -S -o $(@:.o=.s) $<
 	$(say) FIXUP $(@:.o=.fx.s)
@@ -163,8 +167,7 @@ vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 	    sh scripts/link-vmlinux.sh $@ $(objs)
 ifdef CONFIG_FIXUP
 	$(say) VERIFY $@
-	$(Q)$(PERL) scripts/fixup-verify --march $(march) \
-		--allow scripts/fixup-verify.allow $@
+	$(Q)$(PERL) scripts/fixup-verify $@
 endif
 
 # ---------------------------------------------------------------------------

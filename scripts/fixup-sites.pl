@@ -1,17 +1,25 @@
 #!/usr/bin/perl
 # fixup-sites.pl: turn the CPU- and SMP-dependent instructions in GCC's
 # i386 assembler output into recorded fixup sites.
+# SPDX-License-Identifier: GPL-2.0
 # Record format and site kinds: Documentation/fixup-sites.md.
 
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::RealBin/lib";
 use Getopt::Long qw(:config no_ignore_case bundling);
+use Fixup::Catalogue;
+use Fixup::Cli qw(usage fatal);
+use Fixup::Insn qw(%PREFIX_WORD $LOCKABLE);
 
-# Kind numbers, as in include/asm/fixup.h.
-my %KIND = (
-	LOCK => 1, MB => 2, RMB => 3, WMB => 4,
-	PREFETCH => 8, PREFETCHW => 9, MOVNTQ => 10, MOVNTI => 13,
-);
+# The kinds this pass makes; their numbers are the catalogue's
+# (include/asm/fixup-kinds.h).
+my %KIND = map {
+	my $k = eval { Fixup::Catalogue::kind_by_name($_) } or fatal($@
+	    || "kind $_ is not in the catalogue");
+	($_ => $k->{number});
+} qw(LOCK MB RMB WMB PREFETCH PREFETCHW MOVNTQ MOVNTI);
 my %KIND_NAME = reverse %KIND;
 
 # Fences become the 5-byte barrier site.
@@ -32,12 +40,8 @@ my %PREFETCH = (
 my %NT_OTHER = map { $_ => 1 } qw(movntdq movntdqa movntps movntpd movntss
 	movntsd maskmovq maskmovdqu);
 
-# gas prefix words (AT&T); {...} pseudo prefixes are handled separately.
-my %PREFIX = map { $_ => 1 } qw(lock rep repe repz repne repnz xacquire
-	xrelease data16 data32 addr16 addr32 cs ds es fs gs ss bnd notrack);
-
-my $LOCKABLE = qr/^(?:(?:add|adc|and|or|sbb|sub|xor|dec|inc|neg|not|xadd|
-	xchg|cmpxchg|btc|btr|bts)[bwl]?|cmpxchg8b)$/x;
+# gas prefix words (AT&T) are %PREFIX_WORD (Fixup::Insn); {...} pseudo
+# prefixes are handled separately.
 
 # For the flags check after a fence: instructions that read EFLAGS, and
 # ones after which flags set earlier are dead (set, or control leaves).
@@ -57,7 +61,7 @@ GetOptions(
 	'up' => \$uniprocessor,
 	'h|help' => sub { usage(0) },
 ) or usage(2);
-usage(2, 'fixup-sites: one input file at most') if @ARGV > 1;
+usage(2, 'one input file at most') if @ARGV > 1;
 
 my $in_file = @ARGV ? $ARGV[0] : '-';
 my $name = $in_file eq '-' ? '<stdin>' : $in_file;
@@ -66,7 +70,7 @@ my $fh;
 if ($in_file eq '-') {
 	$fh = \*STDIN;
 } else {
-	open($fh, '<', $in_file) or fatal("fixup-sites: $in_file: $!");
+	open($fh, '<', $in_file) or fatal("$in_file: $!");
 }
 my @lines = <$fh>;
 close($fh);
@@ -205,7 +209,7 @@ sub parse_stmt {
 	}
 	while ($s =~ /^(\{[^}]*\}|[A-Za-z]\w*)(?=\s|$)\s*(.*)$/s) {
 		my ($w, $rest) = ($1, $2);
-		last unless $w =~ /^\{/ || $PREFIX{lc $w};
+		last unless $w =~ /^\{/ || $PREFIX_WORD{lc $w};
 		push @{$st{prefixes}}, $w;
 		$s = $rest;
 	}
@@ -497,28 +501,13 @@ sub write_output {
 	}
 	# Write then rename: a failed run never leaves a half-written file.
 	my $tmp = "$out_file.tmp$$";
-	open(my $fh, '>', $tmp) or fatal("fixup-sites: $tmp: $!");
+	open(my $fh, '>', $tmp) or fatal("$tmp: $!");
 	unless ((print $fh $text) && close($fh)) {
 		my $e = $!;
 		unlink($tmp);
-		fatal("fixup-sites: $tmp: $e");
+		fatal("$tmp: $e");
 	}
-	rename($tmp, $out_file) or fatal("fixup-sites: $out_file: $!");
-}
-
-# I/O and tool failures: a message and exit status 1.
-sub fatal {
-	print STDERR "$_[0]\n";
-	exit 1;
-}
-
-# The manual below; Pod::Usage is loaded only when it is needed.
-sub usage {
-	my ($status, $msg) = @_;
-	require Pod::Usage;
-	Pod::Usage::pod2usage(-exitval => $status, -noperldoc => 1,
-	    -verbose => $status ? 0 : 2,
-	    defined $msg ? (-message => $msg) : ());
+	rename($tmp, $out_file) or fatal("$out_file: $!");
 }
 
 __END__
@@ -542,7 +531,8 @@ into a recorded fixup site: the safe compiled form of the site, a record in
 section C<.fixup_sites>, nothing else changed. The boot-time patcher in
 F<arch/i386/fixup/> later rewrites each site for the CPU and CPU count it
 finds. The record format and the byte form of every kind are in
-F<Documentation/fixup-sites.md>.
+F<Documentation/fixup-sites.md>; the kind numbers the records carry are
+read from the catalogue, F<include/asm/fixup-kinds.h>.
 
 =over 4
 
@@ -550,7 +540,7 @@ F<Documentation/fixup-sites.md>.
 
 Every spelling gas accepts (C<lock xaddl ...>, C<lock; cmpxchgl ...>, a
 C<lock> alone on a line, any letter case, with other prefixes) becomes a
-LOCK site (kind 1, length 1) on the F0 byte. The C<lock> is put on a line
+LOCK site (length 1) on the F0 byte. The C<lock> is put on a line
 of its own so that the F0 byte comes first: gas would otherwise emit data16
 or segment prefixes in front of it. An HLE hint (C<lock xacquire xaddl>)
 follows the lock as C<.byte 0xf2> or C<.byte 0xf3>, since gas accepts
@@ -565,17 +555,17 @@ before it is an error.
 
 =item B<prefetchnta>, B<prefetcht0>/B<t1>/B<t2>, B<prefetch>, B<prefetchw>
 
-Become a PREFETCH (kind 8) or PREFETCHW (kind 9) site: a short jump over
+Become a PREFETCH or PREFETCHW site: a short jump over
 C<leal ADDR,%reg>, the register carrying the hint (nta and 3DNow!
 C<prefetch> %eax, t0 %ecx, t1 %edx, t2 %ebx, C<prefetchw> %ecx).
 
 =item B<movntq> %mmN,ADDR
 
-Becomes a MOVNTQ site (kind 10) in the compiled form C<movq %mmN,ADDR>.
+Becomes a MOVNTQ site in the compiled form C<movq %mmN,ADDR>.
 
 =item B<movnti> %reg,ADDR
 
-Becomes a MOVNTI site (kind 13) in the compiled form C<.byte 0x3e> +
+Becomes a MOVNTI site in the compiled form C<.byte 0x3e> +
 C<movl %reg,ADDR>.
 
 =back

@@ -14,7 +14,9 @@ use Test::More;
 use File::Temp qw(tempdir);
 use File::Basename qw(basename);
 use FindBin;
+use lib "$FindBin::Bin/../scripts/lib";
 use POSIX qw(_exit);
+use Fixup::Catalogue;
 
 my $root = "$FindBin::Bin/..";
 my $pass = "$root/scripts/fixup-sites.pl";
@@ -46,8 +48,9 @@ my %HINT = (prefetchnta => 0, prefetcht0 => 1, prefetcht1 => 2,
 my $MANUAL = qr/NAME.*SYNOPSIS.*DESCRIPTION.*OPTIONS.*EXIT\ STATUS.*EXAMPLES/sx;
 my %PREFIX_BYTE = map { $_ => 1 } (0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26,
 	0x64, 0x65, 0x66, 0x67);
-my @KINDS = qw(LOCK MB RMB WMB SMP_MB SMP_RMB SMP_WMB PREFETCH PREFETCHW
-	MOVNTQ APIC_WRITE CALL MOVNTI);
+# Kind numbers and lengths: the catalogue (include/asm/fixup-kinds.h).
+my $KINDS = Fixup::Catalogue::kinds();
+my %KIND_NAMED = map { $_->{name} => $_ } values %$KINDS;
 
 sub q_ { my ($s) = @_; $s =~ s/'/'\\''/g; return "'$s'"; }
 sub slurp {
@@ -141,7 +144,8 @@ my @BAD = (
 	[".pushsection .fixup_sites,\"a\"\n.long 1f - .\n.popsection",
 	    qr/outside #APP/],
 	[".Lfx_7:\n\tlock\n.Lfx_7_end:\n\t.pushsection .fixup_sites,\"a\"\n"
-	    . "\t.long .Lfx_7 - .\n\t.byte 2, .Lfx_7_end - .Lfx_7\n"
+	    . "\t.long .Lfx_7 - .\n\t.byte $KIND_NAMED{MB}{number}, "
+	    . ".Lfx_7_end - .Lfx_7\n"
 	    . "\t.popsection", qr/malformed fixup site \.Lfx_7/],
 	[".code16gcc\n\tmfence", qr/\.code16/, 1],
 );
@@ -250,7 +254,8 @@ sub expected_counts {
 		if ($app) {
 			$app_rec = 1 if $line =~ /\.long\s+661b\s*-\s*\./;
 			if ($app_rec && $line =~ /\.byte\s+(\d+)\s*,/) {
-				$n{$KINDS[$1 - 1]}++;
+				$n{$KINDS->{$1} ? $KINDS->{$1}{name}
+				    : "kind$1"}++;
 				$app_rec = 0;
 			}
 			next;
@@ -329,8 +334,11 @@ sub check_object {
 		my $in = $o->{insns}[$i];
 		my @b = @{$in->{bytes}};
 		my $k = $s->{kind};
+		my $c = $KIND_NAMED{$k};
 		my $err;
-		if ($k eq 'LOCK') {
+		if (!$c || $s->{len} < $c->{min} || $s->{len} > $c->{max}) {
+			$err = "length $s->{len} not in the catalogue's";
+		} elsif ($k eq 'LOCK') {
 			$err = 'no F0' if $b[0] != 0xf0 || $s->{len} != 1;
 		} elsif ($k =~ /MB$/) {
 			$err = 'not lock; addl $0,(%esp)'

@@ -7,11 +7,15 @@
 # text outside the sites is exactly the image's.
 use strict;
 use warnings;
-use lib 'tests/lib';
+use lib 'tests/lib', 'scripts/lib';
 use Test::More;
 use File::Temp qw(tempdir);
 use Fixup386::Memory qw(boot_and_dump);
 use Fixup386::Rules qw(parse_cpu_line expected_variants);
+use Fixup::Catalogue;
+
+# The bytes of every form: the catalogue (include/asm/fixup-kinds.h).
+my %KIND = map { $_->{name} => $_ } values %{Fixup::Catalogue::kinds()};
 
 my %sym = map { /^([0-9a-f]+) \S+ (\S+)$/ ? ($2 => hex $1) : () }
 	`nm vmlinux`;
@@ -34,26 +38,26 @@ my @text_sites = grep { $_->{addr} >= $text && $_->{addr} < $etext } @sites;
 my %NOP5 = (p6 => '0f 1f 44 00 00', old => '90 8d 74 26 00');
 my %PAD2 = (p6 => '66 90', old => '89 f6');
 
-# The leading bytes a site must hold for its variant.
+# The leading bytes a site must hold for its variant (a form of its kind
+# in the catalogue): a fixed form padded with the CPU's NOPs to the
+# site's length, or the bytes in front of a ModRM operand, whose reg
+# field is checked too where the form fixes it. Undef: no such form.
 sub want_bytes {
 	my ($s, $variant, $nops) = @_;
-	my %fixed = (
-		lock => 'f0', ds => '3e',
-		'lock-add' => 'f0 83 04 24 00',
-		mfence => "0f ae f0 $PAD2{$nops}",
-		lfence => "0f ae e8 $PAD2{$nops}",
-		sfence => "0f ae f8 $PAD2{$nops}",
-		movntq => '0f e7', movq => '0f 7f',
-		movnti => '0f c3', xchg => '87',
-	);
-	return $s->{kind} eq 'MOVNTI' ? '3e 89' : '89' if $variant eq 'movl';
-	if ($s->{kind} =~ /^PREFETCH/) {
-		return { prefetchnta => '3e 0f 18', prefetcht0 => '3e 0f 18',
-			 prefetch3dnow => '3e 0f 0d', nopl => '3e 0f 1f',
-			 nop => 'eb' }->{$variant};
+	my $k = $KIND{$s->{kind}} // return undef;
+	my ($f) = grep { $_->{name} eq $variant } @{$k->{forms}};
+	return undef unless $f;
+	my @b = map { $_ eq 'JMP' ? $s->{len} - 2 : $_ } @{$f->{bytes}};
+	my $want = join ' ', map { sprintf '%02x', $_ } @b;
+	if ($k->{shape} eq 'FIXED') {
+		my $pad = $s->{len} - @b;
+		return $want if !$pad;
+		my $nop = $pad == 5 ? $NOP5{$nops} : $pad == 2 ? $PAD2{$nops}
+			: return undef;
+		return $want eq '' ? $nop : "$want $nop";
 	}
-	return $NOP5{$nops} if $variant eq 'nop';
-	return $fixed{$variant};
+	return { head => $want, reg => $f->{reg} =~ /^\d$/ ? $f->{reg}
+		: undef, at => scalar @b };
 }
 
 for my $m (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
@@ -87,10 +91,16 @@ for my $m (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
 		}
 		my $v = $want->{$s->{kind}} // ($s->{kind} eq 'MOVNTI' ?
 			($c->{has}{sse2} ? 'movnti' : 'movl') : undef);
-		my $bytes = want_bytes($s, $v, $nops);
+		my $w = want_bytes($s, $v, $nops) // '?';
+		my $bytes = ref $w ? $w->{head} : $w;
 		$checked{$s->{kind}}++;
 		push @bad, "$s->{where} $s->{kind}: $got, want $bytes ($v)"
 			unless index($got, $bytes) == 0;
+		if (ref $w && defined $w->{reg}) {
+			my $modrm = ord substr($r->{mem}, $off + $w->{at}, 1);
+			push @bad, "$s->{where} $s->{kind}: $got, want reg field "
+				. "/$w->{reg} ($v)" if (($modrm >> 3) & 7) != $w->{reg};
+		}
 	}
 	is_deeply(\@bad, [], "$what: every site holds its variant (" .
 		  join(', ', map { "$_ $checked{$_}" } sort keys %checked) . ')');

@@ -87,6 +87,48 @@ like($out, qr/, 2 errors$/m, 'two errors counted');
 ($st, $out) = run_verify($good, '--march', 'pentium');
 like($out, qr/, 1 error$/m, 'rdtsc is fine on a pentium');
 
+# ---- defaults: the build's --march and allow-list ------------------------
+
+# No --march: the CONFIG_MARCH of the .config beside the image.
+{
+	mkdir "$tmp/cfg" or die;
+	link_image("$tmp/cfg/vmlinux", "$tmp/good.o");
+	open(my $fh, '>', "$tmp/cfg/.config") or die;
+	print $fh "# test\nCONFIG_SMP=y\nCONFIG_MARCH=\"pentium\"\n";
+	close($fh);
+	my $img = "$tmp/cfg/vmlinux";
+	($st, $out, $err) = run_verify($img);
+	like($out, qr/, 1 error$/m, '--march from the .config beside the image');
+	unlike($out, qr/rdtsc/, '... a pentium has rdtsc');
+	($st, $out) = run_verify($img, '--march', 'i486');
+	like($out, qr/rdtsc needs tsc.*\n.*, 2 errors$/m, '--march overrides it');
+	($st, $out) = run_verify($img, '--allow', $allow);
+	is($st, 0, '--allow replaces the default list');
+	like($err, qr{scripts/fixup-verify\.allow:\d+: baseline clock_ns: not needed},
+	    'default allow-list: the one beside the script');
+
+	open($fh, '>', "$tmp/cfg/.config") or die;
+	print $fh "CONFIG_MARCH=\"z80\"\n";
+	close($fh);
+	($st, $out, $err) = run_verify($img);
+	is($st, 1, 'an unknown CONFIG_MARCH fails');
+	like($err, qr/^fixup-verify: \Q$tmp\E\/cfg\/\.config: CONFIG_MARCH "z80"/m,
+	    '... naming the .config');
+}
+
+# The kernel of this tree, as built: the same verdict with no options,
+# from any directory.
+SKIP: {
+	skip 'no vmlinux built in the tree', 3
+	    unless -f "$root/vmlinux" && -f "$root/.config";
+	my $o = `cd $tmp && $verify $root/vmlinux 2>&1`;
+	is($? >> 8, 0, 'fixup-verify vmlinux, no options, passes')
+	    or diag($o);
+	like($o, qr/^fixup-verify: \S+vmlinux: \d+ sites \(.*\), 0 errors$/m,
+	    '... 0 errors');
+	is(scalar(split /\n/, $o), 1, '... nothing but the summary');
+}
+
 # ---- broken images -------------------------------------------------------
 
 my @BAD = (
@@ -226,5 +268,10 @@ for my $tool ($verify, $report) {
 }
 is(system("$verify --march 8086 $good >/dev/null 2>&1") >> 8, 2,
     'unknown --march exits 2');
+for my $tool ($verify, $report) {
+	my $o = `$tool --list-kinds 2>&1`;
+	is($? >> 8, 0, "$tool --list-kinds exits 0");
+	like($o, qr/^ 1 LOCK +1\b/m, "$tool --list-kinds lists the kinds");
+}
 
 done_testing();

@@ -6,6 +6,7 @@
  */
 #define CONFIG_SMP 1
 #define CONFIG_FIXUP 1
+#include <asm/fixup-kinds.h>
 #include <asm/fixup.h>
 
 int shared, counter;
