@@ -1,11 +1,14 @@
 package Bench::Image;
 # Reading vmlinux: its symbols, its .text size, the bytes at an address,
-# and the records of its .fixup_sites table. records() is the one record
-# reader of the bench.
+# and the records of its .fixup_sites table (through Fixup::Image).
 #
 # SPDX-License-Identifier: GPL-2.0
 use strict;
 use warnings;
+use File::Basename qw(dirname);
+use Cwd qw(abs_path);
+use lib abs_path(dirname(__FILE__) . '/../../../scripts/lib');
+use Fixup::Image;
 
 # nm -S: name -> [ { addr, size, type }, ... ]
 sub symbols {
@@ -54,26 +57,8 @@ sub reader {
 	};
 }
 
-# The records of the table, __fixup_sites_start..__fixup_sites_end, in
-# table order: [ { addr (of the site), kind (its number), len }, ... ]
-# (Documentation/fixup-sites.md, "The record"). When
-# scripts/lib/Fixup/Image.pm is in the tree, this is
-# Fixup::Image::records($file) instead, kinds as numbers.
-sub records {
-	my ($file) = @_;
-	my $s = symbols($file);
-	my ($fs, $fe) = map { $s->{$_} ? $s->{$_}[0]{addr} : undef }
-		qw(__fixup_sites_start __fixup_sites_end);
-	return () unless defined $fs && defined $fe;
-	my $read = reader($file);
-	my @recs;
-	for (my $r = $fs; $r + 6 <= $fe; $r += 6) {
-		my $rec = $read->($r, 6) // last;
-		my ($rel, $kind, $len) = unpack 'l< C C', $rec;
-		push @recs, { addr => ($r + $rel) & 0xffffffff,
-			      kind => $kind, len => $len };
-	}
-	return @recs;
-}
+# The records of the table, in table order: [ { addr (of the site),
+# kind (its number), len, rec }, ... ], read by the tools' one reader.
+sub records { return Fixup::Image::records($_[0]) }
 
 1;
