@@ -29,7 +29,7 @@ export KCONFIG_AUTOHEADER := include/generated/autoconf.h
 # Targets that need no configuration.
 no-config-targets := help clean mrproper distclean defconfig menuconfig \
 	olddefconfig oldconfig randconfig allnoconfig allyesconfig \
-	savedefconfig %_defconfig tools
+	savedefconfig %_defconfig tools fuzz fuzz-build coverage
 
 ifeq ($(filter-out $(no-config-targets),$(or $(MAKECMDGOALS),all)),)
   need-config :=
@@ -191,6 +191,50 @@ PHONY += host-tests
 host-tests: $(host-tests)
 
 # ---------------------------------------------------------------------------
+# Fuzzing with clang's libFuzzer: tests/fuzz/NAME.c + $(NAME-srcs) ->
+# build/fuzz/NAME, run for $(FUZZ_TIME) seconds each by "make fuzz".
+
+include tests/fuzz/sources.mk
+fuzz-targets := $(patsubst tests/fuzz/%.c,build/fuzz/%,\
+	$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CC := clang
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -DHOST_TEST -Iinclude \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TIME ?= 60
+
+build/fuzz/%: tests/fuzz/%.c $$($$*-srcs) $$(wildcard include/*/*.h) \
+		arch/i386/fixup/internal.h
+	$(say) FUZZCC $@
+	$(Q)mkdir -p build/fuzz
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $($*-srcs)
+
+PHONY += fuzz fuzz-build
+fuzz-build: $(fuzz-targets)
+
+fuzz: $(fuzz-targets)
+	$(Q)for t in $(notdir $(fuzz-targets)); do \
+		scripts/run-fuzz $$t $(FUZZ_TIME) || exit 1; \
+	done
+
+# ---------------------------------------------------------------------------
+# Line coverage of the patcher by its host tests (gcc --coverage, gcov).
+
+cov-srcs := $(test_fixup-srcs)
+
+PHONY += coverage
+coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
+	$(say) HOSTCC build/coverage/test_fixup
+	$(Q)rm -rf build/coverage && mkdir -p build/coverage
+	$(Q)$(HOSTCC) $(filter-out -fsanitize=%,$(HOST_CFLAGS)) -O0 \
+		--coverage -o build/coverage/test_fixup \
+		tests/host/test_fixup.c $(cov-srcs)
+	$(say) RUN build/coverage/test_fixup
+	$(Q)build/coverage/test_fixup >build/coverage/test_fixup.tap || \
+		{ grep -v '^ok' build/coverage/test_fixup.tap; exit 1; }
+	$(say) GCOV "$(cov-srcs)"
+	$(Q)$(PERL) scripts/coverage-report build/coverage $(cov-srcs)
+
+# ---------------------------------------------------------------------------
 # Running and testing
 
 PHONY += run check tools tools-kconfig
@@ -259,6 +303,10 @@ help:
 	@echo '  check           - build everything and run all tests (prove tests/)'
 	@echo '  bench           - the generic kernel against kernels built for this machine:'
 	@echo '                    runtime, the pass, memory (table + bench-results.csv)'
+	@echo '  fuzz            - run each libFuzzer target (tests/fuzz/) for FUZZ_TIME=s (60);'
+	@echo '                    corpus in build/fuzz/corpus-NAME, findings in build/fuzz/'
+	@echo '  coverage        - line coverage of the patcher by tests/host/test_fixup.c'
+	@echo '                    (gcc --coverage, gcov), naming every line not run'
 	@echo ''
 	@echo 'Configuration (kconfig-frontends):'
 	@echo '  defconfig       - the generic distribution kernel (arch/i386/configs/defconfig)'
@@ -272,6 +320,7 @@ help:
 	@echo '  all             - vmlinux (the default target)'
 	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
 	@echo '  host-tests      - the host unit tests under build/host/'
+	@echo '  fuzz-build      - the libFuzzer targets under build/fuzz/ (clang)'
 	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
 	@echo '                    (APPEND="args": its kernel command line)'
 	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'

@@ -1281,6 +1281,59 @@ static void test_shared_function(void)
 	   "a disjoint group's taken, in both passes");
 }
 
+/*
+ * A group whose generic function is a variant of another group: a call
+ * to it could go to either group's variant, so calls into both groups
+ * are rejected, though the first group's variants are its own. A
+ * disjoint group's call is still redirected.
+ */
+static void test_shared_generic(void)
+{
+	static const struct fixup_call_variant a_variants[] = {
+		{ FN(1), "a_fast", 0, FIXUP_MODE_ANY },
+	};
+	static const struct fixup_call_variant b_variants[] = {
+		{ FN(0), "a_generic_as_b", 0, FIXUP_MODE_ANY },
+	};
+	static const struct fixup_call_variant c_variants[] = {
+		{ FN(4), "c_fast", 0, FIXUP_MODE_ANY },
+	};
+	static const struct fixup_call_group three[] = {
+		{ FN(0), "a_generic", a_variants, 1 },
+		{ FN(2), "b_generic", b_variants, 1 },
+		{ FN(3), "c_generic", c_variants, 1 },
+	};
+	static const unsigned int to[3] = { 0, 2, 3 };
+	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 b[5], *at[3];
+	unsigned int i;
+
+	reset();
+	start = (const struct fixup_site *)rec_cur;
+	for (i = 0; i < 3; i++) {
+		at[i] = text_cur;
+		call_bytes(b, at[i], FN(to[i]));
+		place(&text_cur, b, 5);
+		record(FIXUP_KIND_CALL, 5, at[i]);
+	}
+	memcpy(want, arena, ARENA);
+	call_bytes(want + (at[2] - arena), at[2], FN(4));
+	env.calls = three;
+	env.nr_calls = ARRAY_SIZE(three);
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	ok(arena_ok() && nrej == 2 && st.rejected == 2 &&
+	   st.kind[FIXUP_KIND_CALL].patched == 1 &&
+	   rejs[0].site == at[0] && rejs[1].site == at[1] &&
+	   !strcmp(rejs[0].why, "call group shares a function") &&
+	   !strcmp(rejs[1].why, "call group shares a function"),
+	   "a generic function that is another group's variant: calls into "
+	   "both groups rejected, a disjoint group's redirected");
+}
+
 /* Without room for the overlap map nothing can be checked: no writes. */
 static void test_no_room(void)
 {
@@ -1346,6 +1399,7 @@ int main(void)
 	test_out_of_order();
 	test_rejected_keeps();
 	test_shared_function();
+	test_shared_generic();
 	test_no_room();
 	return done_testing();
 }

@@ -1,0 +1,4 @@
+# libFuzzer targets: tests/fuzz/NAME.c is built into build/fuzz/NAME with
+# the kernel sources listed in NAME-srcs, compiled with -DHOST_TEST
+# -Iinclude by clang. tests/fuzz/corpus/NAME/ holds its seed inputs.
+fuzz_patcher-srcs := arch/i386/fixup/patcher.c arch/i386/fixup/nops.c
