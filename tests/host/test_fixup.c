@@ -953,26 +953,33 @@ static void test_define_call(void)
 
 /* ---- the catalogue itself ---- */
 
+/* The kinds as Documentation/fixup-sites.md lists them, written out. */
+static const struct {
+	const char *name;
+	u8 lo, hi;
+} doc[FIXUP_NR_KINDS] = {
+	[FIXUP_KIND_LOCK] = { "LOCK", 1, 1 },
+	[FIXUP_KIND_MB] = { "MB", 5, 5 },
+	[FIXUP_KIND_RMB] = { "RMB", 5, 5 },
+	[FIXUP_KIND_WMB] = { "WMB", 5, 5 },
+	[FIXUP_KIND_SMP_MB] = { "SMP_MB", 5, 5 },
+	[FIXUP_KIND_SMP_RMB] = { "SMP_RMB", 5, 5 },
+	[FIXUP_KIND_SMP_WMB] = { "SMP_WMB", 5, 5 },
+	[FIXUP_KIND_PREFETCH] = { "PREFETCH", 4, 9 },
+	[FIXUP_KIND_PREFETCHW] = { "PREFETCHW", 4, 9 },
+	[FIXUP_KIND_MOVNTQ] = { "MOVNTQ", 3, 8 },
+	[FIXUP_KIND_APIC_WRITE] = { "APIC_WRITE", 2, 7 },
+	[FIXUP_KIND_CALL] = { "CALL", 5, 5 },
+	[FIXUP_KIND_MOVNTI] = { "MOVNTI", 3, 8 },
+};
+
+static unsigned int doc_hi(int kind)
+{
+	return kind > 0 && kind < FIXUP_NR_KINDS ? doc[kind].hi : 0;
+}
+
 static void test_catalogue(void)
 {
-	static const struct {
-		const char *name;
-		u8 lo, hi;
-	} doc[FIXUP_NR_KINDS] = {
-		[FIXUP_KIND_LOCK] = { "LOCK", 1, 1 },
-		[FIXUP_KIND_MB] = { "MB", 5, 5 },
-		[FIXUP_KIND_RMB] = { "RMB", 5, 5 },
-		[FIXUP_KIND_WMB] = { "WMB", 5, 5 },
-		[FIXUP_KIND_SMP_MB] = { "SMP_MB", 5, 5 },
-		[FIXUP_KIND_SMP_RMB] = { "SMP_RMB", 5, 5 },
-		[FIXUP_KIND_SMP_WMB] = { "SMP_WMB", 5, 5 },
-		[FIXUP_KIND_PREFETCH] = { "PREFETCH", 4, 9 },
-		[FIXUP_KIND_PREFETCHW] = { "PREFETCHW", 4, 9 },
-		[FIXUP_KIND_MOVNTQ] = { "MOVNTQ", 3, 8 },
-		[FIXUP_KIND_APIC_WRITE] = { "APIC_WRITE", 2, 7 },
-		[FIXUP_KIND_CALL] = { "CALL", 5, 5 },
-		[FIXUP_KIND_MOVNTI] = { "MOVNTI", 3, 8 },
-	};
 	struct fixup_hooks hooks = { NULL, on_reject, NULL };
 	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
 	const struct fixup_site *start;
@@ -1024,7 +1031,8 @@ static void test_catalogue_rows(void)
 {
 	static const struct { int kind; const char *name; int len; } rows[] = {
 #define FIXUP_KIND(k, lo, hi, shape)
-#define FIXUP_FIXED(k, n, ...) { FIXUP_KIND_##k, n, -1 },
+#define FIXUP_FIXED(k, n, ...) \
+	{ FIXUP_KIND_##k, n, -(int)(sizeof((int[]){ 0, ##__VA_ARGS__ }) / sizeof(int)) },
 #define FIXUP_MODRM(k, n, r, ...) \
 	{ FIXUP_KIND_##k, n, (int)(sizeof((int[]){ __VA_ARGS__ }) / sizeof(int)) },
 #define FIXUP_RULE(k, needs, bug, mode, form)
@@ -1049,7 +1057,7 @@ static void test_catalogue_rows(void)
 #undef ANY
 #undef HINT
 	};
-	bool together = true, one_len = true, named = true;
+	bool together = true, one_len = true, named = true, fits_kind = true;
 	unsigned int i, j;
 
 	for (i = 1; i < ARRAY_SIZE(rows); i++) {
@@ -1057,10 +1065,14 @@ static void test_catalogue_rows(void)
 			if (rows[j].kind == rows[i].kind &&
 			    rows[i - 1].kind != rows[i].kind)
 				together = false;
-		if (rows[i - 1].kind == rows[i].kind &&
+		if (rows[i - 1].kind == rows[i].kind && rows[i].len > 0 &&
 		    rows[i - 1].len != rows[i].len)
 			one_len = false;
 	}
+	/* a FIXED row's len is -(bytes + 1); doc[] has the kind lengths */
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		if (rows[i].len < 0 && -rows[i].len - 1 > (int)doc_hi(rows[i].kind))
+			fits_kind = false;
 	for (i = 0; i < ARRAY_SIZE(rules); i++) {
 		bool found = false;
 
@@ -1075,6 +1087,7 @@ static void test_catalogue_rows(void)
 	ok(together, "catalogue: each kind's forms are listed together");
 	ok(one_len, "catalogue: the forms of a MODRM kind have one length");
 	ok(named, "catalogue: every rule names a form of its kind");
+	ok(fits_kind, "catalogue: no FIXED form is longer than its kind");
 }
 
 /*
@@ -1357,6 +1370,24 @@ static void test_no_room(void)
 	   fixup_taken_size(ranges, ARRAY_SIZE(ranges)) ==
 	   (TEXT_END - TEXT_OFF + INIT_END - INIT_OFF) / 8,
 	   "overlap map one byte short: every record rejected, no write");
+
+	/* two text ranges sharing bytes: each would have bits of its own */
+	{
+		const struct fixup_range two[] = {
+			{ arena + TEXT_OFF, arena + TEXT_OFF + 300 },
+			{ arena + TEXT_OFF + 200, arena + TEXT_END },
+		};
+
+		env = env_for(&profiles[0].cpu, false, &hooks);
+		env.text = two;
+		env.nr_text = 2;
+		nrej = 0;
+		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
+			    &st);
+		ok(arena_ok() && nrej == 2 && st.rejected == 2 &&
+		   !strcmp(rejs[0].why, "text ranges overlap"),
+		   "overlapping text ranges: every record rejected, no write");
+	}
 }
 
 /* An empty table: nothing to do, still one serialization. */

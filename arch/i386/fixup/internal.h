@@ -16,7 +16,7 @@
 #include <asm/fixup.h>
 #include <asm/cpufeature.h>
 
-/* Where sites may be: [start, end). */
+/* Where sites may be: [start, end). Ranges of one pass must not overlap. */
 struct fixup_range {
 	const void *start;
 	const void *end;
@@ -47,8 +47,9 @@ struct fixup_env {
 	const struct fixup_hooks *hooks;	/* may be NULL */
 	/*
 	 * Scratch for the overlap check, one bit per text byte: at least
-	 * fixup_taken_size(text, nr_text) bytes, or every record is
-	 * rejected. Its contents on entry do not matter.
+	 * fixup_taken_size(text, nr_text) bytes. Its contents on entry do
+	 * not matter. Too small, or text ranges that overlap: every record
+	 * is rejected.
 	 */
 	u8 *taken;
 	size_t taken_size;

@@ -123,17 +123,6 @@ static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode)
 	       (mode == FIXUP_MODE_ANY || mode == p->mode);
 }
 
-static const struct form *__init find_form(const struct pass *p,
-					   unsigned int kind, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr[kind]; i++)
-		if (!strcmp(p->first[kind][i].name, name))
-			return &p->first[kind][i];
-	return NULL;
-}
-
 static u8 __init form_byte(const struct form *f, unsigned int i,
 			   unsigned int len)
 {
@@ -164,9 +153,13 @@ static void __init choose(struct pass *p)
 		if (p->first[k] + p->nr[k] == &forms[i])
 			p->nr[k]++;
 	}
-	for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
-		if (!p->chosen[r->kind] && fits(p, r->needs, r->bug, r->mode))
-			p->chosen[r->kind] = find_form(p, r->kind, r->form);
+	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
+		if (p->chosen[r->kind] || !fits(p, r->needs, r->bug, r->mode))
+			continue;
+		for (i = 0; i < p->nr[r->kind]; i++)
+			if (!strcmp(p->first[r->kind][i].name, r->form))
+				p->chosen[r->kind] = &p->first[r->kind][i];
+	}
 	for (k = 0; k < FIXUP_NR_KINDS; k++) {
 		if (!p->chosen[k])
 			p->chosen[k] = p->first[k];	/* the compiled form */
@@ -260,9 +253,7 @@ static bool __init holds_head(const struct form *f, const u8 *site,
 {
 	unsigned int i;
 
-	if (f->len > len)
-		return false;
-	for (i = 0; i < f->len; i++)
+	for (i = 0; i < f->len; i++)	/* no form is longer than its kind */
 		if (site[i] != form_byte(f, i, len))
 			return false;
 	return true;
@@ -510,11 +501,29 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 		ks->kept++;
 }
 
+/*
+ * What the caller gave that no record can be checked against: then
+ * every record is rejected with this reason, and nothing is written.
+ */
+static const char *__init env_problem(const struct fixup_env *env)
+{
+	const struct fixup_range *a, *b, *end = env->text + env->nr_text;
+
+	if (env->taken_size < fixup_taken_size(env->text, env->nr_text))
+		return "no room to check overlaps";
+	for (a = env->text; a < end; a++)	/* each has bits of its own */
+		for (b = a + 1; b < end; b++)
+			if ((uintptr_t)a->start < (uintptr_t)b->end &&
+			    (uintptr_t)b->start < (uintptr_t)a->end)
+				return "text ranges overlap";
+	return NULL;
+}
+
 void __init fixup_apply(const struct fixup_site *start,
 			const struct fixup_site *end,
 			const struct fixup_env *env, struct fixup_stats *st)
 {
-	size_t need = fixup_taken_size(env->text, env->nr_text);
+	const char *problem = env_problem(env);
 	struct pass p = {
 		.env = env,
 		.st = st,
@@ -530,14 +539,14 @@ void __init fixup_apply(const struct fixup_site *start,
 	for (k = 0; k < env->nr_calls; k++)
 		if (shares(env, &env->calls[k]))
 			p.disjoint = false;
-	if (env->taken_size >= need)
-		memset(env->taken, 0, need);
+	if (!problem)
+		memset(env->taken, 0, fixup_taken_size(env->text, env->nr_text));
 	for (r = start; r < end; r++) {
 		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
 
 		st->sites++;
-		if (env->taken_size < need)
-			reject(&p, r, site, "no room to check overlaps");
+		if (problem)
+			reject(&p, r, site, problem);
 		else
 			patch(&p, r, site);
 	}
