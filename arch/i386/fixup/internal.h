@@ -82,7 +82,7 @@ const char *fixup_kind_name(unsigned int kind);
 
 /*
  * Called once at the end of every pass, after all writes. The kernel's
- * is in patcher.c; host builds supply their own.
+ * is in boot.c; host builds supply their own.
  */
 void fixup_serialize(const struct cpuinfo *c);
 

@@ -556,30 +556,3 @@ void __init fixup_apply(const struct fixup_site *start,
 	}
 	fixup_serialize(env->cpu);
 }
-
-#ifndef HOST_TEST
-/*
- * CPUID serializes everywhere it exists; without it (486, early 5x86)
- * IRET to the next instruction does, as it does on every x86 (Intel SDM
- * vol. 3A, "Serializing Instructions").
- */
-void __init fixup_serialize(const struct cpuinfo *c)
-{
-	u32 a = 0, b, cx = 0, d;
-
-	if (cpu_has(c, X86_FEATURE_CPUID)) {
-		__asm__ __volatile__("cpuid"
-				     : "+a" (a), "=b" (b), "+c" (cx), "=d" (d)
-				     : : "memory");
-		(void)b;
-		(void)d;
-		return;
-	}
-	__asm__ __volatile__("pushfl\n\t"
-			     "pushl %%cs\n\t"
-			     "pushl $1f\n\t"
-			     "iret\n"
-			     "1:"
-			     : : : "memory");
-}
-#endif
