@@ -9,6 +9,16 @@
 #include <asm/atomic.h>
 #include <asm/spinlock.h>
 
+/* One of the four words the throughput loops spread their operations on. */
+struct bench_word {
+	struct atomic a;
+	u32 bits[1];
+	struct spinlock lock;
+} __aligned(64);
+
+#define WL_PAGES	16	/* the workload's zone */
+#define WL_RING		64	/* its producer/consumer ring, in messages */
+
 /*
  * Everything the loops touch, one instance for all variants, so that
  * every variant works on the same cache lines and pages.
@@ -20,12 +30,26 @@ struct bench_data {
 	u32 sink __aligned(64);		/* results the loops must not drop */
 	u8 *buf;			/* 4 KiB, prefetch targets */
 	u8 *src, *dst;			/* pages for copy_page/clear_page */
+	struct bench_word w[4];		/* throughput: one word per line */
+	/* the workload: a zone's free list under its lock, page refcounts */
+	struct spinlock zone_lock __aligned(64);
+	u32 nr_free;
+	u8 *free[WL_PAGES];
+	struct atomic ref[WL_PAGES] __aligned(64);
+	u32 ring_head __aligned(64);	/* written by the producer */
+	u32 ring_tail __aligned(64);	/* by the consumer */
+	u32 ring[WL_RING] __aligned(64);
+	u8 *pages;			/* WL_PAGES pages */
 };
 
-/* One primitive: fn runs it n times in a plain loop. */
+/*
+ * One primitive: fn runs n iterations of a plain loop, each doing "per"
+ * operations (the figures are per operation).
+ */
 struct bench_op {
 	const char *name;
 	void (*fn)(u32 n, struct bench_data *d);
+	unsigned int per;
 };
 
 /*

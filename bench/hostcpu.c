@@ -84,11 +84,13 @@ int main(void)
 	printf("vendor: %s\nfamily: %u\nmodel: %u\nstepping: %u\n",
 	       c.vendor_name, c.family, c.model, c.stepping);
 	printf("features: %s\n", feat);
-	printf("defines:%s%s%s%s%s%s\n",
+	printf("defines:%s%s%s%s%s%s%s\n",
 	       cpu_has(&c, X86_FEATURE_MMX) ? " -DCONFIG_X86_MMX=1" : "",
 	       cpu_has(&c, X86_FEATURE_SSE) ? " -DCONFIG_X86_SSE=1" : "",
 	       cpu_has(&c, X86_FEATURE_SSE2) ? " -DCONFIG_X86_SSE2=1" : "",
 	       cpu_has(&c, X86_FEATURE_3DNOW) ? " -DCONFIG_X86_3DNOW=1" : "",
+	       cpu_has(&c, X86_FEATURE_PREFETCHW) ?
+	       " -DCONFIG_X86_PREFETCHW=1" : "",
 	       cpu_has(&c, X86_FEATURE_NOPL) ? " -DCONFIG_X86_P6_NOP=1" : "",
 	       /* an Athlon-class part: MMX-ext movntq, no SSE */
 	       cpu_has(&c, X86_FEATURE_MMXEXT | X86_FEATURE_3DNOW) &&

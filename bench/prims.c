@@ -155,7 +155,172 @@ BENCH(clear_page)
 		clear_page(d->dst);
 }
 
-#define OP(name)	{ #name, bench_##name }
+/*
+ * Throughput: the same primitive on four words in four cache lines,
+ * no operation waiting for another's result; the loops above are the
+ * latency, each operation on the word the last one changed. A barrier
+ * has no word and a page copy is long: they have the latency row only.
+ */
+#define W(i)		(&d->w[i])
+#define TP(name, op)							\
+	BENCH(name##_tp)						\
+	{								\
+		for (; n; n--) {					\
+			op(W(0));					\
+			op(W(1));					\
+			op(W(2));					\
+			op(W(3));					\
+		}							\
+	}
+/* one sum: four accumulators and four words are more than i386 has */
+#define TP_SUM(name, op)						\
+	BENCH(name##_tp)						\
+	{								\
+		u32 z = 0;						\
+									\
+		for (; n; n--)						\
+			z += (u32)op(W(0)) + (u32)op(W(1)) +		\
+			     (u32)op(W(2)) + (u32)op(W(3));		\
+		d->sink = z;						\
+	}
+
+#define T_INC(w)	atomic_inc(&(w)->a)
+#define T_DEC(w)	atomic_dec_and_test(&(w)->a)
+#define T_ADD(w)	atomic_add_return(1, &(w)->a)
+#define T_CMPXCHG(w)	atomic_cmpxchg(&(w)->a, 0, 0)
+#define T_SET(w)	set_bit(5, (w)->bits)
+#define T_TAS(w)	test_and_set_bit(5, (w)->bits)
+#define T_LOCK(w)	do { spin_lock(&(w)->lock); spin_unlock(&(w)->lock); } while (0)
+#define T_TRY(w)	do { if (spin_trylock(&(w)->lock)) spin_unlock(&(w)->lock); } while (0)
+
+TP(atomic_inc, T_INC)
+TP_SUM(atomic_dec_and_test, T_DEC)
+TP_SUM(atomic_add_return, T_ADD)
+TP_SUM(atomic_cmpxchg, T_CMPXCHG)
+TP(set_bit, T_SET)
+TP_SUM(test_and_set_bit, T_TAS)
+TP(spin_lock_unlock, T_LOCK)
+TP(spin_trylock_unlock, T_TRY)
+
+/* Prefetches of four lines in flight at once, none waited for. */
+BENCH(prefetch_tp)
+{
+	for (; n; n--) {
+		prefetch(d->buf + LINE(4 * n));
+		prefetch(d->buf + LINE(4 * n + 1));
+		prefetch(d->buf + LINE(4 * n + 2));
+		prefetch(d->buf + LINE(4 * n + 3));
+	}
+}
+
+BENCH(prefetchw_tp)
+{
+	for (; n; n--) {
+		prefetchw(d->buf + LINE(4 * n));
+		prefetchw(d->buf + LINE(4 * n + 1));
+		prefetchw(d->buf + LINE(4 * n + 2));
+		prefetchw(d->buf + LINE(4 * n + 3));
+	}
+}
+
+/*
+ * The two forms of the SMP locked add, each followed by what a kernel
+ * does next to its stack: a load of a spilled local, or a ret (a load of
+ * the return address). The same asm in every variant: these rows choose
+ * SMP_MB's form, they measure no patching.
+ */
+#define FORM_LOAD(name, insn)						\
+	BENCH(name##_load)						\
+	{								\
+		u32 z = 0, t;						\
+									\
+		for (; n; n--) {					\
+			__asm__ __volatile__(insn "\n\t"		\
+					     "movl (%%esp), %0"		\
+					     : "=r"(t) : : "memory", "cc"); \
+			z += t;						\
+		}							\
+		d->sink = z;						\
+	}
+#define FORM_RET(name, insn)						\
+	BENCH(name##_ret)						\
+	{								\
+		for (; n; n--)						\
+			__asm__ __volatile__("call 1f\n\t"		\
+					     "jmp 2f\n"		\
+					     "1:\t" insn "\n\t"	\
+					     "ret\n"			\
+					     "2:"			\
+					     : : : "memory", "cc");	\
+	}
+FORM_LOAD(lockadd_sp, "lock; addl $0,(%%esp)")
+FORM_LOAD(lockadd_m4, "lock; addl $0,-4(%%esp)")
+FORM_RET(lockadd_sp, "lock; addl $0,(%%esp)")
+FORM_RET(lockadd_m4, "lock; addl $0,-4(%%esp)")
+
+/*
+ * The workload: what a kernel does between interrupts, from the same
+ * headers. One request: two pages from the zone's free list under its
+ * spinlock, a reference taken on the first, the page cleared, its number
+ * passed through a producer/consumer ring (smp_wmb() between the slot
+ * and the head, smp_rmb() between the head and the slot), copied into
+ * the second page, a flag set with a full barrier before the waiter
+ * check, the reference dropped, both pages back on the list.
+ */
+static inline u8 *wl_alloc(struct bench_data *d)
+{
+	u8 *p = NULL;
+
+	spin_lock(&d->zone_lock);
+	if (d->nr_free) {
+		p = d->free[--d->nr_free];
+		if (d->nr_free)
+			prefetchw(d->free[d->nr_free - 1]);
+	}
+	spin_unlock(&d->zone_lock);
+	return p;
+}
+
+static inline void wl_free(struct bench_data *d, u8 *p)
+{
+	spin_lock(&d->zone_lock);
+	d->free[d->nr_free++] = p;
+	spin_unlock(&d->zone_lock);
+}
+
+BENCH(workload)
+{
+	for (; n; n--) {
+		u8 *p = wl_alloc(d), *q = wl_alloc(d);
+		u32 i = (u32)(p - d->pages) >> 12, h, j;
+
+		atomic_inc(&d->ref[i]);
+		clear_page(p);
+
+		h = d->ring_head;			/* producer */
+		d->ring[h % WL_RING] = i;
+		smp_wmb();
+		WRITE_ONCE(d->ring_head, h + 1);
+
+		h = READ_ONCE(d->ring_head);		/* consumer */
+		smp_rmb();
+		j = d->ring[d->ring_tail % WL_RING];
+		d->ring_tail = h;
+		copy_page(q, d->pages + (j << 12));
+
+		set_bit(1, d->bits);			/* "done", then wake */
+		smp_mb();
+		if (test_bit(2, d->bits))
+			d->sink++;
+
+		if (atomic_dec_and_test(&d->ref[j]))
+			wl_free(d, d->pages + (j << 12));
+		wl_free(d, q);
+	}
+}
+
+#define OP(name)	{ #name, bench_##name, 1 }
+#define OP4(name)	{ #name, bench_##name, 4 }
 
 const struct bench_op bench_ops[] = {
 	OP(loop),
@@ -177,6 +342,21 @@ const struct bench_op bench_ops[] = {
 	OP(prefetchw),
 	OP(copy_page),
 	OP(clear_page),
+	OP4(atomic_inc_tp),
+	OP4(atomic_dec_and_test_tp),
+	OP4(atomic_add_return_tp),
+	OP4(atomic_cmpxchg_tp),
+	OP4(set_bit_tp),
+	OP4(test_and_set_bit_tp),
+	OP4(spin_lock_unlock_tp),
+	OP4(spin_trylock_unlock_tp),
+	OP4(prefetch_tp),
+	OP4(prefetchw_tp),
+	OP(lockadd_sp_load),
+	OP(lockadd_m4_load),
+	OP(lockadd_sp_ret),
+	OP(lockadd_m4_ret),
+	OP(workload),
 };
 
 const unsigned int bench_nr_ops = ARRAY_SIZE(bench_ops);

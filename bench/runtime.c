@@ -31,7 +31,7 @@
 #include "hostcpu.h"
 
 #define NR_VARIANTS	5
-#define MAX_OPS		32
+#define MAX_OPS		48
 #define MAX_ROUNDS	1001
 
 struct variant {
@@ -233,6 +233,39 @@ static void shuffle(unsigned int *a, unsigned int n)
 
 static u64 samples[NR_VARIANTS][MAX_OPS][MAX_ROUNDS];
 static u32 iters[NR_VARIANTS][MAX_OPS];
+static unsigned int nr_rounds[MAX_OPS];	/* rounds each op has had */
+
+/* A spread (median absolute deviation, percent) above this gets rounds. */
+#define NOISY		2.0
+
+/* One round of op j: every variant once, in a new order. */
+static void run_round(unsigned int j, struct bench_data *d)
+{
+	unsigned int order[NR_VARIANTS], k, i, r = nr_rounds[j]++;
+
+	shuffle(order, NR_VARIANTS);
+	for (k = 0; k < NR_VARIANTS; k++) {
+		i = order[k];
+		samples[i][j][r] = time_block(&variants[i].ops[j],
+					      iters[i][j], d);
+	}
+}
+
+/* The median of op j in variant i, and its spread in percent. */
+static u64 cell(unsigned int i, unsigned int j, u64 overhead, double *mad)
+{
+	u64 tmp[MAX_ROUNDS], s[MAX_ROUNDS], m, dev;
+	unsigned int r, n = nr_rounds[j];
+
+	memcpy(s, samples[i][j], n * sizeof(*s));
+	m = median(s, n);
+	for (r = 0; r < n; r++)
+		tmp[r] = s[r] > m ? s[r] - m : m - s[r];
+	dev = median(tmp, n);
+	m = m > overhead ? m - overhead : 0;
+	*mad = m ? 100.0 * dev / m : 0;
+	return m;
+}
 
 static void usage(void)
 {
@@ -265,7 +298,7 @@ static u32 calibrate(const struct bench_op *op, struct bench_data *d,
 int main(int argc, char **argv)
 {
 	u64 block = 2000000, overhead, tmp[MAX_ROUNDS];
-	unsigned int rounds = 51, warmup = 2, nops, r, i, j, k;
+	unsigned int rounds = 51, warmup = 2, nops, r, i, j;
 	struct bench_data *d;
 	struct cpuinfo cpu;
 	cpu_set_t set;
@@ -331,6 +364,14 @@ int main(int argc, char **argv)
 	memset(d->src, 0x5a, 4096);
 	memset(d->dst, 0, 4096);
 	spin_lock_init(&d->lock);
+	for (i = 0; i < 4; i++)
+		spin_lock_init(&d->w[i].lock);
+	spin_lock_init(&d->zone_lock);
+	d->pages = aligned_alloc(4096, WL_PAGES * 4096);
+	memset(d->pages, 0x33, WL_PAGES * 4096);
+	for (i = 0; i < WL_PAGES; i++)
+		d->free[i] = d->pages + 4096 * i;
+	d->nr_free = WL_PAGES;
 
 	/* Warm up, the empty bracket, the size of the blocks. */
 	for (r = 0; r < warmup; r++)
@@ -359,35 +400,49 @@ int main(int argc, char **argv)
 	 * draining after non-temporal stores) falls on every variant alike.
 	 */
 	for (r = 0; r < rounds; r++)
-		for (j = 0; j < nops; j++) {
-			unsigned int order[NR_VARIANTS];
+		for (j = 0; j < nops; j++)
+			run_round(j, d);
 
-			shuffle(order, NR_VARIANTS);
-			for (k = 0; k < NR_VARIANTS; k++) {
-				i = order[k];
-				samples[i][j][r] = time_block(
-					&variants[i].ops[j], iters[i][j], d);
+	/*
+	 * More rounds where the spread is high: up to twice as many again
+	 * for an op whose spread in any variant is above NOISY, in turns
+	 * with the other noisy ops, so that a burst of load falls on all.
+	 */
+	{
+		bool noisy[MAX_OPS];
+		unsigned int extra = 2 * rounds;
+		double mad;
+
+		if (rounds + extra > MAX_ROUNDS)
+			extra = MAX_ROUNDS - rounds;
+		for (j = 0; j < nops; j++) {
+			noisy[j] = false;
+			for (i = 0; i < NR_VARIANTS; i++) {
+				cell(i, j, overhead, &mad);
+				if (mad > NOISY)
+					noisy[j] = true;
 			}
 		}
+		for (r = 0; r < extra; r++)
+			for (j = 0; j < nops; j++)
+				if (noisy[j])
+					run_round(j, d);
+	}
 
-	for (j = 0; j < nops; j++)
+	for (j = 0; j < nops; j++) {
+		printf("rounds,%s,all,%u,count\n", variants[0].ops[j].name,
+		       nr_rounds[j]);
 		for (i = 0; i < NR_VARIANTS; i++) {
-			u64 m = median(samples[i][j], rounds), dev;
+			const struct bench_op *op = &variants[i].ops[j];
 			double c, mad;
+			u64 m = cell(i, j, overhead, &mad);
 
-			/* spread: median absolute deviation, in percent */
-			for (r = 0; r < rounds; r++)
-				tmp[r] = samples[i][j][r] > m ?
-					samples[i][j][r] - m :
-					m - samples[i][j][r];
-			dev = median(tmp, rounds);
-			m = m > overhead ? m - overhead : 0;
-			c = (double)m / iters[i][j];
-			mad = m ? 100.0 * dev / m : 0;
-			printf("runtime,%s,%s,%.4f,cycles\n",
-			       variants[i].ops[j].name, variants[i].name, c);
-			printf("spread,%s,%s,%.3f,percent\n",
-			       variants[i].ops[j].name, variants[i].name, mad);
+			c = (double)m / iters[i][j] / (op->per ? op->per : 1);
+			printf("runtime,%s,%s,%.4f,cycles\n", op->name,
+			       variants[i].name, c);
+			printf("spread,%s,%s,%.3f,percent\n", op->name,
+			       variants[i].name, mad);
 		}
+	}
 	return 0;
 }

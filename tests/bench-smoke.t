@@ -44,6 +44,8 @@ push @opts, '--no-callgrind'
 my $log = `$^X bench/run-bench @opts 2>&1`;
 is($?, 0, 'run-bench --quick exits 0') or diag($log);
 ok(-s $csv, 'it writes the CSV') or BAIL_OUT('no CSV');
+like((split /\n/, $log)[0], qr/^run-bench: harness: (i386|x86-64) code \(.+\)$/,
+     'its first line says which harness runs, and why');
 
 open my $fh, '<', $csv or die "$csv: $!";
 chomp(my @lines = <$fh>);
@@ -74,6 +76,21 @@ for my $p (@prims) {
 		next unless ($v{"runtime,$p,$b"} // 0) > 0;
 		ok(defined $v{"runtime,$p,$_"}, "runtime,$p,$_");
 	}
+}
+# throughput beside latency, the barrier forms, the workload
+for my $p (qw(atomic_inc atomic_dec_and_test atomic_add_return atomic_cmpxchg
+	      set_bit test_and_set_bit spin_lock_unlock spin_trylock_unlock
+	      prefetch prefetchw), (map { "lockadd_$_" } qw(sp_load m4_load
+	      sp_ret m4_ret)), 'workload') {
+	my $op = $p =~ /^(lockadd_|workload)/ ? $p : "${p}_tp";
+	my @missing = grep { !defined $v{"runtime,$op,$_"} ||
+			     !defined $v{"spread,$op,$_"} } @variants;
+	is_deeply(\@missing, [], "runtime,$op: every variant, with its spread");
+	ok($v{"rounds,$op,all"}, "rounds,$op: how many rounds it had");
+}
+for my $c (@variants) {
+	ok($v{"workload,requests_per_second,$c"},
+	   "workload: requests per second, $c");
 }
 for my $c (qw(patched-up patched-smp)) {
 	ok($v{"harness,sites,$c"}, "harness: $c has sites");

@@ -3,7 +3,8 @@
  * non-temporal stores; smp_*() only between CPUs, and vanish on a
  * uniprocessor. With CONFIG_FIXUP each is a 5-byte site compiled as
  * "lock; addl $0,(%esp)" (a full barrier on every x86) and patched at boot
- * to mfence/lfence/sfence or a NOP (Documentation/fixup-sites.md). Without
+ * to mfence/lfence/sfence or a NOP (Documentation/fixup-sites.md; smp_rmb()
+ * is a NOP on SMP too). Without
  * it the form is fixed at build time for the configured processor.
  */
 #ifndef ASM_BARRIER_H
@@ -42,7 +43,8 @@
 #endif
 #ifdef CONFIG_SMP
 #define smp_mb()	__insn(__LOCKED_ADD)	/* faster than mfence */
-#define smp_rmb()	rmb()
+/* Loads are not reordered with loads (Intel SDM vol. 3A, 8.2.2). */
+#define smp_rmb()	barrier()
 /* Only an out-of-order-store CPU (IDT WinChip) needs it: none we build for. */
 #define smp_wmb()	barrier()
 #endif

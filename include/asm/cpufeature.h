@@ -1,7 +1,7 @@
 /*
  * What the boot CPU is and can do, as found by identify_cpu()
  * (arch/i386/kernel/cpu.c). Feature bits are fixup386's own numbering,
- * gathered from CPUID leaf 1 EDX/ECX and leaf 0x80000001 EDX; see
+ * gathered from CPUID leaf 1 EDX/ECX and leaf 0x80000001 EDX/ECX; see
  * Intel SDM vol. 2A "CPUID" and AMD APM vol. 3 appendix E.
  */
 #ifndef ASM_CPUFEATURE_H
@@ -30,7 +30,8 @@
 #define X86_FEATURE_CPUID	(1u << 18)	/* the CPUID instruction */
 #define X86_FEATURE_LM		(1u << 19)	/* long mode (reported only) */
 #define X86_FEATURE_HT		(1u << 20)	/* reported only */
-#define X86_NR_FEATURES		21
+#define X86_FEATURE_PREFETCHW	(1u << 21)	/* 0F 0D /1 without all of 3DNow! */
+#define X86_NR_FEATURES		22
 
 /* Errata and quirks that change what a site may become. */
 #define X86_BUG_11AP		(1u << 0)	/* Pentium: APIC writes need xchg */

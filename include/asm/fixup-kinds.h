@@ -137,7 +137,18 @@ FIXUP_MODRM(MOVNTI,	"movnti",	ANY,	0x0f, 0xc3)
  * and cheaper than mfence (13 against 51 cycles where "make bench" was
  * first run; Linux's smp_mb() made the same choice). mfence stays for
  * mb(), which must also order non-temporal and write-combining stores.
- * x86 keeps stores in order, except an IDT WinChip with OOSTORE set up.
+ * The locked add stays on (%esp): the -4(%esp) form Linux uses is a byte
+ * longer and was no faster with a stack load after it (bench/README.md).
+ * SMP_RMB is a NOP in both modes: x86 does not reorder loads with other
+ * loads (Intel SDM vol. 3A, "Memory Ordering in P6 and More Recent
+ * Processor Families"; AMD APM vol. 2, "Memory Ordering"), and no
+ * erratum that a fence fixes remains (Linux removed its Pentium Pro
+ * workaround, CONFIG_X86_PPRO_FENCE, in v4.16). Its lock-add and lfence
+ * forms are still accepted on a site. x86 keeps stores in order, except
+ * an IDT WinChip with OOSTORE set up.
+ * PREFETCHW: 0F 0D /1 wherever it exists, with 3DNow! or with the
+ * PREFETCHW bit (CPUID 0x80000001 ECX bit 8, which K8 and later and
+ * Broadwell and later report); prefetcht0 only on SSE parts without it.
  */
 FIXUP_RULE(LOCK,	NONE,	NONE,	SMP,	"lock")
 FIXUP_RULE(LOCK,	NONE,	NONE,	ANY,	"ds")
@@ -145,8 +156,7 @@ FIXUP_RULE(MB,		SSE2,	NONE,	ANY,	"mfence")
 FIXUP_RULE(RMB,		SSE2,	NONE,	ANY,	"lfence")
 FIXUP_RULE(WMB,		SSE,	NONE,	ANY,	"sfence")
 FIXUP_RULE(SMP_MB,	NONE,	NONE,	UP,	"nop")
-FIXUP_RULE(SMP_RMB,	NONE,	NONE,	UP,	"nop")
-FIXUP_RULE(SMP_RMB,	SSE2,	NONE,	ANY,	"lfence")
+FIXUP_RULE(SMP_RMB,	NONE,	NONE,	ANY,	"nop")
 FIXUP_RULE(SMP_WMB,	NONE,	NONE,	UP,	"nop")
 FIXUP_RULE(SMP_WMB,	SSE,	OOSTORE, ANY,	"sfence")
 FIXUP_RULE(SMP_WMB,	NONE,	OOSTORE, ANY,	"lock-add")
@@ -155,6 +165,7 @@ FIXUP_RULE(PREFETCH,	SSE,	NONE,	ANY,	"prefetchnta")
 FIXUP_RULE(PREFETCH,	3DNOW,	NONE,	ANY,	"prefetch3dnow")
 FIXUP_RULE(PREFETCH,	NOPL,	NONE,	ANY,	"nopl")
 FIXUP_RULE(PREFETCHW,	3DNOW,	NONE,	ANY,	"prefetch3dnow")
+FIXUP_RULE(PREFETCHW,	PREFETCHW, NONE, ANY,	"prefetch3dnow")
 FIXUP_RULE(PREFETCHW,	SSE,	NONE,	ANY,	"prefetcht0")
 FIXUP_RULE(PREFETCHW,	NOPL,	NONE,	ANY,	"nopl")
 FIXUP_RULE(MOVNTQ,	SSE,	NONE,	ANY,	"movntq")

@@ -2,7 +2,8 @@
  * Prefetch hints. With CONFIG_FIXUP a prefetch is a site compiled as a
  * short jump over an lea that holds the memory operand (a NOP that cannot
  * fault on a 486) and patched at boot to prefetchnta (SSE), the 3DNow!
- * prefetch/prefetchw, or a long NOP (Documentation/fixup-sites.md).
+ * prefetch/prefetchw (prefetchw also with the PREFETCHW CPUID bit), or a
+ * long NOP (Documentation/fixup-sites.md).
  */
 #ifndef ASM_PREFETCH_H
 #define ASM_PREFETCH_H
@@ -45,7 +46,12 @@ static inline void prefetch(const void *x)
 
 static inline void prefetchw(const void *x)
 {
-#if defined(CONFIG_X86_3DNOW)
+/*
+ * CONFIG_X86_PREFETCHW: the CPU has 0F 0D without all of 3DNow! (CPUID
+ * 0x80000001 ECX bit 8). No processor choice of Kconfig sets it; make
+ * bench's build for the host CPU does.
+ */
+#if defined(CONFIG_X86_3DNOW) || defined(CONFIG_X86_PREFETCHW)
 	__asm__ __volatile__("prefetchw %0" : : "m"(*(const char *)x));
 #elif defined(CONFIG_X86_SSE)
 	__asm__ __volatile__("prefetcht0 %0" : : "m"(*(const char *)x));

@@ -13,6 +13,7 @@ struct dump {
 	u32 max;		/* CPUID 0 EAX */
 	u32 eax1, ecx1, edx1;	/* CPUID 1 */
 	u32 xmax, xedx;		/* CPUID 0x80000000 EAX, 0x80000001 EDX */
+	u32 xecx;		/* CPUID 0x80000001 ECX (0 where not given) */
 };
 
 static void decode(struct cpuinfo *c, const struct dump *d)
@@ -25,7 +26,7 @@ static void decode(struct cpuinfo *c, const struct dump *d)
 	l0.eax = d->max;
 	l1 = (struct cpuid_regs){ d->eax1, 0, d->ecx1, d->edx1 };
 	x0 = (struct cpuid_regs){ d->xmax, 0, 0, 0 };
-	x1 = (struct cpuid_regs){ 0, 0, 0, d->xedx };
+	x1 = (struct cpuid_regs){ 0, 0, d->xecx, d->xedx };
 	cpuinfo_decode(c, &l0, &l1, &x0, &x1);
 }
 
@@ -69,101 +70,119 @@ static void test_no_cpuid(void)
 
 static const struct dump i486dx4 = {
 	/* ext leaf: a 486 echoes its highest standard leaf */
-	"486DX4", "GenuineIntel", 1, 0x480, 0, 0x00000003, 0x480, ~0u
+	"486DX4", "GenuineIntel", 1, 0x480, 0, 0x00000003, 0x480, ~0u, 0
 };
 static const struct dump p55c = {
-	"Pentium MMX", "GenuineIntel", 1, 0x543, 0, 0x008001bf, 0, 0
+	"Pentium MMX", "GenuineIntel", 1, 0x543, 0, 0x008001bf, 0, 0, 0
 };
 static const struct dump p54c_e0 = {
-	"Pentium 5/2/C", "GenuineIntel", 1, 0x52c, 0, 0x000003bf, 0, 0
+	"Pentium 5/2/C", "GenuineIntel", 1, 0x52c, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump p54c_6 = {
-	"Pentium 5/2/6", "GenuineIntel", 1, 0x526, 0, 0x000003bf, 0, 0
+	"Pentium 5/2/6", "GenuineIntel", 1, 0x526, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump p54c_b1 = {
-	"Pentium B1", "GenuineIntel", 1, 0x521, 0, 0x000003bf, 0, 0
+	"Pentium B1", "GenuineIntel", 1, 0x521, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump p54c_c2 = {
-	"Pentium C2", "GenuineIntel", 1, 0x525, 0, 0x000003bf, 0, 0
+	"Pentium C2", "GenuineIntel", 1, 0x525, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump p54c_b = {
-	"Pentium 5/2/B", "GenuineIntel", 1, 0x52b, 0, 0x000003bf, 0, 0
+	"Pentium 5/2/B", "GenuineIntel", 1, 0x52b, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump p54c_c2_noapic = {
-	"Pentium C2, APIC off", "GenuineIntel", 1, 0x525, 0, 0x000001bf, 0, 0
+	"Pentium C2, APIC off", "GenuineIntel", 1, 0x525, 0, 0x000001bf, 0, 0, 0
 };
 static const struct dump amd_p54c = {
 	/* an 11AP-looking signature from another vendor */
-	"not Intel 5/2/1", "AuthenticAMD", 1, 0x521, 0, 0x000003bf, 0, 0
+	"not Intel 5/2/1", "AuthenticAMD", 1, 0x521, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump pii = {
 	/* Deschutes; 0x80000000 returns leaf 2 data on pre-P4 Intel */
 	"Pentium II", "GenuineIntel", 2, 0x652, 0, 0x0183f9ff,
-	0x03020101, ~0u
+	0x03020101, ~0u, 0
 };
 static const struct dump piii = {
 	"Pentium III", "GenuineIntel", 3, 0x673, 0, 0x0387fbff,
-	0x03020101, ~0u
+	0x03020101, ~0u, 0
 };
 static const struct dump p4_willamette = {
 	"Pentium 4", "GenuineIntel", 2, 0xf12, 0, 0x3febfbff,
-	0x80000004, 0
+	0x80000004, 0, 0
 };
 static const struct dump p4_prescott = {
 	"Pentium 4 EM64T", "GenuineIntel", 5, 0xf41, 0x0000649d, 0xbfebfbff,
-	0x80000008, 0x20100000
+	0x80000008, 0x20100000, 0
 };
 static const struct dump k5_model0 = {
-	"K5 SSA/5", "AuthenticAMD", 1, 0x501, 0, 0x000003bf, 0, 0
+	"K5 SSA/5", "AuthenticAMD", 1, 0x501, 0, 0x000003bf, 0, 0, 0
 };
 static const struct dump k6_2 = {
 	"K6-2", "AuthenticAMD", 1, 0x58c, 0, 0x008021bf,
-	0x80000005, 0x80000800
+	0x80000005, 0x80000800, 0
 };
 static const struct dump athlon_tbird = {
 	"Athlon (no SSE)", "AuthenticAMD", 1, 0x642, 0, 0x0183f9ff,
-	0x80000005, 0xc1c7f9ff
+	0x80000005, 0xc1c7f9ff, 0
 };
 static const struct dump athlon_xp = {
 	"Athlon XP", "AuthenticAMD", 1, 0x662, 0, 0x0383fbff,
-	0x80000008, 0xc1c3fbff
+	0x80000008, 0xc1c3fbff, 0
 };
 static const struct dump phenom = {
 	"Phenom (ext family)", "AuthenticAMD", 5, 0x00100f22, 0x00802009,
-	0x178bfbff, 0x8000001b, 0xefd3fbff
+	0x178bfbff, 0x8000001b, 0xefd3fbff, 0x000007ff
 };
 static const struct dump winchip_c6 = {
-	"WinChip C6", "CentaurHauls", 1, 0x541, 0, 0x008001b5, 0, 0
+	"WinChip C6", "CentaurHauls", 1, 0x541, 0, 0x008001b5, 0, 0, 0
 };
 static const struct dump winchip2 = {
 	"WinChip 2", "CentaurHauls", 1, 0x585, 0, 0x008001b5,
-	0x80000005, 0x80800000
+	0x80000005, 0x80800000, 0
 };
 static const struct dump winchip3 = {
 	"WinChip 3", "CentaurHauls", 1, 0x591, 0, 0x008001b5,
-	0x80000005, 0x80800000
+	0x80000005, 0x80800000, 0
 };
 static const struct dump via_nehemiah = {
 	/* reports no CX8 until enabled in its FCR MSR */
 	"VIA C3 Nehemiah", "CentaurHauls", 1, 0x698, 0, 0x0381b83f,
-	0x80000006, 0
+	0x80000006, 0, 0
 };
 static const struct dump cyrix_mii = {
-	"Cyrix MII", "CyrixInstead", 1, 0x601, 0, 0x0080a135, 0, 0
+	"Cyrix MII", "CyrixInstead", 1, 0x601, 0, 0x0080a135, 0, 0, 0
 };
 static const struct dump skylake = {
 	"Skylake (ext model)", "GenuineIntel", 0x16, 0x506e3, 0x7ffafbff,
-	0xbfebfbff, 0x80000008, 0x2c100800
+	0xbfebfbff, 0x80000008, 0x2c100800, 0x00000121
 };
 static const struct dump zen2 = {
 	"Zen 2", "AuthenticAMD", 0x10, 0x00870f10, 0x7ed8320b, 0x178bfbff,
-	0x80000020, 0x2fd3fbff
+	0x80000020, 0x2fd3fbff, 0x75c237ff
+};
+/*
+ * Newer parts, from the AIDA64 CPUID dumps that Bochs keeps beside its
+ * models (bochs/cpu/cpudb/intel/tigerlake.txt, arrow_lake.txt): Intel
+ * reports the PREFETCHW bit (0x80000001 ECX bit 8) from Broadwell on.
+ */
+static const struct dump tigerlake = {
+	"Tiger Lake (i5-1135G7)", "GenuineIntel", 0x1b, 0x000806c1,
+	0x7ffafbbf, 0xbfebfbff, 0x80000008, 0x2c100000, 0x00000121
+};
+static const struct dump arrowlake = {
+	"Arrow Lake (Ultra 5 245K)", "GenuineIntel", 0x23, 0x000c0662,
+	0x7ffafbff, 0xbfebfbff, 0x80000008, 0x2c100000, 0x00000121
+};
+/* Skylake's leaves with ECX bit 8 clear: what a Haswell reports */
+static const struct dump no_prefetchw = {
+	"Skylake, bit 8 clear", "GenuineIntel", 0x16, 0x506e3, 0x7ffafbff,
+	0xbfebfbff, 0x80000008, 0x2c100800, 0x00000021
 };
 static const struct dump level0 = {
-	"CPUID without leaf 1", "GenuineIntel", 0, 0x633, 0, ~0u, 0, 0
+	"CPUID without leaf 1", "GenuineIntel", 0, 0x633, 0, ~0u, 0, 0, 0
 };
 static const struct dump odd_vendor = {
-	"other vendor", "GenuineTMx86", 1, 0x543, 0, 0x00800001, 0, 0
+	"other vendor", "GenuineTMx86", 1, 0x543, 0, 0x00800001, 0, 0, 0
 };
 
 #define I X86_VENDOR_INTEL
@@ -205,7 +224,7 @@ static void test_decode(void)
 	      "3dnowext,nopl,cpuid", 0);
 	check(&phenom, A, 0x10, 2, 2,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,"
-	      "mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht", 0);
+	      "mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht,prefetchw", 0);
 	check(&winchip_c6, C, 5, 4, 1, "fpu,tsc,cx8,mmx,cpuid",
 	      X86_BUG_OOSTORE);
 	check(&winchip2, C, 5, 8, 5, "fpu,tsc,cx8,mmx,3dnow,cpuid",
@@ -218,10 +237,19 @@ static void test_decode(void)
 	      "fpu,tsc,cx8,pge,cmov,mmx,cpuid", 0);
 	check(&skylake, I, 6, 0x5e, 3,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
+	      "nopl,cpuid,lm,ht,prefetchw", 0);
+	check(&no_prefetchw, I, 6, 0x5e, 3,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
 	      "nopl,cpuid,lm,ht", 0);
 	check(&zen2, A, 0x17, 0x71, 0,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,"
-	      "mmxext,nx,nopl,cpuid,lm,ht", 0);
+	      "mmxext,nx,nopl,cpuid,lm,ht,prefetchw", 0);
+	check(&tigerlake, I, 6, 0x8c, 1,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
+	      "nopl,cpuid,lm,ht,prefetchw", 0);
+	check(&arrowlake, I, 6, 0xc6, 2,
+	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
+	      "nopl,cpuid,lm,ht,prefetchw", 0);
 	check(&level0, I, 4, 0, 0, "cpuid", 0);
 	check(&odd_vendor, X86_VENDOR_OTHER, 5, 4, 3, "fpu,mmx,cpuid", 0);
 }
@@ -229,7 +257,7 @@ static void test_decode(void)
 /* The SDM family/model rules, one at a time. */
 static void test_signature_rules(void)
 {
-	struct dump d = { "sig", "GenuineIntel", 1, 0, 0, 0, 0, 0 };
+	struct dump d = { "sig", "GenuineIntel", 1, 0, 0, 0, 0, 0, 0 };
 	struct cpuinfo c;
 
 	d.eax1 = 0x00100652;	/* ext family set, base family 6 */
@@ -279,7 +307,8 @@ static void test_format(void)
 	n = cpu_format_features((1u << X86_NR_FEATURES) - 1, buf,
 				sizeof(buf));
 	ok(!strcmp(buf, "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,"
-		   "sse2,sse3,mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht"),
+		   "sse2,sse3,mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht,"
+		   "prefetchw"),
 	   "all features, in bit order: %s", buf);
 	is_int(n, strlen(buf), "returns the length");
 	n = cpu_format_features(X86_FEATURE_FPU | X86_FEATURE_TSC |
@@ -335,6 +364,8 @@ static void test_parse(void)
 	ok(r == -1, "a name plus junk is not the name");
 	r = cpu_parse_feature_list("3dnowext", &mask, &bad);
 	ok(r == 0 && mask == X86_FEATURE_3DNOWEXT, "3dnowext is not 3dnow");
+	r = cpu_parse_feature_list("prefetchw", &mask, &bad);
+	ok(r == 0 && mask == X86_FEATURE_PREFETCHW, "prefetchw by name");
 }
 
 static u32 cleared(const struct dump *d, const char *list, u32 *gone)
@@ -385,6 +416,13 @@ static void test_clearcpuid(void)
 	f = cleared(&pii, "cmov,mmx", &gone);
 	is_int(gone, X86_FEATURE_CMOV | X86_FEATURE_MMX, "two names");
 	is_int(cpu_feature_dependents(0), 0, "no mask, no dependents");
+	/* the PREFETCHW bit stands alone: 3DNow! does not take it */
+	f = cleared(&phenom, "3dnow", &gone);
+	ok(f & X86_FEATURE_PREFETCHW, "3dnow keeps prefetchw");
+	f = cleared(&zen2, "prefetchw", &gone);
+	is_int(gone, X86_FEATURE_PREFETCHW, "clearcpuid=prefetchw");
+	f = cleared(&zen2, "mmx", &gone);
+	ok(f & X86_FEATURE_PREFETCHW, "mmx keeps prefetchw");
 }
 
 int main(void)

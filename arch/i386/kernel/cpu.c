@@ -19,7 +19,7 @@
 #define CPUID_EXT_BASE	0x80000000u
 
 /* Where a feature comes from: a CPUID register, or made up here. */
-enum { W_SYNTH, W_1EDX, W_1ECX, W_X1EDX };
+enum { W_SYNTH, W_1EDX, W_1ECX, W_X1EDX, W_X1ECX, NR_WORDS };
 
 /* Indexed by X86_FEATURE_* bit number; the names are the report's. */
 static const struct feature_desc {
@@ -48,6 +48,12 @@ static const struct feature_desc {
 	{ "cpuid",	W_SYNTH,	0 },
 	{ "lm",		W_X1EDX,	29 },
 	{ "ht",		W_1EDX,		28 },
+	/*
+	 * 0x80000001 ECX bit 8: AMD "3DNowPrefetch" (K8 and later),
+	 * Intel "PREFETCHW" (Broadwell and later): PREFETCH/PREFETCHW
+	 * exist without the rest of 3DNow!. Linux calls it 3dnowprefetch.
+	 */
+	{ "prefetchw",	W_X1ECX,	8 },
 };
 
 /*
@@ -137,7 +143,7 @@ bool __init cpuid_ext_valid(const struct cpuid_regs *ext0)
 static u32 __init decode_features(const struct cpuid_regs *leaf1,
 				  const struct cpuid_regs *ext1)
 {
-	u32 word[4] = { 0, 0, 0, 0 };
+	u32 word[NR_WORDS] = { 0 };
 	u32 feat = 0;
 	unsigned int i;
 
@@ -145,8 +151,10 @@ static u32 __init decode_features(const struct cpuid_regs *leaf1,
 		word[W_1EDX] = leaf1->edx;
 		word[W_1ECX] = leaf1->ecx;
 	}
-	if (ext1)
+	if (ext1) {
 		word[W_X1EDX] = ext1->edx;
+		word[W_X1ECX] = ext1->ecx;
+	}
 	for (i = 0; i < ARRAY_SIZE(features); i++)
 		if (features[i].word != W_SYNTH &&
 		    (word[features[i].word] >> features[i].bit) & 1)

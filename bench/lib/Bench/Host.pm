@@ -9,33 +9,44 @@ use warnings;
 use Bench::Util qw(slurp spew);
 use Bench::Build;
 
-# Can this host run 32-bit processes? (Not with ia32_emulation=off.)
+# Can this host run 32-bit processes? (0, why not) or (1, why).
 sub can_run_32 {
 	my ($bench) = @_;
 	my $B = $bench->dir;
 	my $src = "$B/probe32.c";
 	spew($src, "int main(void) { return 0; }\n");
 	system("gcc -m32 -o $B/probe32 $src >/dev/null 2>&1") == 0
-		or return 0;
-	return system("$B/probe32 >/dev/null 2>&1") == 0;
+		or return (0, 'gcc -m32 links no program: the i386 libc of '
+			   . 'gcc-multilib is missing ("make tools" installs '
+			   . 'it as root)');
+	system("$B/probe32 >/dev/null 2>&1") == 0
+		or return (0, 'this host runs no 32-bit processes (ia32 '
+			   . 'emulation off)');
+	return (1, 'this host runs 32-bit processes');
 }
 
 # --bits: 32, 64, or auto (32 where the host runs it). Sets the bits and
-# the code-generation flags of every build (arch()).
+# the code-generation flags of every build (arch()), and says which
+# harness runs and why, before anything else is built.
 sub choose_bits {
 	my ($bench) = @_;
 	my $bits = $bench->opt('bits');
+	my $why = "--bits $bits";
 	if ($bits eq 'auto') {
-		$bits = can_run_32($bench) ? 32 : 64;
-		$bench->note('this host runs no 32-bit processes (ia32 ',
-			     'emulation off): the harness is x86-64 code; ',
-			     'every site keeps its i386 bytes')
-			if $bits == 64;
+		my $ok;
+		($ok, $why) = can_run_32($bench);
+		$bits = $ok ? 32 : 64;
+		$bench->note("$why: the harness is x86-64 code; every site ",
+			     'keeps its i386 bytes')
+			unless $ok;
 	}
 	die "run-bench: --bits must be 32, 64 or auto\n"
 		unless $bits =~ /^(32|64)$/;
 	$bench->{bits} = $bits;
+	$bench->{harness_why} = $why;
 	$bench->{arch} = arch($bits);
+	printf "run-bench: harness: %s code (%s)\n",
+		$bits == 32 ? 'i386' : 'x86-64', $why;
 }
 
 # What each kind of build adds to the kernel's flags:

@@ -18,6 +18,7 @@ sub write_csv {
 	my $s = "section,item,variant,value,unit\n";
 	$s .= join(',', @$_) . "\n" for $bench->rows;
 	spew($file, $s);
+	print "\nwrote $file\n";
 }
 
 sub fmt {
@@ -32,31 +33,28 @@ sub print_table {
 	my @rows = $bench->rows;
 	my $code = $bench->bits == 64 ? 'x86-64' : 'i386';
 	print "\nfixup386 bench: $bench->{cpu}{desc}\n";
-	print "harness: $code code, TSC ", $val{'harness,tsc_mhz,host'},
-		" MHz\n" if defined $val{'harness,tsc_mhz,host'};
+	print "harness: $code code ($bench->{harness_why}), TSC ",
+		$val{'harness,tsc_mhz,host'}, " MHz\n"
+		if defined $val{'harness,tsc_mhz,host'};
 	if (grep { $_->[0] eq 'runtime' } @rows) {
+		my %g = groups($bench);
 		printf "\n1. Runtime: TSC cycles per operation, median of %s "
-			. "rounds (loop overhead included: see \"loop\")\n",
-			$val{'harness,rounds,host'};
-		printf "%-20s %9s %9s %9s %9s %9s | %8s %8s %8s\n", 'primitive',
-			'unpatchd', 'patch-up', 'patch-smp', 'comp-up',
-			'comp-smp', 'pUP/cUP', 'pSMP/cSMP', 'unp/pUP';
-		for my $op (Bench::Runtime::op_names($bench)) {
-			printf "%-20s", $op;
-			printf " %9s", fmt($val{"runtime,$op,$_"}, 9, 2)
-				for @Bench::Runtime::VARIANTS;
-			print ' |';
-			printf " %8s", fmt($val{"runtime,$op,$_"}, 8, 2)
-				for qw(patched-up/compile-up
-				       patched-smp/compile-smp
-				       unpatched/patched-up);
-			print "\n";
-		}
-		printf "timer bracket %s cycles (subtracted); spread (median "
-			. "abs. deviation) median %s%%, max %s%%\n",
+			. "rounds or more where the spread\n   was high (±: "
+			. "median absolute deviation, %%); every row includes "
+			. "the loop\n", $val{'harness,rounds,host'};
+		print "\nLatency: each operation on the word the last one "
+			. "changed (a barrier: back to back)\n";
+		runtime_table($bench, '', @{$g{latency}});
+		print "\nThroughput: four independent operations on four "
+			. "words in four cache lines\n";
+		runtime_table($bench, '_tp', @{$g{throughput}});
+		printf "timer bracket %s cycles (subtracted); spread median "
+			. "%s%%, max %s%%\n",
 			$val{'harness,timer_overhead,host'},
 			$val{'harness,spread_median,all'},
 			$val{'harness,spread_max,all'};
+		forms($bench);
+		workload($bench);
 		targets($bench);
 	}
 	my @p = grep { $_->[0] eq 'pass' } @rows;
@@ -96,14 +94,117 @@ sub print_table {
 	}
 	my @notes = $bench->notes;
 	print "\nNotes:\n", map { "  - $_\n" } @notes if @notes;
-	print "\nwrote ", $bench->opt('out'), "\n";
+}
+
+# The runtime rows by what they measure: latency (the plain loops),
+# throughput (NAME_tp), the barrier forms (lockadd_*), the workload.
+sub groups {
+	my ($bench) = @_;
+	my (%g, %tp);
+	my @ops = Bench::Runtime::op_names($bench);
+	$tp{$_} = 1 for map { /^(.*)_tp$/ ? $1 : () } @ops;
+	for (@ops) {
+		my $k = /_tp$/ ? 'throughput' : /^lockadd_/ ? 'forms' :
+			$_ eq 'workload' ? 'workload' : 'latency';
+		push @{$g{$k}}, $_;
+	}
+	# What the 2% targets are about: throughput, and the rows that have
+	# no throughput row of their own (barriers, pages), the workload.
+	$g{targeted} = [grep { $_ ne 'loop' && !$tp{$_} } @{$g{latency}},
+			@{$g{throughput}}, @{$g{workload} // []}];
+	return %g;
+}
+
+sub cell {
+	my ($bench, $op, $v) = @_;
+	my $c = $bench->val("runtime,$op,$v");
+	my $m = $bench->val("spread,$op,$v");
+	return sprintf '%11s', '-' unless defined $c;
+	return sprintf '%11s', sprintf('%.2f±%.1f', $c, $m // 0);
+}
+
+sub runtime_table {
+	my ($bench, $suffix, @ops) = @_;
+	printf "%-20s %11s %11s %11s %11s %11s | %5s %5s %5s\n", 'primitive',
+		'unpatched', 'patched-up', 'patched-smp', 'compile-up',
+		'compile-smp', 'pU/cU', 'pS/cS', 'un/pU';
+	for my $op (@ops) {
+		my $name = $op;
+		$name =~ s/\Q$suffix\E$// if length $suffix;
+		printf "%-20s", $name;
+		print ' ', cell($bench, $op, $_) for @Bench::Runtime::VARIANTS;
+		print ' |';
+		printf ' %5s', fmt($bench->val("runtime,$op,$_"), 5, 2)
+			for qw(patched-up/compile-up patched-smp/compile-smp
+			       unpatched/patched-up);
+		print "\n";
+	}
+}
+
+# SMP_MB's form: the same asm in every copy, so the five copies are five
+# samples of it; their median.
+sub forms {
+	my ($bench) = @_;
+	my %m;
+	for my $f (qw(sp m4)) {
+		for my $after (qw(load ret)) {
+			my @v = grep { defined } map {
+				$bench->val("runtime,lockadd_${f}_$after,$_")
+			} @Bench::Runtime::VARIANTS;
+			$m{$f}{$after} = Bench::Util::median(@v) if @v;
+		}
+	}
+	return unless defined $m{sp}{load} && defined $m{m4}{load};
+	print "\nBarrier forms (SMP_MB on SMP): the locked add, then a load "
+		. "from the stack top or a ret\n";
+	for my $after (qw(load ret)) {
+		my ($a, $b) = ($m{sp}{$after}, $m{m4}{$after});
+		next unless defined $a && defined $b && $a > 0;
+		printf "  + %-4s  lock; addl \$0,(%%esp) %6.2f   "
+			. "lock; addl \$0,-4(%%esp) %6.2f   -4/0 %.3f\n",
+			$after, $a, $b, $b / $a;
+		$bench->row('forms', "smp_mb_$after", 'm4/sp',
+			    sprintf('%.3f', $b / $a), 'ratio');
+	}
+}
+
+# The workload: cycles per request, requests per second, the ratios.
+sub workload {
+	my ($bench) = @_;
+	my $mhz = $bench->val('harness,tsc_mhz,host');
+	my %c = map { $_ => $bench->val("runtime,workload,$_") }
+		@Bench::Runtime::VARIANTS;
+	return unless $mhz && !grep { !$_ } values %c;
+	print "\nWorkload: a request = 2 pages from a spinlocked free list, "
+		. "a refcount taken and\ndropped, clear_page, a ring message "
+		. "(smp_wmb/smp_rmb), copy_page, smp_mb, 2 frees\n";
+	printf "  %-12s %10s %14s\n", 'variant', 'cycles', 'requests/s';
+	for (@Bench::Runtime::VARIANTS) {
+		my $ops = $mhz * 1e6 / $c{$_};
+		$bench->row('workload', 'requests_per_second', $_,
+			    sprintf('%.0f', $ops), 'ops/s');
+		printf "  %-12s %10.1f %14.0f\n", $_, $c{$_}, $ops;
+	}
+	my $more = $c{unpatched} / $c{'patched-up'} - 1;
+	my $up = $c{'patched-up'} / $c{'compile-up'} - 1;
+	my $smp = $c{'patched-smp'} / $c{'compile-smp'} - 1;
+	my $msmp = $c{unpatched} / $c{'patched-smp'} - 1;
+	$bench->row('workload', 'more_work', 'patched-up/unpatched',
+		    sprintf('%.1f', 100 * $more), 'percent');
+	$bench->row('workload', 'more_work', 'patched-smp/unpatched',
+		    sprintf('%.1f', 100 * $msmp), 'percent');
+	printf "  on one CPU the generic kernel does %.0f%% more work patched "
+		. "than unpatched,\n  and takes %+.1f%% the time of one built "
+		. "for it (SMP: %.0f%% more, %+.1f%%)\n",
+		100 * $more, 100 * $up, 100 * $msmp, 100 * $smp;
 }
 
 # Two standard errors of a ratio of two medians, in percent: the error of
 # a median is about 1.253 * 1.4826 * MAD / sqrt(rounds).
 sub noise {
 	my ($bench, $op, $x, $y) = @_;
-	my $n = $bench->val('harness,rounds,host') || 1;
+	my $n = $bench->val("rounds,$op,all") ||
+		$bench->val('harness,rounds,host') || 1;
 	my $se = 0;
 	for ($x, $y) {
 		my $mad = $bench->val("spread,$op,$_") // 0;
@@ -116,7 +217,8 @@ sub noise {
 # beyond the noise).
 sub targets {
 	my ($bench) = @_;
-	my @ops = grep { $_ ne 'loop' } Bench::Runtime::op_names($bench);
+	my %g = groups($bench);
+	my @ops = @{$g{targeted}};
 	my $check = sub {
 		my ($what, $x, $y, $ok, @of) = @_;
 		my (@bad, @real);
@@ -149,6 +251,31 @@ sub targets {
 	$check->('unpatched at least 5x patched-UP on lock-heavy primitives',
 		 'unpatched', 'patched-up',
 		 sub { $_[0] >= 5 * (1 - $_[1] / 100) }, @lockish);
+
+	# smp_rmb() on SMP costs nothing: within 2% of the empty loop.
+	my ($r, $l) = map { $bench->val("runtime,$_,patched-smp") }
+		qw(smp_rmb loop);
+	if (defined $r && $l) {
+		my $nz = noise($bench, 'smp_rmb', 'patched-smp', 'patched-smp');
+		printf "target: smp_rmb() patched-SMP within 2%% of the empty "
+			. "loop: %s (%.2f against %.2f, noise %.1f%%)\n",
+			$r / $l <= 1.02 ? 'met' : $r / $l <= 1.02 + $nz / 100 ?
+			'NOT met, within the noise' : 'NOT met', $r, $l, $nz;
+		$bench->row('target', 'smp_rmb/loop', 'patched-smp',
+			    sprintf('%.3f', $r / $l), 'ratio');
+	}
+
+	# Write prefetches: 0F 0D /1 wherever the CPU has it.
+	my %has = map { $_ => 1 } split /,/, $bench->{cpu}{features} // '';
+	my $pw = $bench->{kinds}{'patched-smp'}{PREFETCHW};
+	if (defined $pw) {
+		my $want = $has{'3dnow'} || $has{prefetchw} ?
+			'prefetch3dnow' : undef;
+		printf "target: write prefetches are prefetchw where the CPU "
+			. "has it: %s (PREFETCHW=%s; CPU %s)\n",
+			!$want || $pw eq $want ? 'met' : 'NOT met', $pw,
+			$want ? 'has prefetchw' : 'has no prefetchw';
+	}
 }
 
 1;

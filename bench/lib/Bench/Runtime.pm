@@ -60,6 +60,7 @@ sub measure {
 		    sprintf('%.2f', median(@mad)), 'percent');
 	$bench->row('harness', 'spread_max', 'all',
 		    sprintf('%.2f', (sort { $b <=> $a } @mad)[0]), 'percent');
+	$bench->{kinds} = \%kinds;
 	for my $v (qw(patched-up patched-smp)) {
 		next unless $kinds{$v};
 		$bench->note("$v: ", join(', ', map { "$_=$kinds{$v}{$_}" }

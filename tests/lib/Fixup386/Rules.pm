@@ -36,11 +36,14 @@ sub expected_variants {
 		WMB => $write,
 		# smp_mb: a locked add on SMP, faster than mfence (make bench)
 		SMP_MB => $smp ? 'lock-add' : 'nop',
-		SMP_RMB => $smp ? $read : 'nop',
+		# smp_rmb: x86 keeps loads in order with loads (SDM vol. 3A)
+		SMP_RMB => 'nop',
 		SMP_WMB => $smp && $oostore ? $write : 'nop',
 		PREFETCH => $f{sse} ? 'prefetchnta' : $f{'3dnow'} ?
 			'prefetch3dnow' : $f{nopl} ? 'nopl' : 'nop',
-		PREFETCHW => $f{'3dnow'} ? 'prefetch3dnow' : $f{sse} ?
+		# 0F 0D /1 with 3DNow! or the PREFETCHW bit (0x80000001 ECX 8)
+		PREFETCHW => $f{'3dnow'} || $f{prefetchw} ? 'prefetch3dnow' :
+			$f{sse} ?
 			'prefetcht0' : $f{nopl} ? 'nopl' : 'nop',
 		MOVNTQ => $f{sse} || $f{mmxext} ? 'movntq' : 'movq',
 		APIC_WRITE => $intel_11ap ? 'xchg' : 'movl',
