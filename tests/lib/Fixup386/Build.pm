@@ -25,7 +25,7 @@ sub source_files {
 sub copy_tree {
 	my $dir = tempdir('fixup386-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 	for my $f (source_files()) {
-		next if $f =~ m{^tests/} && $f !~ m{^tests/host/};
+		next if $f =~ m{^tests/} && $f !~ m{^tests/(host|fuzz)/};
 		(my $d = "$dir/$f") =~ s{/[^/]+$}{};
 		make_path($d);
 		copy($f, "$dir/$f") or die "copy $f: $!";
