@@ -22,7 +22,7 @@ Fixup::VerifyRecords - check the fixup records of a linked kernel image
       text => [[$text, $etext], [$sinittext, $einittext]],
       selftest => [$start, $end]);  # or undef
   push @errors, @{$r->{errors}};    # [address, message] each
-  my @good = @{$r->{good}};         # { addr, len, kind, locked }
+  my @good = @{$r->{good}};  # { addr, len, kind, locked, lock_at }
 
 =head1 DESCRIPTION
 
@@ -68,9 +68,11 @@ are checked the same way, but their faults are only counted.
 
 Returns C<{ errors =E<gt> [[address, message], ...], good =E<gt> [site,
 ...], selftest_bad =E<gt> N }>. C<good> are the records without a fault,
-as C<{ addr, len, kind, locked }>, C<locked> true when the kind's
+as C<{ addr, len, kind, locked, lock_at }>, C<locked> true when the kind's
 compiled form starts with a lock prefix (LOCK and the barriers): their
-lock prefix is recorded. C<kinds> defaults to
+lock prefix is recorded. C<lock_at> lists the offsets in the site of every
+lock prefix of a FIXED compiled form (0 for LOCK and the 5-byte barriers,
+1 for the flag-keeping barriers C<pushfl; lock; addl $0,4(%esp); popfl>). C<kinds> defaults to
 C<Fixup::Catalogue::kinds()>.
 
 =item modrm_len(BYTES...)
@@ -176,9 +178,11 @@ sub check {
 		}
 		next if $e;
 		my $f = $k->{forms}[0];
+		my @b = $f ? @{$f->{bytes}} : ();
 		push @good, { addr => $s->{addr}, len => $s->{len},
-		    kind => $s->{kind}, locked => $f && @{$f->{bytes}}
-		    && $f->{bytes}[0] eq $LOCK_BYTE ? 1 : 0 };
+		    kind => $s->{kind}, locked => @b && $b[0] eq $LOCK_BYTE
+		    ? 1 : 0, lock_at => [$k->{shape} eq 'FIXED' ? grep {
+		    $b[$_] eq $LOCK_BYTE } 0 .. $#b : ()] };
 	}
 	return { errors => \@errors, good => \@good,
 	    selftest_bad => $selftest_bad };
