@@ -344,12 +344,14 @@ sub rewrite {
 			    if $st->{mnem} ne '';
 			return @o;
 		}
-		push @o, block(new_site($ln), 'LOCK', "\tlock");
-		# gas takes an HLE hint only in the statement of its lock.
+		# gas takes an HLE hint only in the statement of its lock, and
+		# writes it in front of the F0 byte (prefix groups in its
+		# order): so does the pass, as a byte before the LOCK site.
 		for my $h (grep { /^x(?:acquire|release)$/i } @rest) {
 			push @o, sprintf("\t.byte 0x%x\t# %s",
 			    lc $h eq 'xacquire' ? 0xf2 : 0xf3, lc $h);
 		}
+		push @o, block(new_site($ln), 'LOCK', "\tlock");
 		@rest = grep { !/^x(?:acquire|release)$/i } @rest;
 		push @o, "\t" . join(' ', @rest, $st->{mnem})
 		    . ($st->{ops} ne '' ? "\t$st->{ops}" : '')
@@ -712,8 +714,10 @@ C<lock> alone on a line, any letter case, with other prefixes) becomes a
 LOCK site (length 1) on the F0 byte. The C<lock> is put on a line
 of its own so that the F0 byte comes first: gas would otherwise emit data16
 or segment prefixes in front of it. An HLE hint (C<lock xacquire xaddl>)
-follows the lock as C<.byte 0xf2> or C<.byte 0xf3>, since gas accepts
-C<xacquire> only in the statement of its C<lock>. C<lock orl $0,(%esp)>,
+is written as C<.byte 0xf2> or C<.byte 0xf3> just before the site, since
+gas accepts C<xacquire> only in the statement of its C<lock>: the bytes are
+C<F2 F0 ...> in the order gas itself writes them, whichever order the
+source has, and the LOCK site is the F0 byte, second in the instruction. C<lock orl $0,(%esp)>,
 GCC's barrier without SSE2, is a LOCK site like any other.
 
 =item B<mfence>, B<lfence>, B<sfence>

@@ -162,6 +162,10 @@ subtest 'spellings, sections, subsections' => sub {
 	    'kind counts') or diag(explain(\%n));
 	is_deeply([app_blocks(slurp($src))], [app_blocks(slurp("$d/out.s"))],
 	    '#APP block untouched');
+	my @hle = map { hexs(@{$_->{bytes}}[0, 1]) }
+	    grep { $_->{text} =~ /^x(?:acquire|release) lock / } @{$obj->{insns}};
+	is_deeply(\@hle, ['f2 f0'], 'HLE hint before the lock, as gas '
+	    . 'writes it') or diag(explain(\@hle));
 	my @raw = grep { $_->{func} eq 'raw_asm' } @{$obj->{insns}};
 	my @rec = grep { $obj->{site}{"$_->{sec}:$_->{addr}"} } @raw;
 	ok(@raw && $raw[0]{bytes}[0] == 0xf0 && !@rec,
@@ -537,7 +541,15 @@ sub check_object {
 		my $i = $o->{at}{"$s->{sec}:$s->{addr}"};
 		my $where = "$s->{kind} at $s->{sec}+$s->{addr}";
 		if (!defined $i) {
-			push @bad, "$where: not an instruction start";
+			# A lock after an HLE hint: F2/F3 F0 is one instruction.
+			my ($in) = grep { $_ } map {
+			    my $j = $o->{at}{"$s->{sec}:" . ($s->{addr} - $_)};
+			    defined $j ? $o->{insns}[$j] : undef } 1 .. 4;
+			my $off = $in ? $s->{addr} - $in->{addr} : 0;
+			push @bad, "$where: not an instruction start" unless $in
+			    && $s->{kind} eq 'LOCK' && $s->{len} == 1
+			    && $in->{bytes}[$off] == 0xf0
+			    && !grep { !$PREFIX_BYTE{$_} } @{$in->{bytes}}[0 .. $off - 1];
 			next;
 		}
 		my $in = $o->{insns}[$i];

@@ -39,7 +39,8 @@ L<Fixup::Catalogue>) and its length within the kind's;
 =item *
 
 the site lies inside one of the text ranges and starts at an instruction
-boundary;
+boundary, or (a site whose compiled form is prefix bytes, LOCK) after
+only prefix bytes of one: gas writes an HLE hint before the lock;
 
 =item *
 
@@ -157,7 +158,9 @@ sub check {
 		    && $s->{addr} + $s->{len} <= $_->[1] } @{$a{text}}) {
 			$e = "$k->{name} site is outside kernel text";
 		} elsif (!defined $at{$s->{addr}}) {
-			$e = "$k->{name} site is not at an instruction boundary";
+			my ($ins, $at) = in_prefixes($s, $k, \@insns, \%at);
+			$e = $ins ? bad_form($s, $k, $ins, $at) : "$k->{name} "
+			    . 'site is not at an instruction boundary';
 		} else {
 			$e = bad_form($s, $k, \@insns, \%at);
 		}
@@ -186,6 +189,29 @@ sub check {
 	}
 	return { errors => \@errors, good => \@good,
 	    selftest_bad => $selftest_bad };
+}
+
+# A site whose compiled form is prefix bytes may start among the prefixes
+# of an instruction (gas writes an HLE hint, F2/F3, before the lock): if
+# only prefix bytes come before it there, return the instructions and
+# index with that instruction split at the site, else ().
+sub in_prefixes {
+	my ($s, $k, $insns, $at) = @_;
+	my $f = $k->{forms}[0] // return ();
+	return () if $k->{shape} ne 'FIXED'
+	    || grep { !$PREFIX_BYTE{$_} } @{$f->{bytes}};
+	for my $back (1 .. 14) {
+		my $i = $at->{$s->{addr} - $back} // next;
+		my $in = $insns->[$i];
+		my @b = @{$in->{bytes}};
+		return () if $back >= @b
+		    || grep { !$PREFIX_BYTE{$_} } @b[0 .. $back - 1];
+		my @ins = @$insns;
+		push @ins, { %$in, addr => $s->{addr}, len => $in->{len} - $back,
+		    bytes => [@b[$back .. $#b]] };
+		return (\@ins, { %$at, $s->{addr} => $#ins });
+	}
+	return ();
 }
 
 # The bytes of the code at addr, through the disassembly.
