@@ -511,13 +511,20 @@ sub flags_scan {
 			my $st = parse_stmt($stmts->[$k]);
 			if (my $d = $st->{directive}) {
 				push @{$pend{join("\0", @{$sec->{cur}})}},
-				    @{$st->{labels}};
+				    @{$st->{labels}} unless $in_app;
 				section_change($sec, $d);
 				$node->($ALL, 0, 'next') if !$in_app
 				    && $d =~ $DATA;
 				next;
 			}
-			if ($in_app || $st->{mnem} eq '') {
+			if ($in_app) {
+				# GCC jumps to a label of inline asm only as a
+				# tail call to a function the asm defines.
+				$label{$_} //= /^\.L/ ? LIVE : DEAD
+				    for @{$st->{labels}};
+				next;
+			}
+			if ($st->{mnem} eq '') {
 				push @{$pend{join("\0", @{$sec->{cur}})}},
 				    @{$st->{labels}};
 				next;
@@ -800,8 +807,8 @@ C<rep> write; C<jcc>, C<setcc>, C<cmovcc>, C<fcmovcc>, C<adc>, C<sbb>,
 C<rcl>/C<rcr>, C<lahf>, C<pushf> read. A C<call> writes them all (they
 are not preserved across calls by the ABI); C<ret> ends the path; an
 C<#APP> block writes them all (GCC's x86 inline asm always clobbers
-C<cc>). A jump to a symbol that is not in the file is a tail call (flags
-dead); an indirect jump, a C<.L> label not in the file, the end of a
+C<cc>). A jump to a symbol that is not in the file, or that inline asm
+defines, is a tail call (flags dead); an indirect jump, a C<.L> label not in the file, the end of a
 section, data in a text section and any instruction the table does not
 know count as reading every flag. The flags live after a fence are the
 union over its successors of the flags each reads before writing; the
