@@ -43,6 +43,7 @@ my @CONFIGS = (
 	[qw(-O2 -march=pentium4 -fno-pic -ffunction-sections)],
 	[qw(-O2 -march=k6-2 -fno-pic)],		# 3DNow! prefetch(w)
 	[qw(-O2 -march=athlon)],		# prefetchw, movntq via MMX-ext
+	[qw(-O2 -march=pentium4 -mprefetchwt1)],	# prefetchwt1
 );
 my @CFLAGS = (qw(-m32 -ffreestanding -Wall -Wno-sync-nand),
 	"-I$root/include");
