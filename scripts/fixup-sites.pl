@@ -746,10 +746,11 @@ Become a PREFETCH or PREFETCHW site: a short jump over
 C<leal ADDR,%reg>, the register carrying the hint (nta and 3DNow!
 C<prefetch> %eax, t0 %ecx, t1 %edx, t2 %ebx, C<prefetchw> %ecx).
 C<prefetchwt1> (C<0F 0D /2>, GCC's B<-mprefetchwt1>) is a write prefetch:
-a PREFETCHW site (%ecx, /1), which the patcher makes C<prefetchw> on a
-CPU with 3DNow!, C<prefetcht0> on one with SSE, C<nopl> on another P6 and
-leaves a jump elsewhere; the T1 locality hint is not kept, and no CPU
-gets C<prefetchwt1> itself.
+a PREFETCHW site (%ecx, /1), which the patcher rewrites by the PREFETCHW
+rules of the catalogue (when this was written: C<prefetchw> on a CPU with
+3DNow!, C<prefetcht0> with SSE, C<nopl> on another P6, the jump
+elsewhere); the T1 locality hint is not kept, and no CPU gets
+C<prefetchwt1> itself.
 
 =item B<movntq> %mmN,ADDR
 
@@ -800,7 +801,8 @@ section and subsection (C<.text>, C<.section>, C<.pushsection>,
 C<.previous>, C<.subsection> are followed), and a jump or branch also
 goes to the node after its label. Each node reads and writes some of the
 six status flags (CF PF AF ZF SF OF), as the SDM's tables say
-(F<scripts/lib/Fixup/Flags.pm> lists them): C<fcomi>/C<fucomi(p)>,
+(F<scripts/lib/Fixup/Flags.pm> lists them): C<fcomi>, C<fucomi>,
+C<fcomip>, C<fucomip>,
 C<comis*>, C<cmpxchg8b> (ZF only), C<bt*> (not ZF), C<inc>/C<dec> (not
 CF), C<sahf>, shifts and rotates by a constant, C<cmps>/C<scas> without
 C<rep> write; C<jcc>, C<setcc>, C<cmovcc>, C<fcmovcc>, C<adc>, C<sbb>,
