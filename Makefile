@@ -135,7 +135,7 @@ c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MT $@ -MF $(@D)/.$(@F
 
 # The pass takes its kind numbers from the catalogue.
 fixup-pass-deps := include/asm/fixup-kinds.h scripts/lib/Fixup/Catalogue.pm \
-	scripts/lib/Fixup/Insn.pm scripts/lib/Fixup/Cli.pm
+	scripts/lib/Fixup/Insn.pm scripts/lib/Fixup/Cli.pm scripts/lib/Fixup/Flags.pm
 
 ifdef CONFIG_FIXUP_ASM_PASS
 %.o: %.c $(flags-stamp) scripts/fixup-sites.pl $(fixup-pass-deps)

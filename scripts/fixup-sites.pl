@@ -12,6 +12,7 @@ use Getopt::Long qw(:config no_ignore_case bundling);
 use Fixup::Catalogue;
 use Fixup::Cli qw(usage fatal);
 use Fixup::Insn qw(%PREFIX_WORD $LOCKABLE);
+use Fixup::Flags qw($ALL);
 
 # The kinds this pass makes; their numbers are the catalogue's
 # (include/asm/fixup-kinds.h).
@@ -19,11 +20,15 @@ my %KIND = map {
 	my $k = eval { Fixup::Catalogue::kind_by_name($_) } or fatal($@
 	    || "kind $_ is not in the catalogue");
 	($_ => $k->{number});
-} qw(LOCK MB RMB WMB PREFETCH PREFETCHW MOVNTQ MOVNTI);
+} qw(LOCK MB RMB WMB PREFETCH PREFETCHW MOVNTQ MOVNTI MB_FLAGS RMB_FLAGS
+    WMB_FLAGS);
 my %KIND_NAME = reverse %KIND;
 
-# Fences become the 5-byte barrier site.
+# Fences become the 5-byte barrier site, or the 8-byte one that keeps
+# the flags (kind NAME_FLAGS) where the flags may be live after them.
 my %FENCE = (mfence => 'MB', lfence => 'RMB', sfence => 'WMB');
+my @BARRIER = ("\tlock; addl \$0,(%esp)");
+my @BARRIER_FLAGS = ("\tpushfl", "\tlock; addl \$0,4(%esp)", "\tpopfl");
 
 # Prefetches become a jump over an lea; the lea's destination register
 # carries the hint (the reg field of 0F 18 /r, or /1 for prefetchw).
@@ -34,6 +39,7 @@ my %PREFETCH = (
 	prefetcht2  => ['PREFETCH', '%ebx'],
 	prefetch    => ['PREFETCH', '%eax'],	# 3DNow! 0F 0D /0
 	prefetchw   => ['PREFETCHW', '%ecx'],	# 0F 0D /1
+	prefetchwt1 => ['PREFETCHW', '%ecx'],	# 0F 0D /2: a write prefetch
 );
 
 # Non-temporal stores without a site kind: left alone, with a warning.
@@ -43,13 +49,14 @@ my %NT_OTHER = map { $_ => 1 } qw(movntdq movntdqa movntps movntpd movntss
 # gas prefix words (AT&T) are %PREFIX_WORD (Fixup::Insn); {...} pseudo
 # prefixes are handled separately.
 
-# For the flags check after a fence: instructions that read EFLAGS, and
-# ones after which flags set earlier are dead (set, or control leaves).
-my %FLAG_READ = map { $_ => 1 } qw(adc sbb rcl rcr pushf lahf into cmc
-	loope loopz loopne loopnz salc);
-my %FLAG_DEAD = map { $_ => 1 } qw(cmp test add sub and or xor neg bt bts
-	btr btc bsf bsr cmpxchg xadd popf sahf mul imul call ret jmp iret ud2
-	hlt);
+# Data in a text section: the flags scan cannot say what it does.
+my $DATA = qr/^\.(?:byte|[248]byte|short|value|word|hword|long|int|quad|
+	octa|ascii|asciz|string\w*|zero|skip|space|fill|float|double|single|
+	dc(?:\.\w+)?|insn|incbin|sleb128|uleb128)\b/x;
+
+# Site numbers: .Lfx_N with N at most this (a larger N is not this
+# pass's, and would not stay an integer in Perl's arithmetic).
+my $MAX_SITE = 999_999_999;
 
 my $REG32 = qr/%(?:eax|ebx|ecx|edx|esi|edi|ebp|esp)/i;
 my $LABEL = qr/(?:[A-Za-z_.\$][\w.\$]*|\d+|"[^"]*")/;
@@ -82,14 +89,26 @@ sub error { my ($ln, $msg) = @_; push @errors, "$name:$ln: $msg"; }
 sub warning { my ($ln, $msg) = @_; push @warnings, "$name:$ln: warning: $msg"; }
 
 # Labels are .Lfx_N, .Lfx_N_end, .Lfx_N_lea. Start numbering above any N
-# already in the file, so a second pass can never reuse a label.
+# already in the file (outside comments), so a second pass can never
+# reuse a label.
 my $next_site = 1;
-for (@lines) {
-	while (/\.Lfx_(\d+)/g) {
-		$next_site = $1 + 1 if $1 >= $next_site;
+for my $i (0 .. $#lines) {
+	next if index($lines[$i], '.Lfx_') < 0;
+	my ($stmts) = split_line($lines[$i]);
+	for (@$stmts) {
+		while (/\.Lfx_(\d+)/g) {
+			(my $n = $1) =~ s/^0+(?=\d)//;
+			if (length($n) > length($MAX_SITE) || $n > $MAX_SITE) {
+				error($i + 1, "label .Lfx_$1: site number above "
+				    . "$MAX_SITE, not one this pass wrote");
+				next;
+			}
+			$next_site = $n + 1 if $n >= $next_site;
+		}
 	}
 }
 
+my $live_after = flags_scan(\@lines);
 my @out = process(\@lines);
 for (@warnings) { print STDERR "$_\n"; }
 if (@errors) {
@@ -143,6 +162,7 @@ sub process {
 
 		my ($stmts, $comment) = split_line($line);
 		my @parsed = map { parse_stmt($_) } @$stmts;
+		$parsed[$_]{key} = "$i:$_" for 0 .. $#parsed;
 		if (!grep { site_kind($_) } @parsed) {
 			push @o, $line;
 			next;
@@ -154,7 +174,7 @@ sub process {
 		}
 		push @o, "\t#$comment" if defined $comment;
 		for my $st (@parsed) {
-			push @o, rewrite($st, $ln, $mode, $lines, $i);
+			push @o, rewrite($st, $ln, $mode);
 		}
 	}
 	error(scalar @$lines, 'missing #NO_APP at end of file') if $in_app;
@@ -164,6 +184,7 @@ sub process {
 # Split one line into statements (';' outside strings) and a comment.
 sub split_line {
 	my ($line) = @_;
+	return ([$line =~ /\S/ ? $line : ()], undef) if $line !~ /[;#"]/;
 	my (@stmts, $cur, $comment);
 	$cur = '';
 	my $q = 0;
@@ -283,7 +304,11 @@ sub bad_mem {
 	return undef;
 }
 
-sub new_site { return $next_site++; }
+sub new_site {
+	my ($ln) = @_;
+	error($ln, "more than $MAX_SITE sites") if $next_site == $MAX_SITE + 1;
+	return $next_site++;
+}
 
 # The whole block for one site: label, compiled form, end label, record.
 sub block {
@@ -296,7 +321,7 @@ sub block {
 }
 
 sub rewrite {
-	my ($st, $ln, $mode, $lines, $i) = @_;
+	my ($st, $ln, $mode) = @_;
 	my @o = map { "$_:" } @{$st->{labels}};
 	my $m = lc $st->{mnem};
 	my @pre = @{$st->{prefixes}};
@@ -319,12 +344,14 @@ sub rewrite {
 			    if $st->{mnem} ne '';
 			return @o;
 		}
-		push @o, block(new_site(), 'LOCK', "\tlock");
-		# gas takes an HLE hint only in the statement of its lock.
+		# gas takes an HLE hint only in the statement of its lock, and
+		# writes it in front of the F0 byte (prefix groups in its
+		# order): so does the pass, as a byte before the LOCK site.
 		for my $h (grep { /^x(?:acquire|release)$/i } @rest) {
 			push @o, sprintf("\t.byte 0x%x\t# %s",
 			    lc $h eq 'xacquire' ? 0xf2 : 0xf3, lc $h);
 		}
+		push @o, block(new_site($ln), 'LOCK', "\tlock");
 		@rest = grep { !/^x(?:acquire|release)$/i } @rest;
 		push @o, "\t" . join(' ', @rest, $st->{mnem})
 		    . ($st->{ops} ne '' ? "\t$st->{ops}" : '')
@@ -345,9 +372,10 @@ sub rewrite {
 		$err = "prefix '@pre' on $m cannot be kept in the site form";
 	} elsif ($FENCE{$m}) {
 		$err = "$m takes no operands" if @ops;
-		$err //= flags_live($lines, $i, $ln, $m);
-		return (@o, block(new_site(), $FENCE{$m},
-		    "\tlock; addl \$0,(%esp)")) unless $err;
+		my $live = $live_after->{$st->{key}} // $ALL;
+		return (@o, $live
+		    ? block(new_site($ln), "$FENCE{$m}_FLAGS", @BARRIER_FLAGS)
+		    : block(new_site($ln), $FENCE{$m}, @BARRIER)) unless $err;
 	} elsif ($m =~ /^prefetch/) {
 		my $p = $PREFETCH{$m};
 		if (!$p) {
@@ -358,7 +386,7 @@ sub rewrite {
 			$err = bad_mem($ops[0]);
 		}
 		unless ($err) {
-			my $n = new_site();
+			my $n = new_site($ln);
 			return (@o, block($n, $p->[0],
 			    "\t.byte 0xeb, .Lfx_${n}_end - .Lfx_${n}_lea",
 			    ".Lfx_${n}_lea:",
@@ -371,7 +399,7 @@ sub rewrite {
 		} else {
 			$err = bad_mem($ops[1]);
 		}
-		return (@o, block(new_site(), 'MOVNTQ',
+		return (@o, block(new_site($ln), 'MOVNTQ',
 		    "\tmovq\t$ops[0], $ops[1]")) unless $err;
 	} elsif ($m eq 'movnti' || $m eq 'movntil') {
 		if (@ops != 2 || $ops[0] !~ /^$REG32$/) {
@@ -386,7 +414,7 @@ sub rewrite {
 			my @site = $ops[0] =~ /^%eax$/i && $ops[1] !~ /\(/
 			    ? ("\t.byte 0x3e, 0x89, 0x05", "\t.long $ops[1]")
 			    : ("\t.byte 0x3e", "\tmovl\t$ops[0], $ops[1]");
-			return (@o, block(new_site(), 'MOVNTI', @site));
+			return (@o, block(new_site($ln), 'MOVNTI', @site));
 		}
 	} else {
 		$err = "unknown non-temporal instruction '$m'";
@@ -415,45 +443,187 @@ sub error_lock {
 	return 1;
 }
 
-# The barrier site clobbers EFLAGS; a fence does not. Refuse to rewrite a
-# fence whose following code reads flags set before it.
-sub flags_live {
-	my ($lines, $i, $ln, $m) = @_;
-	for my $j ($i + 1 .. $#$lines) {
-		my $l = $lines->[$j];
-		return undef if $l =~ /^#APP\b/;	# asm clobbers flags
-		my ($stmts) = split_line($l);
-		for my $st (map { parse_stmt($_) } @$stmts) {
-			if ($st->{directive}) {
-				return undef if $st->{directive} =~
-				    /^\.(?:text|data|bss|section|previous|
-				    pushsection|popsection|subsection)\b/x;
+# ---- the flags scan -----------------------------------------------------
+#
+# The 5-byte barrier site clobbers the status flags, where a fence does
+# not. So each fence gets that site only where no flag can be read after
+# it before it is written again; anywhere else (or where that is not
+# known) it gets the 8-byte site that keeps the flags. This is a liveness
+# analysis of the six status flags over the file's control flow, done
+# once for the whole file: every instruction, #APP block and site block
+# is a node (Fixup::Flags says what each instruction reads and writes),
+# falling through to the next node of its section and branching to its
+# labels; a node's live-in flags are those it reads plus those live after
+# it that it does not write, iterated to a fixed point over a worklist.
+# A node's value only grows and has six bits, so each is revisited a
+# bounded number of times: the scan is linear in the size of the input.
+#
+# Returns { "LINE:STATEMENT" => flags live after it } for every fence.
+
+use constant { DEAD => -1, LIVE => -2 };
+
+sub flags_scan {
+	my ($lines) = @_;
+	my (@read, @write, @succ, @jumps, %fence, %label, %last, %pend);
+	my $sec = { cur => ['.text', 0], prev => ['.text', 0], stack => [] };
+	my $node = sub {
+		my ($r, $w, $flow, @labels) = @_;
+		my $n = @read;
+		push @read, $r;
+		push @write, $w;
+		push @succ, [];
+		my $k = join("\0", @{$sec->{cur}});
+		push @{$succ[$last{$k}]}, $n if defined $last{$k};
+		$label{$_} = $n for @{delete $pend{$k} // []}, @labels;
+		if ($flow eq 'next' || $flow eq 'call' || $flow eq 'branch') {
+			$last{$k} = $n;
+		} else {
+			delete $last{$k};
+		}
+		push @{$succ[$n]}, LIVE if $flow eq 'unknown';
+		return $n;
+	};
+	my $in_app = 0;
+	for (my $i = 0; $i < @$lines; $i++) {
+		my $line = $lines->[$i];
+		if ($line =~ /^#APP\b/ && !$in_app) {
+			# GCC's inline asm clobbers the flags ("cc" is implied
+			# on x86): none set before it is read after it.
+			$node->(0, $ALL, 'next');
+			$in_app = 1;
+			next;
+		}
+		if ($in_app) {
+			$in_app = 0 if $line =~ /^#NO_APP\b/;
+		}
+		if (!$in_app && $line =~ /^\s*(\.Lfx_\d+):\s*$/) {
+			my $l = $1;
+			my @b = block_lines($lines, $i);
+			my ($kind) = map { /^\s*\.byte (\d+),/ ? $1 : () } @b;
+			my $name = $KIND_NAME{$kind // 0} // '';
+			# Only the barriers' locked add writes flags.
+			$node->(0, $name =~ /^[RW]?MB$/ ? $ALL : 0, 'next', $l);
+			$i += @b - 1;
+			next;
+		}
+		my ($stmts) = split_line($line);
+		for my $k (0 .. $#$stmts) {
+			my $st = parse_stmt($stmts->[$k]);
+			if (my $d = $st->{directive}) {
+				push @{$pend{join("\0", @{$sec->{cur}})}},
+				    @{$st->{labels}} unless $in_app;
+				section_change($sec, $d);
+				$node->($ALL, 0, 'next') if !$in_app
+				    && $d =~ $DATA;
 				next;
 			}
-			my $x = lc $st->{mnem};
-			next if $x eq '';
-			(my $stem = $x) =~ s/[bwl]$//;
-			return "flags are live across $m (read by '$x'); "
-			    . 'the barrier site would clobber them'
-			    if $x =~ /^(?:j(?!mp|e?cxz)|set|cmov|fcmov)/
-			    || $FLAG_READ{$x} || $FLAG_READ{$stem};
-			return undef if $FLAG_DEAD{$x} || $FLAG_DEAD{$stem};
+			if ($in_app) {
+				# GCC jumps to a label of inline asm only as a
+				# tail call to a function the asm defines.
+				$label{$_} //= /^\.L/ ? LIVE : DEAD
+				    for @{$st->{labels}};
+				next;
+			}
+			if ($st->{mnem} eq '') {
+				push @{$pend{join("\0", @{$sec->{cur}})}},
+				    @{$st->{labels}};
+				next;
+			}
+			my $m = lc $st->{mnem};
+			if ($FENCE{$m}) {
+				$fence{"$i:$k"} = $node->(0, 0, 'next',
+				    @{$st->{labels}});
+				next;
+			}
+			my $e = Fixup::Flags::effect($m, $st->{prefixes},
+			    [operands($st->{ops})]);
+			my $n = $node->($e->{read}, $e->{write}, $e->{flow},
+			    @{$st->{labels}});
+			push @jumps, [$n, $e->{target}] if defined $e->{target};
 		}
 	}
-	return undef;
+	# Control that runs off the end of its section, or to a label with
+	# nothing after it, goes somewhere unknown.
+	push @{$succ[$_]}, LIVE for values %last;
+	for my $l (map { @$_ } values %pend) {
+		$label{$l} //= LIVE;
+	}
+	# A jump to a .L label not in the file is unknown; to any other
+	# symbol not defined here it is a tail call: flags are dead.
+	for my $j (@jumps) {
+		my ($n, $to) = @$j;
+		push @{$succ[$n]}, $label{$to} // ($to =~ /^\.L/ ? LIVE : DEAD);
+	}
+
+	my @pred = map { [] } @read;
+	for my $n (0 .. $#succ) {
+		for my $s (@{$succ[$n]}) {
+			push @{$pred[$s]}, $n if $s >= 0;
+		}
+	}
+	my @in = (0) x @read;
+	my @queued = (1) x @read;
+	my @work = (0 .. $#read);
+	my $out = sub {
+		my $v = 0;
+		for my $s (@{$succ[$_[0]]}) {
+			$v |= $s >= 0 ? $in[$s] : $s == LIVE ? $ALL : 0;
+		}
+		return $v;
+	};
+	while (@work) {
+		my $n = pop @work;
+		$queued[$n] = 0;
+		my $v = $read[$n] | ($out->($n) & ~$write[$n]);
+		next if $v == $in[$n];
+		$in[$n] = $v;
+		for my $p (@{$pred[$n]}) {
+			push @work, $p unless $queued[$p]++;
+		}
+	}
+	return { map { $_ => $out->($fence{$_}) } keys %fence };
 }
 
-# A block this pass wrote earlier: check its shape, and return its length
-# in lines so it is copied as it is.
-sub own_site {
-	my ($lines, $i, $n) = @_;
-	my $ln = $i + 1;
+# Follow gas's current section through a directive.
+sub section_change {
+	my ($sec, $d) = @_;
+	my $name = qr/("[^"]*"|[^\s,"]+)/;
+	my $unq = sub { my ($n) = @_; $n =~ s/^"(.*)"$/$1/; return $n; };
+	if ($d =~ /^\.(text|data|bss)\b\s*(\d*)/) {
+		@$sec{qw(prev cur)} = ($sec->{cur}, [".$1", $2 || 0]);
+	} elsif ($d =~ /^\.section\s+$name(?:\s*,\s*(\d+)\s*$)?/) {
+		@$sec{qw(prev cur)} = ($sec->{cur}, [$unq->($1), $2 // 0]);
+	} elsif ($d =~ /^\.pushsection\s+$name(?:\s*,\s*(\d+))?/) {
+		push @{$sec->{stack}}, [$sec->{cur}, $sec->{prev}];
+		$sec->{cur} = [$unq->($1), $2 // 0];
+	} elsif ($d =~ /^\.popsection\b/) {
+		@$sec{qw(cur prev)} = @{pop @{$sec->{stack}}}
+		    if @{$sec->{stack}};
+	} elsif ($d =~ /^\.previous\b/) {
+		@$sec{qw(cur prev)} = @$sec{qw(prev cur)};
+	} elsif ($d =~ /^\.subsection\s+(\d+)/) {
+		@$sec{qw(prev cur)} = ($sec->{cur}, [$sec->{cur}[0], $1]);
+	}
+}
+
+# The lines of a block this pass may have written, from its .Lfx_N:
+# line to the .popsection that ends its record (at most 12 lines).
+sub block_lines {
+	my ($lines, $i) = @_;
 	my @b;
 	for my $j ($i .. $i + 11) {
 		last if $j > $#$lines;
 		push @b, $lines->[$j];
 		last if $lines->[$j] =~ /^\s*\.popsection\s*$/;
 	}
+	return @b;
+}
+# A block this pass wrote earlier: check its shape, and return its length
+# in lines so it is copied as it is.
+sub own_site {
+	my ($lines, $i, $n) = @_;
+	my $ln = $i + 1;
+	my @b = block_lines($lines, $i);
 	my $bad = sub {
 		error($ln, "malformed fixup site .Lfx_$n: @_");
 		return 1;
@@ -469,23 +639,31 @@ sub own_site {
 	    && $rec[2] =~ /^\s*\.byte (\d+), \.Lfx_${n}_end - \.Lfx_$n\b/;
 	my $kind = $KIND_NAME{$1}
 	    // return $bad->("kind $1 is not made by this pass");
+	# The instruction text may be in any case (the pass copies the
+	# registers of its input as they are).
 	my @s = map { s/^\s+|\s+$//gr } @site;
-	my $s = join("\n", @s);
+	my $same = sub {
+		my @want = map { s/^\s+//r } @_;
+		return @s == @want && !grep { lc $s[$_] ne lc $want[$_] }
+		    0 .. $#s;
+	};
 	my $ok;
 	if ($kind eq 'LOCK') {
-		$ok = $s eq 'lock';
-	} elsif ($kind =~ /MB$/) {
-		$ok = $s eq 'lock; addl $0,(%esp)';
+		$ok = $same->('lock');
+	} elsif ($kind =~ /^[RW]?MB$/) {
+		$ok = $same->(@BARRIER);
+	} elsif ($kind =~ /^[RW]?MB_FLAGS$/) {
+		$ok = $same->(@BARRIER_FLAGS);
 	} elsif ($kind =~ /^PREFETCH/) {
 		$ok = @s == 3
 		    && $s[0] eq ".byte 0xeb, .Lfx_${n}_end - .Lfx_${n}_lea"
 		    && $s[1] eq ".Lfx_${n}_lea:"
-		    && $s[2] =~ /^leal\t\S.*, %e[abcd]x$/;
+		    && $s[2] =~ /^leal\t\S.*, %e[abcd]x$/i;
 	} elsif ($kind eq 'MOVNTQ') {
-		$ok = $s =~ /^movq\t%mm[0-7], \S.*$/;
+		$ok = @s == 1 && $s[0] =~ /^movq\t%mm[0-7], \S.*$/i;
 	} elsif ($kind eq 'MOVNTI') {
 		$ok = (@s == 2 && $s[0] eq '.byte 0x3e'
-		    && $s[1] =~ /^movl\t%e\w\w, \S.*$/)
+		    && $s[1] =~ /^movl\t$REG32, \S.*$/i)
 		    || (@s == 2 && $s[0] eq '.byte 0x3e, 0x89, 0x05'
 		    && $s[1] =~ /^\.long \S.*$/);
 	}
@@ -543,21 +721,36 @@ C<lock> alone on a line, any letter case, with other prefixes) becomes a
 LOCK site (length 1) on the F0 byte. The C<lock> is put on a line
 of its own so that the F0 byte comes first: gas would otherwise emit data16
 or segment prefixes in front of it. An HLE hint (C<lock xacquire xaddl>)
-follows the lock as C<.byte 0xf2> or C<.byte 0xf3>, since gas accepts
-C<xacquire> only in the statement of its C<lock>. C<lock orl $0,(%esp)>,
+is written as C<.byte 0xf2> or C<.byte 0xf3> just before the site, since
+gas accepts C<xacquire> only in the statement of its C<lock>: the bytes are
+C<F2 F0 ...> in the order gas itself writes them, whichever order the
+source has, and the LOCK site is the F0 byte, second in the instruction. C<lock orl $0,(%esp)>,
 GCC's barrier without SSE2, is a LOCK site like any other.
 
 =item B<mfence>, B<lfence>, B<sfence>
 
-Become the 5-byte barrier C<lock; addl $0,(%esp)> of kind MB, RMB and WMB.
-That form clobbers EFLAGS, so a fence followed by code that reads flags set
-before it is an error.
+Become the 5-byte barrier C<lock; addl $0,(%esp)> of kind MB, RMB and WMB
+where the status flags are dead after the fence, and the 8-byte barrier
+C<pushfl; lock; addl $0,4(%esp); popfl> of kind MB_FLAGS, RMB_FLAGS and
+WMB_FLAGS everywhere else: a fence leaves EFLAGS alone, the locked add does
+not. Both forms add 0 to the same word, the one at the top of the stack
+before the site.
 
-=item B<prefetchnta>, B<prefetcht0>/B<t1>/B<t2>, B<prefetch>, B<prefetchw>
+Which flags are live is found once for the whole file, by a liveness
+analysis over its control flow (see L</"THE FLAGS SCAN">); where it
+cannot tell, the 8-byte form is used. No fence is refused for its flags.
+
+=item B<prefetchnta>, B<prefetcht0>/B<t1>/B<t2>, B<prefetch>, B<prefetchw>, B<prefetchwt1>
 
 Become a PREFETCH or PREFETCHW site: a short jump over
 C<leal ADDR,%reg>, the register carrying the hint (nta and 3DNow!
 C<prefetch> %eax, t0 %ecx, t1 %edx, t2 %ebx, C<prefetchw> %ecx).
+C<prefetchwt1> (C<0F 0D /2>, GCC's B<-mprefetchwt1>) is a write prefetch:
+a PREFETCHW site (%ecx, /1), which the patcher rewrites by the PREFETCHW
+rules of the catalogue (when this was written: C<prefetchw> on a CPU with
+3DNow!, C<prefetcht0> with SSE, C<nopl> on another P6, the jump
+elsewhere); the T1 locality hint is not kept, and no CPU gets
+C<prefetchwt1> itself.
 
 =item B<movntq> %mmN,ADDR
 
@@ -571,7 +764,9 @@ C<movl %reg,ADDR>.
 =back
 
 Sites are labelled C<.Lfx_N>, C<.Lfx_N_end> and C<.Lfx_N_lea>, numbered
-above any such label already in the file. Sections, subsections and
+above any such label already in the file (outside comments). I<N> is at
+most 999999999: a larger one in the input, or a file that would need
+one, is an error. Sections, subsections and
 C<.pushsection> do not matter: the record returns to whatever section was
 current.
 
@@ -581,18 +776,46 @@ a deliberate raw C<lock> there stays raw, and records the asm writes itself
 
 The pass is idempotent: it recognises the blocks it wrote, checks their
 shape and copies them, so running it on its own output changes nothing.
+The instructions in a block may be in any letter case (the pass keeps the
+operands of its input as they are, C<%EAX> included).
 
 Anything it cannot turn into a site is an error, reported as
 I<file>:I<line>: I<message>, never skipped: a segment override or 16-bit
 address on a prefetch or non-temporal store, an unknown prefetch or
 C<movnt*> form, a lock on an instruction that cannot be locked, a fixup
 record outside C<#APP> that it did not write, Intel syntax, C<.code16>.
+None of these is in what GCC writes for i386 with the options the
+kernel uses: valid GCC output is never refused.
 The SSE non-temporal stores without a site kind (C<movntdq>, C<movntps>,
 C<movntpd>, C<maskmovq>, ...) are left alone with a warning;
 B<fixup-verify> rejects them outside CALL-variant text.
 
 Do not let gas optimise encodings (C<-Wa,-O>): it could change the C<leal>
 of a prefetch site.
+
+=head1 THE FLAGS SCAN
+
+Every instruction outside C<#APP>, every C<#APP> block and every site
+block is a node; a node falls through to the next node of the same
+section and subsection (C<.text>, C<.section>, C<.pushsection>,
+C<.previous>, C<.subsection> are followed), and a jump or branch also
+goes to the node after its label. Each node reads and writes some of the
+six status flags (CF PF AF ZF SF OF), as the SDM's tables say
+(F<scripts/lib/Fixup/Flags.pm> lists them): C<fcomi>, C<fucomi>,
+C<fcomip>, C<fucomip>,
+C<comis*>, C<cmpxchg8b> (ZF only), C<bt*> (not ZF), C<inc>/C<dec> (not
+CF), C<sahf>, shifts and rotates by a constant, C<cmps>/C<scas> without
+C<rep> write; C<jcc>, C<setcc>, C<cmovcc>, C<fcmovcc>, C<adc>, C<sbb>,
+C<rcl>/C<rcr>, C<lahf>, C<pushf> read. A C<call> writes them all (they
+are not preserved across calls by the ABI); C<ret> ends the path; an
+C<#APP> block writes them all (GCC's x86 inline asm always clobbers
+C<cc>). A jump to a symbol that is not in the file, or that inline asm
+defines, is a tail call (flags dead); an indirect jump, a C<.L> label not in the file, the end of a
+section, data in a text section and any instruction the table does not
+know count as reading every flag. The flags live after a fence are the
+union over its successors of the flags each reads before writing; the
+analysis iterates a worklist to a fixed point, in time linear in the
+size of the file.
 
 =head1 OPTIONS
 

@@ -5,8 +5,13 @@
 # run through the pass (twice), assembled, and the object checked against
 # what the compiler emitted: every lock, fence, prefetch and non-temporal
 # store is recorded exactly once, with the right kind, length and bytes,
-# and inline asm (#APP) is untouched. Then hand-written spellings, errors
-# and --help.
+# and inline asm (#APP) is untouched. The corpus programs that have a
+# main() (tests/asm/run_*.c, and the hand-written tests/asm/run_*.asm) are
+# then built twice, plain and through the pass, at -march=i486, pentium3
+# and pentium4, -O0 and -O2, and both are run (natively, or under
+# qemu-i386): their output and exit status must be the same, the sites
+# being in their compiled forms. Then hand-written spellings, the flags
+# scan, errors and --help.
 
 use strict;
 use warnings;
@@ -17,6 +22,8 @@ use FindBin;
 use lib "$FindBin::Bin/../scripts/lib";
 use POSIX qw(_exit);
 use Fixup::Catalogue;
+use Fixup::Flags;
+use Fixup::Insn;
 
 my $root = "$FindBin::Bin/..";
 my $pass = "$root/scripts/fixup-sites.pl";
@@ -36,13 +43,14 @@ my @CONFIGS = (
 	[qw(-O2 -march=pentium4 -fno-pic -ffunction-sections)],
 	[qw(-O2 -march=k6-2 -fno-pic)],		# 3DNow! prefetch(w)
 	[qw(-O2 -march=athlon)],		# prefetchw, movntq via MMX-ext
+	[qw(-O2 -march=pentium4 -mprefetchwt1)],	# prefetchwt1
 );
 my @CFLAGS = (qw(-m32 -ffreestanding -Wall -Wno-sync-nand),
 	"-I$root/include");
 
 my %KIND_OF = (mfence => 'MB', lfence => 'RMB', sfence => 'WMB',
 	movntq => 'MOVNTQ', movnti => 'MOVNTI', movntil => 'MOVNTI',
-	prefetchw => 'PREFETCHW');
+	prefetchw => 'PREFETCHW', prefetchwt1 => 'PREFETCHW');
 my %HINT = (prefetchnta => 0, prefetcht0 => 1, prefetcht1 => 2,
 	prefetcht2 => 3, prefetch => 0, prefetchw => 1);
 my $MANUAL = qr/NAME.*SYNOPSIS.*DESCRIPTION.*OPTIONS.*EXIT\ STATUS.*EXAMPLES/sx;
@@ -82,12 +90,85 @@ for my $c (@corpus) {
 		    ] };
 	}
 }
-run_jobs(\@jobs);
+# The programs, built plain and through the pass, and run.
+my @RUN_CONFIGS = map { my $m = $_; map { [$_, "-march=$m"] } qw(-O0 -O2) }
+	qw(i486 pentium3 pentium4);
+my @RUN_CFLAGS = qw(-m32 -Wall -Wno-sync-nand);
+my @run_c = grep { (slurp($_) // '') =~ /^int\s+main\s*\(/m } @corpus;
+my @run_s = sort glob("$root/tests/asm/run_*.asm");
+my $runner = runner();
+my @runs;
+for my $c (@run_c, @run_s) {
+	my $asm = $c =~ /\.asm$/;
+	for my $cfg ($asm ? [] : @RUN_CONFIGS) {
+		my $d = "$tmp/run-" . basename($c) . '-' . @runs;
+		mkdir $d or die "$d: $!";
+		my $run = sub {
+			my ($exe) = @_;
+			return ["run $exe", "timeout 120 $runner$d/$exe "
+			    . ">$d/$exe.out 2>&1 </dev/null; echo \$? "
+			    . ">$d/$exe.rc"];
+		};
+		push @runs, { src => $c, cfg => $cfg, dir => $d, steps => [
+			$asm ? ['copy', "cp " . q_($c) . " $d/raw.s"]
+			    : ['gcc -S', join(' ', 'gcc', @RUN_CFLAGS, @$cfg,
+			    '-S -o', "$d/raw.s", q_($c))],
+			['pass', "perl $pass -o $d/out.s $d/raw.s"],
+			['link plain', "gcc -m32 -o $d/plain $d/raw.s -latomic"],
+			['link through the pass',
+			    "gcc -m32 -o $d/fx $d/out.s -latomic"],
+			defined $runner ? ($run->('plain'), $run->('fx')) : (),
+		    ] };
+	}
+}
+run_jobs([@jobs, @runs]);
 
 for my $j (@jobs) {
 	my $name = basename($j->{src}) . " @{$j->{cfg}}";
 	subtest $name => sub { check_job($j) };
 }
+
+# The flags scan treats an instruction it does not know as reading every
+# flag (safe, but a fence before it keeps the 8-byte form): it must know
+# every one GCC wrote for the corpus, in every configuration.
+{
+	my %unknown;
+	for my $j (@jobs, @runs) {
+		my $app = 0;
+		for (split /\n/, slurp("$j->{dir}/raw.s") // '') {
+			if (/^#APP/) { $app = 1; next; }
+			if (/^#NO_APP/) { $app = 0; next; }
+			next if $app;
+			s/#.*//;
+			for my $st (split /;/) {
+				$st =~ s/^\s*(?:[\w.\$]+:\s*)*//;
+				next if $st =~ /^\s*(?:\.|$)/;
+				my @w = split ' ', $st;
+				shift @w while @w && $Fixup::Insn::PREFIX_WORD{lc $w[0]};
+				next unless @w;
+				$unknown{lc $w[0]}++
+				    unless Fixup::Flags::effect($w[0], [], [])->{known};
+			}
+		}
+	}
+	is_deeply(\%unknown, {}, 'the flags table knows every instruction '
+	    . 'GCC wrote for the corpus');
+}
+
+ok(@run_c >= 2 && @run_s >= 1, 'the corpus has programs to run')
+    or diag('no tests/asm/*.c with main() or tests/asm/run_*.asm');
+SKIP: {
+	skip('cannot run 32-bit programs here: scripts/ensure-tools installs '
+	    . 'qemu-user (qemu-i386)', scalar @runs) unless defined $runner;
+	for my $j (@runs) {
+		my $name = 'run ' . basename($j->{src}) . " @{$j->{cfg}}";
+		subtest $name => sub { check_run($j) };
+	}
+}
+diag(sprintf('execution tests: %d programs, %d builds each run plain and '
+    . 'through the pass%s', @run_c + @run_s, scalar @runs,
+    defined $runner ? ($runner eq '' ? ', natively' : " under $runner")
+    : ' (not run)'));
 
 # ---- hand-written spellings ------------------------------------------------
 
@@ -111,6 +192,10 @@ subtest 'spellings, sections, subsections' => sub {
 	    'kind counts') or diag(explain(\%n));
 	is_deeply([app_blocks(slurp($src))], [app_blocks(slurp("$d/out.s"))],
 	    '#APP block untouched');
+	my @hle = map { hexs(@{$_->{bytes}}[0, 1]) }
+	    grep { $_->{text} =~ /^x(?:acquire|release) lock / } @{$obj->{insns}};
+	is_deeply(\@hle, ['f2 f0'], 'HLE hint before the lock, as gas '
+	    . 'writes it') or diag(explain(\@hle));
 	my @raw = grep { $_->{func} eq 'raw_asm' } @{$obj->{insns}};
 	my @rec = grep { $obj->{site}{"$_->{sec}:$_->{addr}"} } @raw;
 	ok(@raw && $raw[0]{bytes}[0] == 0xf0 && !@rec,
@@ -126,6 +211,160 @@ subtest 'spellings, sections, subsections' => sub {
 	like(slurp("$d/out3.s"), qr/^\.Lfx_30:\n\tlock\n/m, 'numbered above');
 };
 
+# ---- the flags scan --------------------------------------------------------
+
+# Run the pass over a function; return (exit status, stderr, output).
+sub pass_over {
+	my ($name, $body) = @_;
+	my $f = "$tmp/$name.s";
+	open(my $fh, '>', $f) or die;
+	print $fh $body;
+	close($fh);
+	my $st = system("perl $pass -o $tmp/$name.out.s $f 2>$tmp/$name.err")
+	    >> 8;
+	return ($st, slurp("$tmp/$name.err") // '',
+	    slurp("$tmp/$name.out.s") // '');
+}
+
+# The barrier kinds the pass gave the fences, in order.
+sub barrier_kinds {
+	my ($out) = @_;
+	return [$out =~ /^\t\.byte \d+, \.Lfx_\d+_end - \.Lfx_\d+\t# (\w*MB\w*)$/mg];
+}
+
+subtest 'flags scan' => sub {
+	my $fn = sub { "\t.text\n\t.globl f\n\t.type f, \@function\nf:\n"
+	    . join('', map { /^#/ ? "$_\n" : "\t$_\n" } @_) };
+	my @cases = (
+	    # the sequences the first pass refused (issue 13)
+	    ['mfence; movl; flds; fucomip; jp', [qw(MB)],
+		'mfence', 'movl %eax, 4(%esp)', 'flds 4(%esp)',
+		'fucomip %st(1), %st', 'fstp %st(0)', 'jp .L3', 'ret',
+		'.L3:', 'ret'],
+	    ['mfence; movl x4; lock cmpxchg8b; jne', [qw(MB)],
+		'mfence', 'movl %eax, (%esp)', 'movl %edx, 4(%esp)',
+		'movl (%esp), %ebx', 'movl 4(%esp), %ecx',
+		'lock cmpxchg8b all', 'jne .L9', 'ret', '.L9:', 'ret'],
+	    ['cmpxchg8b writes ZF only', [qw(MB_FLAGS)],
+		'mfence', 'lock cmpxchg8b all', 'jc .L9', 'ret', '.L9:',
+		'ret'],
+	    ['cmp; mfence; jne', [qw(MB_FLAGS)], 'cmpl %eax, %edx',
+		'mfence', 'jne .L1', 'ret', '.L1:', 'ret'],
+	    ['followed through jmp', [qw(RMB_FLAGS WMB)], 'lfence',
+		'jmp .L2', '.L1:', 'sfence', 'ret', '.L2:', 'sete %al',
+		'jmp .L1'],
+	    ['jump to a writer', [qw(MB)], 'mfence', 'jmp .L2', '.L2:',
+		'testl %eax, %eax', 'jne .L2', 'ret'],
+	    ['a loop back edge', [qw(MB_FLAGS)], '.L1:', 'incl %eax',
+		'cmpl $3, %eax', 'mfence', 'movl %eax, %ebx', 'jb .L1',
+		'ret'],
+	    ['call and ret', [qw(MB MB)], 'cmpl %eax, %edx', 'mfence',
+		'call g', 'mfence', 'ret'],
+	    ['tail call', [qw(MB)], 'mfence', 'jmp g'],
+	    ['indirect jump: unknown', [qw(MB_FLAGS)], 'mfence',
+		'jmp *%eax'],
+	    ['inc keeps CF', [qw(MB_FLAGS)], 'mfence', 'incl %eax',
+		'adcl $0, %edx', 'ret'],
+	    ['shift by %cl may keep all', [qw(MB_FLAGS MB)], 'mfence',
+		'sall %cl, %eax', 'setne %al', 'mfence', 'sall $2, %eax',
+		'setne %al', 'ret'],
+	    ['rep cmpsb may keep all', [qw(MB_FLAGS MB)], 'mfence',
+		'repz cmpsb', 'seta %al', 'mfence', 'cmpsb', 'seta %al',
+		'ret'],
+	    ['sahf, fcomi, bsf write; lahf reads', [qw(MB MB MB MB_FLAGS)],
+		'mfence', 'sahf', 'jc .L1', 'mfence', 'fcomi %st(1), %st',
+		'ja .L1', 'mfence', 'bsfl %eax, %edx', 'je .L1', 'mfence',
+		'lahf', '.L1:', 'ret'],
+	    ['readers: cmov, adc, sbb, set, pushf', [qw(MB_FLAGS MB_FLAGS
+		MB_FLAGS MB_FLAGS MB_FLAGS)], 'mfence', 'cmovne %eax, %edx',
+		'mfence', 'adcl $0, %eax', 'mfence', 'sbbl %eax, %eax',
+		'mfence', 'setbe %al', 'mfence', 'pushfl', 'popl %eax',
+		'ret'],
+	    ['inline asm clobbers the flags', [qw(MB)], 'mfence', '#APP',
+		'nop', '#NO_APP', 'jne .L1', '.L1:', 'ret'],
+	    ['falls off the section', [qw(MB_FLAGS)], 'mfence'],
+	    ['fall-through in its own section', [qw(MB)], 'mfence',
+		'.section .text.unlikely,"ax",@progbits', 'jne .L1',
+		'.text', 'xorl %eax, %eax', '.L1:', 'ret'],
+	    ['an unknown instruction is a reader', [qw(MB_FLAGS)],
+		'mfence', 'int3', 'ret'],
+	);
+	for my $c (@cases) {
+		my ($title, $want, @body) = @$c;
+		my ($st, $err, $out) = pass_over('flags', $fn->(@body));
+		is($st, 0, "$title: no error") or diag($err);
+		is_deeply(barrier_kinds($out), $want, "$title: kinds")
+		    or diag($out);
+		is(system("gcc -m32 -c -o $tmp/flags.o $tmp/flags.out.s "
+		    . "2>/dev/null"), 0, "$title: assembles");
+	}
+
+	# run_flags.asm: the fences marked "# live" get the flag-keeping
+	# site, and only they.
+	my $src = "$root/tests/asm/run_flags.asm";
+	my ($st, $err, $out) = pass_over('run_flags', slurp($src));
+	my @marked = map { /#\s*live\b/ ? 'live' : 'dead' }
+	    grep { /^\s*[mls]fence\b/ } split /\n/, slurp($src);
+	my @got = map { /_FLAGS$/ ? 'live' : 'dead' }
+	    @{barrier_kinds($out)};
+	ok(@marked > 10, 'run_flags.asm has fences');
+	is_deeply(\@got, \@marked, 'run_flags.asm: flag-keeping sites exactly '
+	    . 'where marked "# live"');
+
+	# Linear: a function of 10,000 fence pairs. The first scan re-read
+	# the rest of the function at each fence: 1,000 pairs took 10.7 s.
+	for my $live (0, 1) {
+		my $body = "\t.text\nf:\n\tcmpl %eax, %edx\n"
+		    . "\tmfence\n\tmovl %eax, %ebx\n" x 10000
+		    . ($live ? "\tjne f\n" : '') . "\tret\n";
+		my $t0 = time;
+		my ($st, $err, $out) = pass_over('pairs', $body);
+		my $dt = time - $t0;
+		my $n = () = $out =~ /^\tpushfl$/mg;
+		is($st, 0, "10,000 fence pairs ($live ? 'live' : 'dead'): "
+		    . 'no error') or diag($err);
+		is($n, $live ? 10000 : 0, '... flag-keeping sites: '
+		    . ($live ? 'all' : 'none'));
+		cmp_ok($dt, '<', 30, "... in $dt s (linear scan)");
+	}
+};
+
+subtest 'labels, letter case, prefetchwt1' => sub {
+	my $f = "\t.text\nf:\n";
+	# A big .Lfx_N in a comment is not a label.
+	my ($st, $err, $out) = pass_over('big', "$f\t# .Lfx_100000000000000000000\n"
+	    . "\tlock incl (%eax)\n\tret\n");
+	is($st, 0, 'a huge .Lfx_N in a comment: no error') or diag($err);
+	like($out, qr/^\.Lfx_1:$/m, '... and numbering starts at 1');
+	($st, $err, $out) = pass_over('big2', "$f\tjmp .Lfx_999999999\n"
+	    . "\tlock incl (%eax)\n");
+	is($st, 1, '.Lfx_999999999 leaves no site number: error');
+	like($err, qr/big2\.s:4: more than 999999999 sites/,
+	    '... with file:line');
+
+	# Upper case: the second pass takes the first's output as it is.
+	my $upper = "$f\tMOVNTI %EAX, (%EDX)\n\tmovnti %EAX, 8\n"
+	    . "\tMOVNTQ %MM0, 8(%EAX)\n\tPREFETCHNTA 64(%ESI)\n"
+	    . "\tPrefetchW (%EAX)\n\tMFENCE\n\tLOCK INCL (%EAX)\n\tRET\n";
+	($st, $err, $out) = pass_over('upper', $upper);
+	is($st, 0, 'upper-case sites: no error') or diag($err);
+	my ($st2, $err2, $out2) = pass_over('upper2', $out);
+	is($st2, 0, 'second pass over upper-case output: no error')
+	    or diag($err2);
+	is($out2, $out, '... and byte-identical');
+	is(system("gcc -m32 -c -o $tmp/upper.o $tmp/upper2.out.s"), 0,
+	    '... and it assembles');
+
+	# prefetchwt1: a PREFETCHW site, hint /1 (%ecx).
+	($st, $err, $out) = pass_over('wt1', "$f\tprefetchwt1 16(%eax)\n"
+	    . "\tret\n");
+	is($st, 0, 'prefetchwt1: no error') or diag($err);
+	like($out, qr/^\tleal\t16\(%eax\), %ecx$/m, '... a jump over lea '
+	    . 'ADDR,%ecx');
+	like($out, qr/^\t\.byte $KIND_NAMED{PREFETCHW}{number}, .*# PREFETCHW$/m,
+	    '... of kind PREFETCHW');
+};
+
 # ---- errors --------------------------------------------------------------
 
 my @BAD = (
@@ -133,14 +372,15 @@ my @BAD = (
 	['movntq %mm0, %gs:8(%eax)', qr/segment override/],
 	['fs prefetchnta (%eax)', qr/prefix 'fs'/],
 	['prefetcht0 (%bx,%si)', qr/32-bit addressing/],
-	['prefetchwt1 (%eax)', qr/unknown prefetch/],
+	['prefetchit0 (%eax)', qr/unknown prefetch/],
 	['prefetcht0 %eax', qr/not a memory operand/],
 	['movntq %xmm0, (%eax)', qr/%mm register/],
 	['movnti %ax, (%eax)', qr/32-bit register/],
 	['lock movl %eax, (%edx)', qr/cannot be locked/],
 	['lock lock incl (%eax)', qr/repeated lock/],
 	['lock addl $1, %eax', qr/memory destination/],
-	["mfence\n\tjne .L1", qr/flags are live/],
+	[".intel_syntax noprefix\n\tmfence", qr/Intel syntax/, 1],
+	[".Lfx_100000000000000000000:\n", qr/above 999999999/],
 	[".pushsection .fixup_sites,\"a\"\n.long 1f - .\n.popsection",
 	    qr/outside #APP/],
 	[".Lfx_7:\n\tlock\n.Lfx_7_end:\n\t.pushsection .fixup_sites,\"a\"\n"
@@ -270,7 +510,7 @@ sub expected_counts {
 			my $m = $w[0];
 			if ($m =~ /^prefetch/) {
 				$n{$KIND_OF{$m} // 'PREFETCH'}++;
-				$hint{$HINT{$m}}++ if $m ne 'prefetchw';
+				$hint{$HINT{$m}}++ if $m !~ /^prefetchw/;
 			} elsif ($KIND_OF{$m}) {
 				$n{$KIND_OF{$m}}++;
 			}
@@ -318,7 +558,10 @@ sub hexs { return join(' ', map { sprintf('%02x', $_) } @_); }
 
 sub check_object {
 	my ($o, $exp) = @_;
-	is_deeply($o->{counts}, $exp->{counts},
+	# A fence is a barrier site of either form: MB or MB_FLAGS, ...
+	my %got;
+	$got{$_ =~ s/_FLAGS$//r} += $o->{counts}{$_} for keys %{$o->{counts}};
+	is_deeply(\%got, $exp->{counts},
 	    'each site the compiler emitted recorded exactly once')
 	    or diag(explain({ got => $o->{counts}, want => $exp->{counts} }));
 	is_deeply($o->{dup}, [], 'no address recorded twice');
@@ -328,7 +571,15 @@ sub check_object {
 		my $i = $o->{at}{"$s->{sec}:$s->{addr}"};
 		my $where = "$s->{kind} at $s->{sec}+$s->{addr}";
 		if (!defined $i) {
-			push @bad, "$where: not an instruction start";
+			# A lock after an HLE hint: F2/F3 F0 is one instruction.
+			my ($in) = grep { $_ } map {
+			    my $j = $o->{at}{"$s->{sec}:" . ($s->{addr} - $_)};
+			    defined $j ? $o->{insns}[$j] : undef } 1 .. 4;
+			my $off = $in ? $s->{addr} - $in->{addr} : 0;
+			push @bad, "$where: not an instruction start" unless $in
+			    && $s->{kind} eq 'LOCK' && $s->{len} == 1
+			    && $in->{bytes}[$off] == 0xf0
+			    && !grep { !$PREFIX_BYTE{$_} } @{$in->{bytes}}[0 .. $off - 1];
 			next;
 		}
 		my $in = $o->{insns}[$i];
@@ -343,6 +594,13 @@ sub check_object {
 		} elsif ($k =~ /MB$/) {
 			$err = 'not lock; addl $0,(%esp)'
 			    if hexs(@b) ne 'f0 83 04 24 00' || $s->{len} != 5;
+		} elsif ($k =~ /MB_FLAGS$/) {
+			my @n = map { $o->{insns}[$i + $_] } 1, 2;
+			$err = 'not pushfl; lock; addl $0,4(%esp); popfl'
+			    if hexs(@b) ne '9c' || $s->{len} != 8 || !$n[1]
+			    || hexs(@{$n[0]{bytes}}) ne 'f0 83 44 24 04 00'
+			    || hexs(@{$n[1]{bytes}}) ne '9d';
+			$o->{lock_in}{"$s->{sec}:" . ($s->{addr} + 1)} = 1;
 		} elsif ($k =~ /^PREFETCH/) {
 			my $lea = $o->{insns}[$i + 1];
 			if (hexs(@b) ne hexs(0xeb, $s->{len} - 2) || !$lea
@@ -378,8 +636,10 @@ sub check_object {
 		my @b = @{$in->{bytes}};
 		for (my $k = 0; $k < @b && $PREFIX_BYTE{$b[$k]}; $k++) {
 			next if $b[$k] != 0xf0;
-			my $s = $o->{site}{"$in->{sec}:" . ($in->{addr} + $k)};
+			my $at = "$in->{sec}:" . ($in->{addr} + $k);
+			my $s = $o->{site}{$at};
 			next if $s && $s->{kind} =~ /^(?:LOCK|\w*MB)$/;
+			next if $o->{lock_in}{$at};
 			push @unrec, "lock at $in->{sec}+$in->{addr} in "
 			    . $in->{func};
 		}
@@ -387,6 +647,45 @@ sub check_object {
 		    if $in->{text} =~ /^(?:[mls]fence|prefetch\w*|movnt[qi])\b/;
 	}
 	is_deeply(\@unrec, [], 'nothing left unrecorded');
+}
+
+# How this host runs 32-bit programs: '' (natively), 'qemu-i386 ', or
+# undef (it cannot).
+sub runner {
+	my $d = "$tmp/runner";
+	mkdir $d;
+	open(my $f, '>', "$d/t.c") or die;
+	print $f "int main(void) { return 42; }\n";
+	close($f);
+	return undef if system("gcc -m32 -o $d/t $d/t.c 2>/dev/null");
+	return '' if system("$d/t 2>/dev/null") >> 8 == 42;
+	return 'qemu-i386 ' if system("qemu-i386 $d/t 2>/dev/null") >> 8 == 42;
+	return undef;
+}
+
+sub check_run {
+	my ($j) = @_;
+	my $d = $j->{dir};
+	if (-e "$d/failed") {
+		fail('build: ' . slurp("$d/failed"));
+		diag(slurp("$d/err") // '');
+		return;
+	}
+	my ($rc, $out) = map { slurp("$d/$_.rc") // 'none' } qw(plain);
+	chomp $rc;
+	is($rc, 0, 'the plain build runs and passes its own checks')
+	    or diag(slurp("$d/plain.out"));
+	my $fx = slurp("$d/fx.rc") // 'none';
+	chomp $fx;
+	is($fx, $rc, 'through the pass: the same exit status');
+	my $po = slurp("$d/plain.out") // '';
+	is(slurp("$d/fx.out") // '', $po, 'through the pass: the same output');
+	ok(length $po || $j->{src} =~ /\.asm$/, 'it printed something');
+	my $sites = () = (slurp("$d/out.s") // '') =~ /^\.Lfx_\d+:$/mg;
+	my $raw = () = (slurp("$d/raw.s") // '') =~
+	    /^\s*(?:lock\b|[mls]fence|prefetch|movnt[iq])/mig;
+	ok($sites >= $raw && ($sites > 0) == ($raw > 0),
+	    "the pass made $sites sites for $raw instructions");
 }
 
 sub check_job {

@@ -219,6 +219,26 @@ ok(-s "$root/scripts/fixup-verify.allow"
 	    '... on the locks in .init.text');
 }
 
+# The flag-keeping barriers: the lock prefix inside the site (at offset 1,
+# after pushfl) is the site's own.
+{
+	open(my $f, '>', "$tmp/flags.s") or die;
+	print $f map { "$_\n" } "\t.text", "\t.globl flags_fn",
+	    "flags_fn:", "\tcmpl %eax, %edx", "\tmfence", "\tjne .L1",
+	    "\tstc", "\tsfence", "\tadcl \$0, %eax", ".L1:",
+	    "\tlock xacquire xaddl %eax, (%ecx)", "\tret";
+	close($f);
+	is(system("perl $pass -o $tmp/flags.fx.s $tmp/flags.s && "
+	    . "gcc -m32 -c -o $tmp/flags.o $tmp/flags.fx.s"), 0,
+	    'fences with live flags through the pass');
+	link_image("$tmp/flags", "$tmp/good.o", "$tmp/flags.o");
+	($st, $out) = run_verify("$tmp/flags", '--allow', $allow);
+	is($st, 0, 'image with MB_FLAGS and WMB_FLAGS sites, and a lock '
+	    . 'after an HLE hint (F2 F0), verifies')
+	    or diag($out);
+	like($out, qr/MB_FLAGS 1\b.*WMB_FLAGS 1\b/, '... and counts them');
+}
+
 # ---- fixup-report ----------------------------------------------------------
 
 {

@@ -34,7 +34,10 @@
 #define FIXUP_KIND_APIC_WRITE	11
 #define FIXUP_KIND_CALL		12
 #define FIXUP_KIND_MOVNTI	13
-#define FIXUP_NR_KINDS		14	/* one more than the highest */
+#define FIXUP_KIND_MB_FLAGS	14
+#define FIXUP_KIND_RMB_FLAGS	15
+#define FIXUP_KIND_WMB_FLAGS	16
+#define FIXUP_NR_KINDS		17	/* one more than the highest */
 
 #endif /* ASM_FIXUP_KINDS_H */
 
@@ -69,6 +72,9 @@ FIXUP_KIND(MOVNTQ,	3, 8, MODRM)
 FIXUP_KIND(APIC_WRITE,	2, 7, MODRM)
 FIXUP_KIND(CALL,	5, 5, CALL)
 FIXUP_KIND(MOVNTI,	3, 8, MODRM)
+FIXUP_KIND(MB_FLAGS,	8, 8, FIXED)	/* the barriers, keeping EFLAGS */
+FIXUP_KIND(RMB_FLAGS,	8, 8, FIXED)
+FIXUP_KIND(WMB_FLAGS,	8, 8, FIXED)
 
 /*
  * The forms each kind's sites may hold, its compiled form (the one that
@@ -97,6 +103,19 @@ FIXUP_FIXED(SMP_RMB,	"nop")
 FIXUP_FIXED(SMP_WMB,	"lock-add",	0xf0, 0x83, 0x04, 0x24, 0x00)
 FIXUP_FIXED(SMP_WMB,	"sfence",	0x0f, 0xae, 0xf8)
 FIXUP_FIXED(SMP_WMB,	"nop")
+/*
+ * The asm pass's barriers where the flags may be live across the fence:
+ * pushfl; lock; addl $0,4(%esp); popfl (9C, F0 83 44 24 04 00, 9D) adds
+ * to the same word as the 5-byte form and leaves EFLAGS as it was. A
+ * kind of its own, as the patcher writes a FIXED kind's compiled form
+ * back on a CPU no rule fits: it must be this one, not the 5-byte one.
+ */
+FIXUP_FIXED(MB_FLAGS,	"lock-add",	0x9c, 0xf0, 0x83, 0x44, 0x24, 0x04, 0x00, 0x9d)
+FIXUP_FIXED(MB_FLAGS,	"mfence",	0x0f, 0xae, 0xf0)
+FIXUP_FIXED(RMB_FLAGS,	"lock-add",	0x9c, 0xf0, 0x83, 0x44, 0x24, 0x04, 0x00, 0x9d)
+FIXUP_FIXED(RMB_FLAGS,	"lfence",	0x0f, 0xae, 0xe8)
+FIXUP_FIXED(WMB_FLAGS,	"lock-add",	0x9c, 0xf0, 0x83, 0x44, 0x24, 0x04, 0x00, 0x9d)
+FIXUP_FIXED(WMB_FLAGS,	"sfence",	0x0f, 0xae, 0xf8)
 
 /*
  * FIXUP_MODRM(kind, name, reg, bytes...)
@@ -172,5 +191,8 @@ FIXUP_RULE(MOVNTQ,	SSE,	NONE,	ANY,	"movntq")
 FIXUP_RULE(MOVNTQ,	MMXEXT,	NONE,	ANY,	"movntq")
 FIXUP_RULE(MOVNTI,	SSE2,	NONE,	ANY,	"movnti")
 FIXUP_RULE(APIC_WRITE,	NONE,	11AP,	ANY,	"xchg")
+FIXUP_RULE(MB_FLAGS,	SSE2,	NONE,	ANY,	"mfence")
+FIXUP_RULE(RMB_FLAGS,	SSE2,	NONE,	ANY,	"lfence")
+FIXUP_RULE(WMB_FLAGS,	SSE,	NONE,	ANY,	"sfence")
 
 #endif /* FIXUP_KIND */

@@ -245,6 +245,7 @@ struct tsite {
 #define NOP6	"0F 1F 44 00 00"
 #define NOP4	"90 8D 74 26 00"
 #define LADD	"F0 83 04 24 00"
+#define PLADD	"9C F0 83 44 24 04 00 9D"	/* pushfl; lock-add 4(%esp); popfl */
 
 static const struct tsite tsites[] = {
 	{ "lock", FIXUP_KIND_LOCK, C_LOCK, 0, "F0", 0,
@@ -258,6 +259,16 @@ static const struct tsite tsites[] = {
 	{ "wmb", FIXUP_KIND_WMB, C_WMB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_SF6] = "0F AE F8 66 90",
 	    [V_SF4] = "0F AE F8 89 F6" } },
+	/* the flag-keeping barriers: the rules of MB, RMB, WMB, 8 bytes */
+	{ "mb_flags", FIXUP_KIND_MB_FLAGS, C_MB, 0, PLADD, 0,
+	  { [V_LADD] = PLADD, [V_MF6] = "0F AE F0 0F 1F 44 00 00",
+	    [V_MF4] = "0F AE F0 90 8D 74 26 00" } },
+	{ "rmb_flags", FIXUP_KIND_RMB_FLAGS, C_RMB, 1, PLADD, 0,
+	  { [V_LADD] = PLADD, [V_LF6] = "0F AE E8 0F 1F 44 00 00",
+	    [V_LF4] = "0F AE E8 90 8D 74 26 00" } },
+	{ "wmb_flags", FIXUP_KIND_WMB_FLAGS, C_WMB, 0, PLADD, 0,
+	  { [V_LADD] = PLADD, [V_SF6] = "0F AE F8 0F 1F 44 00 00",
+	    [V_SF4] = "0F AE F8 90 8D 74 26 00" } },
 	{ "smp_mb", FIXUP_KIND_SMP_MB, C_SMP_MB, 0, LADD, 0,
 	  { [V_LADD] = LADD, [V_MF6] = "0F AE F0 66 90",
 	    [V_MF4] = "0F AE F0 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4 } },
@@ -992,6 +1003,9 @@ static const struct {
 	[FIXUP_KIND_APIC_WRITE] = { "APIC_WRITE", 2, 7 },
 	[FIXUP_KIND_CALL] = { "CALL", 5, 5 },
 	[FIXUP_KIND_MOVNTI] = { "MOVNTI", 3, 8 },
+	[FIXUP_KIND_MB_FLAGS] = { "MB_FLAGS", 8, 8 },
+	[FIXUP_KIND_RMB_FLAGS] = { "RMB_FLAGS", 8, 8 },
+	[FIXUP_KIND_WMB_FLAGS] = { "WMB_FLAGS", 8, 8 },
 };
 
 static unsigned int doc_hi(int kind)

@@ -32,7 +32,7 @@ struct form {
 	u8 kind;
 	s8 reg;			/* MODRM forms: 0..7, ANY or HINT */
 	u8 len;			/* bytes in head[] */
-	s16 head[5];		/* bytes, or JMP */
+	s16 head[8];		/* bytes, or JMP (8: the MB_FLAGS form) */
 	const char *name;	/* the report's variant= */
 };
 

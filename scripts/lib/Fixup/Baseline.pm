@@ -32,7 +32,8 @@ Every instruction in the text ranges is checked:
 =item *
 
 each lock prefix is the lock prefix of a recorded site (a site whose
-C<locked> is true: LOCK, the barriers), unless its function is allowed
+C<locked> is true: LOCK, the barriers; or one of the C<lock_at> offsets
+of its site: the flag-keeping barriers), unless its function is allowed
 C<raw-lock>;
 
 =item *
@@ -226,6 +227,7 @@ sub check {
 	my (%lock_site, %covered, @errors);
 	for my $s (@{$a{sites}}) {
 		$lock_site{$s->{addr}} = 1 if $s->{locked};
+		$lock_site{$s->{addr} + $_} = 1 for @{$s->{lock_at} // []};
 		$covered{$_} = 1 for $s->{addr} .. $s->{addr} + $s->{len} - 1;
 	}
 	for my $in (@{$a{insns}}) {

@@ -22,7 +22,7 @@ Fixup::VerifyRecords - check the fixup records of a linked kernel image
       text => [[$text, $etext], [$sinittext, $einittext]],
       selftest => [$start, $end]);  # or undef
   push @errors, @{$r->{errors}};    # [address, message] each
-  my @good = @{$r->{good}};         # { addr, len, kind, locked }
+  my @good = @{$r->{good}};  # { addr, len, kind, locked, lock_at }
 
 =head1 DESCRIPTION
 
@@ -39,7 +39,8 @@ L<Fixup::Catalogue>) and its length within the kind's;
 =item *
 
 the site lies inside one of the text ranges and starts at an instruction
-boundary;
+boundary, or (a site whose compiled form is prefix bytes, LOCK) after
+only prefix bytes of one: gas writes an HLE hint before the lock;
 
 =item *
 
@@ -68,9 +69,11 @@ are checked the same way, but their faults are only counted.
 
 Returns C<{ errors =E<gt> [[address, message], ...], good =E<gt> [site,
 ...], selftest_bad =E<gt> N }>. C<good> are the records without a fault,
-as C<{ addr, len, kind, locked }>, C<locked> true when the kind's
+as C<{ addr, len, kind, locked, lock_at }>, C<locked> true when the kind's
 compiled form starts with a lock prefix (LOCK and the barriers): their
-lock prefix is recorded. C<kinds> defaults to
+lock prefix is recorded. C<lock_at> lists the offsets in the site of every
+lock prefix of a FIXED compiled form (0 for LOCK and the 5-byte barriers,
+1 for the flag-keeping barriers C<pushfl; lock; addl $0,4(%esp); popfl>). C<kinds> defaults to
 C<Fixup::Catalogue::kinds()>.
 
 =item modrm_len(BYTES...)
@@ -155,7 +158,9 @@ sub check {
 		    && $s->{addr} + $s->{len} <= $_->[1] } @{$a{text}}) {
 			$e = "$k->{name} site is outside kernel text";
 		} elsif (!defined $at{$s->{addr}}) {
-			$e = "$k->{name} site is not at an instruction boundary";
+			my ($ins, $at) = in_prefixes($s, $k, \@insns, \%at);
+			$e = $ins ? bad_form($s, $k, $ins, $at) : "$k->{name} "
+			    . 'site is not at an instruction boundary';
 		} else {
 			$e = bad_form($s, $k, \@insns, \%at);
 		}
@@ -176,12 +181,37 @@ sub check {
 		}
 		next if $e;
 		my $f = $k->{forms}[0];
+		my @b = $f ? @{$f->{bytes}} : ();
 		push @good, { addr => $s->{addr}, len => $s->{len},
-		    kind => $s->{kind}, locked => $f && @{$f->{bytes}}
-		    && $f->{bytes}[0] eq $LOCK_BYTE ? 1 : 0 };
+		    kind => $s->{kind}, locked => @b && $b[0] eq $LOCK_BYTE
+		    ? 1 : 0, lock_at => [$k->{shape} eq 'FIXED' ? grep {
+		    $b[$_] eq $LOCK_BYTE } 0 .. $#b : ()] };
 	}
 	return { errors => \@errors, good => \@good,
 	    selftest_bad => $selftest_bad };
+}
+
+# A site whose compiled form is prefix bytes may start among the prefixes
+# of an instruction (gas writes an HLE hint, F2/F3, before the lock): if
+# only prefix bytes come before it there, return the instructions and
+# index with that instruction split at the site, else ().
+sub in_prefixes {
+	my ($s, $k, $insns, $at) = @_;
+	my $f = $k->{forms}[0] // return ();
+	return () if $k->{shape} ne 'FIXED'
+	    || grep { !$PREFIX_BYTE{$_} } @{$f->{bytes}};
+	for my $back (1 .. 14) {
+		my $i = $at->{$s->{addr} - $back} // next;
+		my $in = $insns->[$i];
+		my @b = @{$in->{bytes}};
+		return () if $back >= @b
+		    || grep { !$PREFIX_BYTE{$_} } @b[0 .. $back - 1];
+		my @ins = @$insns;
+		push @ins, { %$in, addr => $s->{addr}, len => $in->{len} - $back,
+		    bytes => [@b[$back .. $#b]] };
+		return (\@ins, { %$at, $s->{addr} => $#ins });
+	}
+	return ();
 }
 
 # The bytes of the code at addr, through the disassembly.
