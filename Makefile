@@ -198,7 +198,8 @@ include tests/fuzz/sources.mk
 fuzz-targets := $(patsubst tests/fuzz/%.c,build/fuzz/%,\
 	$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CC := clang
-FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -DHOST_TEST -Iinclude \
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -DHOST_TEST -DCONFIG_SMP=1 \
+	-DCONFIG_NR_CPUS=8 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 

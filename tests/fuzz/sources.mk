@@ -2,3 +2,5 @@
 # the kernel sources listed in NAME-srcs, compiled with -DHOST_TEST
 # -Iinclude by clang. tests/fuzz/corpus/NAME/ holds its seed inputs.
 fuzz_patcher-srcs := arch/i386/fixup/patcher.c arch/i386/fixup/nops.c
+fuzz_cmdline-srcs := arch/i386/kernel/cmdline.c arch/i386/kernel/cpu.c \
+	arch/i386/lib/vsprintf.c
