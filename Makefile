@@ -207,7 +207,7 @@ build/fuzz/%: tests/fuzz/%.c $$($$*-srcs) $$(wildcard include/*/*.h) \
 		arch/i386/fixup/internal.h
 	$(say) FUZZCC $@
 	$(Q)mkdir -p build/fuzz
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $($*-srcs)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $($*-cflags) -o $@ $< $($*-srcs)
 
 PHONY += fuzz fuzz-build
 fuzz-build: $(fuzz-targets)
