@@ -33,7 +33,8 @@
  * 0..7 the tables QEMU's firmware has, placed early in the areas
  * searched (a search scans up to 128 KiB, which is most of the time of
  * a run), 8 the very end of the window (where the last object for
- * slot 8 ends; pointers to slot 8 go there, whatever their order). fix: bit 0 writes the signature, bit 1
+ * slot 8 ends; pointers to slot 8 go there, whatever their order).
+ * fix: bit 0 writes the signature, bit 1
  * the length fields (and the MP entry count), bit 2 the checksums,
  * bit 3 turns pointer fields below 16 into slot addresses (9..15: the
  * last paragraphs of the window), bit 4 gives MADT entries their
