@@ -198,7 +198,8 @@ include tests/fuzz/sources.mk
 fuzz-targets := $(patsubst tests/fuzz/%.c,build/fuzz/%,\
 	$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CC := clang
-FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -DHOST_TEST -Iinclude \
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -DHOST_TEST -DCONFIG_SMP=1 \
+	-DCONFIG_NR_CPUS=8 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 
@@ -206,7 +207,7 @@ build/fuzz/%: tests/fuzz/%.c $$($$*-srcs) $$(wildcard include/*/*.h) \
 		arch/i386/fixup/internal.h
 	$(say) FUZZCC $@
 	$(Q)mkdir -p build/fuzz
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $($*-srcs)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $($*-cflags) -o $@ $< $($*-srcs)
 
 PHONY += fuzz fuzz-build
 fuzz-build: $(fuzz-targets)

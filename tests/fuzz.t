@@ -3,10 +3,12 @@
 #
 # tests/fuzz.t: builds every libFuzzer target (tests/fuzz/fuzz_*.c, with
 # "make fuzz-build") and runs each briefly: FUZZ_RUNS executions (100000)
-# or FUZZ_SECS seconds (30), whichever comes first, from its seed
-# corpus tests/fuzz/corpus/NAME into a fresh one. It fails when libFuzzer
-# reports anything, and when clang or its libFuzzer runtime is missing
-# (scripts/ensure-tools installs them). "make fuzz" runs longer.
+# or FUZZ_SECS seconds (8), whichever comes first, from its seed corpus
+# tests/fuzz/corpus/NAME into a fresh one; one input running longer than
+# FUZZ_TIMEOUT seconds (10) is a hang. With four targets that is about
+# a minute on a loaded 2-core machine, the build included. It fails when
+# libFuzzer reports anything, and when clang or its libFuzzer runtime is
+# missing (scripts/ensure-tools installs them). "make fuzz" runs longer.
 use strict;
 use warnings;
 use Test::More;
@@ -17,7 +19,8 @@ use FindBin;
 my $root = "$FindBin::Bin/..";
 chdir $root or die "chdir $root: $!";
 my $runs = $ENV{FUZZ_RUNS} // 100000;
-my $secs = $ENV{FUZZ_SECS} // 30;
+my $secs = $ENV{FUZZ_SECS} // 8;
+my $timeout = $ENV{FUZZ_TIMEOUT} // 10;
 my $tmp = tempdir('fuzz.XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
 # clang must link a fuzz target: the compiler and libFuzzer's runtime.
@@ -48,6 +51,7 @@ for my $name (@names) {
 	mkdir $corpus or die "$corpus: $!";
 	my $log = "$tmp/$name.log";
 	my $st = system("$bin -runs=$runs -max_total_time=$secs "
+			. "-timeout=$timeout "
 			. "-print_final_stats=1 -artifact_prefix=$tmp/ "
 			. "$corpus @seeds >$log 2>&1");
 	my $exit = $st == -1 ? -1 : $st >> 8;
