@@ -8,5 +8,7 @@ void clock_init(void);
 void clock_use_tsc(void);
 u64 clock_ns(void);
 void udelay(unsigned int us);
+/* Test only (selftest_crash=oops_in_clock): fault once inside the lock. */
+extern volatile bool clock_test_crash;
 
 #endif

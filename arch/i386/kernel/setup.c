@@ -22,6 +22,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/nmi.h>
 
 void traps_init_pic(void);
 void traps_set_stack_bounds(u32 lo, u32 hi);
@@ -105,6 +106,7 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 		failed = run_selftests();
 	run_crash_test();
 #endif
+	nmi_report_counts();
 	if (poweroff_requested)
 		machine_power_off(failed ? POWER_OFF_FAIL : POWER_OFF_OK);
 	printk(KERN_INFO "idle: boot complete, CPU 0 idle\n");
