@@ -9,7 +9,8 @@
 # the kernel's own count of NMIs is above zero on every online CPU, and
 # after each local APIC was set up where there is one: NMIs did arrive.
 # Across the matrix some must have come during the fixup pass. Then the
-# NMI-section check on its failing fixtures, "nmi=panic", the default
+# NMI-section check on its failing fixtures, NMIs on head.S's early IDT,
+# "nmi=panic", the default
 # (APs' LINT1 masked), and the oops paths that could deadlock or reset:
 # two CPUs double-faulting at once, an oops inside clock_ns(), with the
 # console lock held here or by a CPU that never lets it go.
@@ -134,6 +135,9 @@ for my $m (@matrix) {
 }
 my $nmatrix = @cases;
 push @cases,
+	map({ { cpu => $_, smp => 1, append => 'nmi_test_early_idt selftest poweroff',
+		kernel => $kernel, nmi => 1, timeout => 120,
+		what => "early IDT $_" } } qw(486 Conroe)),
 	{ cpu => 'Conroe', smp => 2, append => 'selftest poweroff',
 	  kernel => $kernel, nmi => 1, timeout => 120, what => 'default LINT1' },
 	{ cpu => 'Conroe', smp => 1, append => 'poweroff selftest nmi=panic',
@@ -200,6 +204,18 @@ diag("nmi.t matrix: $boots boots, $sent NMIs sent, $got counted by the "
      . "$crashes crashes");
 
 my %r = map { $cases[$_]{what} => $r[$_] } $nmatrix .. $#cases;
+
+# head.S's IDT, before the first C function: the kernel waits on it a
+# while (nmi_test_early_idt) before it sets up its own, NMIs keep coming.
+for my $what ('early IDT 486', 'early IDT Conroe') {
+	my $r = $r{$what};
+	my @p = boot_problems($r);
+	my ($n) = $r->{log} =~ /^\[[ \d.]+\] nmi: CPU0: (\d+) NMIs on the early IDT$/m;
+	push @p, 'no count of NMIs on the early IDT' unless defined $n;
+	push @p, 'no NMI arrived on the early IDT' unless $n;
+	ok(!@p, "$what: " . ($n // 0) . " NMIs taken on head.S's IDT, boot goes on")
+		or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
+}
 
 # Default: the boot CPU's LINT1 is NMI, the APs' masked (as Linux has it).
 {

@@ -18,6 +18,9 @@ void nmi_lint1_set_up(bool nmi);
 /* After text was written: the NMIs that came meanwhile, handled now. */
 void nmi_after_text_write(void);
 
+/* "nmi: CPU0: N NMIs on the early IDT" (the nmi_test_early_idt test). */
+void nmi_report_early(void);
+
 /* One line per online CPU: "nmi: CPUn: N NMIs". */
 void nmi_report_counts(void);
 

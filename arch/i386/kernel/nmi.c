@@ -206,6 +206,12 @@ void nmi_after_text_write(void)
 	nmi_say(0, reason);
 }
 
+void nmi_report_early(void)
+{
+	printk(KERN_INFO "nmi: CPU0: %u NMIs on the early IDT\n",
+	       nmi_count[0]);
+}
+
 void nmi_report_counts(void)
 {
 	int cpu;
