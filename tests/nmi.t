@@ -126,20 +126,20 @@ for my $m (@matrix) {
 		my ($cpu, $smp) = @$m;
 		# QEMU raises LINT1 on every CPU; only the boot CPU's is
 		# NMI by default, the test flag opens the APs' too.
-		my $append = 'selftest poweroff' . $debug .
+		my $append = 'poweroff selftest' . $debug .
 			($smp > 1 ? ' nmi_test_lint1_all' : '');
 		push @cases, { cpu => $cpu, smp => $smp, append => $append,
-			       kernel => $kernel, nmi => 1, timeout => 120,
+			       kernel => $kernel, nmi => 1, timeout => 40,
 			       what => "$cpu -smp $smp" . ($debug ? ',' . $debug : '') };
 	}
 }
 my $nmatrix = @cases;
 push @cases,
-	map({ { cpu => $_, smp => 1, append => 'nmi_test_early_idt selftest poweroff',
-		kernel => $kernel, nmi => 1, timeout => 120,
+	map({ { cpu => $_, smp => 1, append => 'nmi_test_early_idt poweroff selftest',
+		kernel => $kernel, nmi => 1, timeout => 40,
 		what => "early IDT $_" } } qw(486 Conroe)),
-	{ cpu => 'Conroe', smp => 2, append => 'selftest poweroff',
-	  kernel => $kernel, nmi => 1, timeout => 120, what => 'default LINT1' },
+	{ cpu => 'Conroe', smp => 2, append => 'poweroff selftest',
+	  kernel => $kernel, nmi => 1, timeout => 40, what => 'default LINT1' },
 	{ cpu => 'Conroe', smp => 1, append => 'poweroff selftest nmi=panic',
 	  kernel => $kernel, nmi => 1, timeout => 60, what => 'nmi=panic' },
 	{ cpu => '486', smp => 1, append => 'poweroff selftest nmi=panic',
