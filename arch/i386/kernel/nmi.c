@@ -27,7 +27,6 @@
 #include <kernel/params.h>
 #include <kernel/panic.h>
 #include <kernel/smpboot.h>
-#include <kernel/console.h>
 #include <kernel/string.h>
 #include <asm/nmi.h>
 #include <asm/io.h>

@@ -18,7 +18,6 @@
 #include <asm/apic.h>
 #include <asm/nmi.h>
 #include <kernel/clock.h>
-#include <kernel/console.h>
 
 #define PIC1_DATA	0x21
 #define PIC2_DATA	0xa1
@@ -129,17 +128,18 @@ static void show_page_fault(const struct pt_regs *r)
 	       where);
 }
 
-/*
- * Before the boot CPU powers the machine off after its oops, the other
- * CPUs that are reporting one (or start within a moment: two CPUs that
- * fault together; a test says how many to wait for) get to finish. Bounded in loop passes as well as in
- * time: after an oops inside clock_ns() the clock stands still.
- */
+/* Test only: how many oops reports the boot CPU waits for (selftest.c). */
 void oops_expect_reports(unsigned int n)
 {
 	oops_expected = n;
 }
 
+/*
+ * Before the boot CPU powers the machine off after its oops, the other
+ * CPUs that are reporting one (or start within a moment: two CPUs that
+ * fault together) get to finish. Bounded in loop passes as well as in
+ * time: after an oops inside clock_ns() the clock stands still.
+ */
 static void oops_wait_others(int me)
 {
 	u64 now = clock_ns(), grace = now + OOPS_GRACE_MS * 1000000ull;

@@ -18,8 +18,11 @@ use POSIX qw(:sys_wait_h);
 our @EXPORT_OK = qw(boot_nmi);
 
 # boot_nmi(cpu => MODEL, smp => N, append => ARGS, kernel => FILE,
-#          timeout => S, from_start => BOOL, interval => [MIN_MS, MAX_MS])
-# returns { status, log, cmd, sent => NMIs the monitor accepted }
+#          timeout => S, from_start => BOOL, interval => [MIN_MS, MAX_MS],
+#          qemu_args => [...])
+# returns { status, log, cmd, sent => "nmi" commands written }
+# from_start sends from QEMU's start, before the firmware has run: under
+# QEMU that reaches SeaBIOS, which has no NMI handler (Documentation/nmi.md).
 sub boot_nmi {
 	my (%o) = @_;
 	local $SIG{PIPE} = "IGNORE";	# QEMU closes the monitor as it exits
@@ -38,12 +41,13 @@ sub boot_nmi {
 		open(STDERR, '>&', \*STDOUT);
 		exec @cmd or die "exec: $!";
 	}
-	my ($log, $mon, $sent, $next) = ('', undef, 0, 0);
+	my ($log, $mon, $queued, $next, $out, $gone) = ('', undef, 0, 0, '', 0);
 	my $sel = IO::Select->new($fh);
 	my $start = $o{from_start};
 	while (1) {
 		my $now = time;
-		if (!$mon && ($start || $log =~ /^\[\s*\d+\.\d+\] /m)) {
+		if (!$mon && !$gone &&
+		    ($start || $log =~ /^\[\s*\d+\.\d+\] /m)) {
 			$start = 1;
 			$mon = IO::Socket::UNIX->new(Type => SOCK_STREAM,
 						     Peer => $sock);
@@ -54,10 +58,15 @@ sub boot_nmi {
 			}
 		}
 		if ($mon && $now >= $next) {
-			# The monitor reads commands as lines; a full socket
-			# buffer only delays them, never loses one.
-			$sent++ if defined syswrite($mon, "nmi\n");
+			$out .= "nmi\n";
+			$queued++;
 			$next = $now + ($lo + rand($hi - $lo)) / 1000;
+		}
+		if ($mon && length $out) {
+			# Whole lines reach the monitor in order, however the
+			# socket buffer splits them.
+			my $n = syswrite($mon, $out);
+			substr($out, 0, $n, '') if $n;
 		}
 		my $wait = $mon ? $next - time : 0.0005;
 		my @ready = $sel->can_read($wait > 0 ? $wait : 0);
@@ -71,13 +80,14 @@ sub boot_nmi {
 				$sel->remove($mon);
 				close $mon;
 				$mon = undef;	# QEMU is going away
-				$start = 0;
-				$log .= '' ;
+				$gone = 1;
 			}
 			# monitor output (prompts, echo) is discarded
 		}
 		last if $eof;
 	}
+	# what never left this process was not sent
+	my $sent = $queued - int((length($out) + 3) / 4);
 	close $fh;
 	my $status = $? >> 8;
 	$log =~ s/\r//g;
