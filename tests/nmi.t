@@ -152,7 +152,10 @@ push @cases,
 	  what => 'double fault on four CPUs' },
 	map({ { cpu => 'Conroe', smp => 2, timeout => 60, kernel => $kernel,
 		append => "selftest_crash=$_ poweroff", what => $_ } }
-	    qw(oops_in_clock oops_console_held oops_console_other));
+	    qw(oops_in_clock oops_console_held oops_console_other)),
+	{ cpu => 'Conroe', smp => 2, timeout => 60, kernel => $kernel,
+	  append => 'selftest_crash=oops_in_clock_ap poweroff',
+	  what => 'oops_in_clock_ap' };
 
 my @r = run_all(@cases);
 my ($boots, $sent, $got, $pass_nmis, $pass_boots, $crashes) = (0) x 6;
@@ -283,6 +286,23 @@ for my $what (sort keys %eip) {
 	push @p, 'no "CPU 0 halted"'
 		unless $r->{log} =~ /oops: CPU 0 halted\n/;
 	ok(!@p, "$what: the oops prints, the machine powers off")
+		or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
+}
+
+# CPU1 dies inside clock_ns(), holding its lock: the boot CPU's clock must
+# run on (smp_call_all() waits 20 s for CPU1 by it, then gives up).
+{
+	my $r = $r{oops_in_clock_ap};
+	my @p;
+	push @p, "run-qemu status $r->{status}, want 2"
+		unless $r->{status} == 2;
+	push @p, 'no oops on CPU1 in clock_ns'
+		unless $r->{log} =~ /oops: invalid opcode \(#UD\), vector 6, error code 0x0, CPU 1\n.*EIP: 0008:\[<\w+>\] clock_ns\+/;
+	push @p, 'the boot CPU did not go on'
+		unless $r->{log} =~ /selftest: the clock runs on after CPU1's oops/;
+	push @p, 'no oops on CPU0 after it'
+		unless $r->{log} =~ /CPU 0\n.*EIP: 0008:\[<\w+>\] crash_oops_in_clock_ap\+/;
+	ok(!@p, 'oops_in_clock_ap: an AP dies holding the clock lock, the boot CPU goes on')
 		or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
 }
 

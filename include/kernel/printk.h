@@ -41,6 +41,8 @@ bool printk_busy_here(void);
  * lock only so long, then takes it from whichever CPU holds it.
  */
 void printk_oops_begin(void);
+/* An oops on this CPU ends: give the console lock back if it holds it. */
+void printk_oops_end(void);
 /* Test only: this CPU takes the console lock and keeps it. */
 void printk_test_keep_console(void);
 /* Test only: the next printk faults with the console lock held. */

@@ -32,7 +32,8 @@ static u32 tsc_mult;			/* ns per TSC tick, << 22 */
 static bool use_tsc;
 static DEFINE_SPINLOCK(clock_lock);
 static volatile u8 in_clock[CONFIG_NR_CPUS];
-volatile bool clock_test_crash;
+static volatile u32 clock_holder;	/* CPU + 1 in the lock, or 0 */
+volatile int clock_test_crash;
 
 static u16 pit_read(void)
 {
@@ -106,21 +107,37 @@ u64 clock_ns(void)
 	in_clock[cpu] = 1;
 	__asm__ __volatile__("" : : : "memory");
 	spin_lock(&clock_lock);
+	clock_holder = cpu + 1;
 	if (use_tsc)
 		ns = base_ns + mul_u64_u32_shr(rdtsc() - tsc_base, tsc_mult, 22);
 	else
 		ns = pit_ns();
 	if (ns < last_ns)
 		ns = last_ns;
-	if (clock_test_crash) {
-		clock_test_crash = false;
+	if (clock_test_crash == cpu + 1) {
+		clock_test_crash = 0;
 		__asm__ __volatile__("ud2");	/* the oops must still print */
 	}
 	last_ns = ns;
+	clock_holder = 0;
 	spin_unlock(&clock_lock);
 	__asm__ __volatile__("" : : : "memory");
 	in_clock[cpu] = 0;
 	return ns;
+}
+
+/*
+ * A CPU that dies in an oops gives the lock back if it held it, so that
+ * the other CPUs' clock_ns() does not wait for it for ever.
+ */
+void clock_oops_release(void)
+{
+	int cpu = smp_processor_id();
+
+	if (clock_holder == (u32)cpu + 1) {
+		clock_holder = 0;
+		spin_unlock(&clock_lock);
+	}
 }
 
 void udelay(unsigned int us)

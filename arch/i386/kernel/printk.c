@@ -91,6 +91,12 @@ static void console_unlock(void)
 	__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
 }
 
+void printk_oops_end(void)
+{
+	if (printk_busy_here())
+		console_unlock();
+}
+
 static int printk_level(const char **fmt)
 {
 	const char *f = *fmt;

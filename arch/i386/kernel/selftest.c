@@ -180,9 +180,27 @@ static void keep_console_on_ap(void *arg)
 
 static void __attribute__((noinline)) crash_oops_in_clock(void)
 {
-	clock_test_crash = true;
+	clock_test_crash = 1;
 	clock_ns();
 }
+
+#ifdef CONFIG_SMP
+static void clock_on_cpu1(void *arg)
+{
+	(void)arg;
+	if (smp_processor_id() == 1)
+		clock_ns();
+}
+
+/* CPU1 dies inside clock_ns(): the boot CPU's clock must still run. */
+static void __attribute__((noinline)) crash_oops_in_clock_ap(void)
+{
+	clock_test_crash = 2;
+	smp_call_all(clock_on_cpu1, NULL);
+	printk(KERN_INFO "selftest: the clock runs on after CPU1's oops\n");
+	__asm__ __volatile__("ud2");
+}
+#endif
 
 static void __attribute__((noinline)) crash_oops_console_held(void)
 {
@@ -211,6 +229,7 @@ static const struct crash crashes[] = {
 	{ "stack_overflow", crash_stack_overflow },
 #ifdef CONFIG_SMP
 	{ "double_fault_all", crash_double_fault_all },
+	{ "oops_in_clock_ap", crash_oops_in_clock_ap },
 #endif
 	{ "oops_in_clock", crash_oops_in_clock },
 	{ "oops_console_held", crash_oops_console_held },
