@@ -172,6 +172,9 @@ static void __noreturn oops_end(int cpu)
 		oops_wait_others(cpu);
 		machine_power_off(POWER_OFF_OOPS);
 	}
+	/* The others go on: no lock stays with a dead CPU. */
+	clock_oops_release();
+	printk_oops_end();
 	cpu_dead();
 }
 
