@@ -161,6 +161,7 @@ endif
 # the image check.
 
 vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
+		scripts/nmi-section-check \
 		scripts/kallsyms.pl
 	$(Q)LD="$(LD)" NM="$(NM)" CC="$(CC)" PERL="$(PERL)" Q="$(Q)" \
 	    LDFLAGS="$(KBUILD_LDFLAGS)" AFLAGS="$(KBUILD_AFLAGS)" \

@@ -7,7 +7,9 @@
 # with an empty symbol table, the second with the table made from the
 # first. The table lies after all text, so text addresses do not move
 # between the passes; the script checks that and fails if they did.
-# Also writes System.map and the linker's map, vmlinux.map. Called by the Makefile with LD, NM, CC, PERL,
+# Then scripts/nmi-section-check: what an NMI runs while the text is
+# written holds no site and calls nothing outside .text.nmi; if not, no
+# vmlinux. Also writes System.map and the linker's map, vmlinux.map. Called by the Makefile with LD, NM, CC, PERL,
 # LDFLAGS, AFLAGS and Q (empty for V=1) in the environment.
 
 set -e
@@ -49,6 +51,9 @@ if ! cmp -s .tmp_kallsyms1.S .tmp_kallsyms2.S; then
 	echo "link-vmlinux.sh: text moved between the kallsyms passes" >&2
 	exit 1
 fi
+
+say NMICHK "$out"
+$PERL scripts/nmi-section-check --nm "$NM" --quiet .tmp_vmlinux2
 
 say LD "$out"
 mv .tmp_vmlinux2 "$out"

@@ -3,6 +3,7 @@
 #define ASM_DESC_H
 
 #include <kernel/types.h>
+#include <asm/segment.h>
 
 struct tss {
 	u32 link, esp0, ss0, esp1, ss1, esp2, ss2;
@@ -16,6 +17,10 @@ void cpu_load_descriptors(int cpu);
 void idt_init(void);
 void df_tss_set_cr3(u32 cr3);
 const struct tss *cpu_tss(int cpu);
-const struct tss *df_tss_state(void);
+const struct tss *df_tss_state(int cpu);
+void idt_text_write_begin(void);
+void idt_text_write_end(void);
+
+extern u64 cpu_gdt[CONFIG_NR_CPUS][GDT_ENTRIES];
 
 #endif

@@ -34,4 +34,18 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 #define pr_info(...)	printk(KERN_INFO __VA_ARGS__)
 #define pr_debug(...)	printk(KERN_DEBUG __VA_ARGS__)
 
+/* This CPU holds the console lock: it was interrupted inside printk. */
+bool printk_busy_here(void);
+/*
+ * This CPU reports an oops: from now on its printk waits for the console
+ * lock only so long, then takes it from whichever CPU holds it.
+ */
+void printk_oops_begin(void);
+/* An oops on this CPU ends: give the console lock back if it holds it. */
+void printk_oops_end(void);
+/* Test only: this CPU takes the console lock and keeps it. */
+void printk_test_keep_console(void);
+/* Test only: the next printk faults with the console lock held. */
+extern volatile bool printk_test_crash;
+
 #endif

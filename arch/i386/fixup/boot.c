@@ -18,6 +18,8 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/desc.h>
+#include <asm/nmi.h>
 #include "internal.h"
 
 enum { MODE_AUTO, MODE_UP, MODE_SMP };
@@ -140,7 +142,10 @@ static void __init print_stats(const struct fixup_stats *st, u64 ns)
 
 /*
  * The pass. Runs once, on the boot CPU, interrupts off, before any other
- * CPU is started: no CPU ever executes a site while it is rewritten.
+ * CPU is started: no CPU ever executes a site while it is rewritten. An
+ * NMI cannot be turned off: meanwhile it goes to the NMI entry in
+ * .text.nmi, which only counts (arch/i386/kernel/nmi.c); those NMIs are
+ * handled once the text is whole.
  */
 void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		       const char *reason)
@@ -206,10 +211,13 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	fixup_smp = env.smp;
 	flags = local_irq_save();
 	t0 = clock_ns();
+	idt_text_write_begin();
 	fixup_apply(__fixup_sites_start, __fixup_sites_end, &env, &st);
+	idt_text_write_end();
 	t0 = clock_ns() - t0;
 	local_irq_restore(flags);
 	print_stats(&st, t0);
+	nmi_after_text_write();
 }
 
 /* Called just before the init region, which holds the table, is freed. */

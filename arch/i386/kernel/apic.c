@@ -1,6 +1,9 @@
 /*
  * The local APIC: mapped uncached by the boot CPU, then on every CPU
- * software-enabled with the spurious vector, local interrupts masked; and
+ * software-enabled with the spurious vector, local interrupts masked but
+ * the boot CPU's LINT1, which delivers NMIs as the BIOS's virtual-wire
+ * set-up had it (MP spec 1.4, 3.6.2.2; only the boot CPU's is wired, as
+ * Linux assumes too: the APs' LINT1 stays masked); and
  * the IPIs that start and wake the other CPUs. See Intel SDM vol. 3A,
  * 10.4.3 "Enabling or disabling the local APIC", 10.6 "Issuing
  * interprocessor interrupts" and 10.9 "Spurious interrupt". Every
@@ -11,6 +14,7 @@
 #include <asm/apic.h>
 #include <asm/page.h>
 #include <asm/cpufeature.h>
+#include <asm/nmi.h>
 
 #define SPURIOUS_VECTOR	0xff
 #define ICR_TIMEOUT_US	10000
@@ -23,13 +27,16 @@ u32 apic_id(void)
 }
 
 /* Per CPU: enable, accept all priorities, mask what we do not use. */
-void apic_setup_cpu(void)
+void apic_setup_cpu(bool boot_cpu)
 {
+	bool nmi = nmi_lint1_enabled(boot_cpu);
+
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_VECTOR);
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
 	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, nmi ? APIC_LVT_DM_NMI : APIC_LVT_MASKED);
+	nmi_lint1_set_up(nmi);
 	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
 	apic_write(APIC_ESR, 0);	/* writes arm the error register */
 }
@@ -69,7 +76,7 @@ void apic_init(u32 phys)
 	}
 	map_page(phys, PTE_RW | PTE_PCD);
 	lapic = (volatile u32 *)(uintptr_t)phys;
-	apic_setup_cpu();
+	apic_setup_cpu(true);
 	printk(KERN_INFO "apic: local APIC id %u at 0x%08x, version 0x%x\n",
 	       apic_id(), phys, apic_read(APIC_VERSION) & 0xff);
 }

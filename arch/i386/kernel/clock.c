@@ -6,13 +6,16 @@
  * one 55 ms wrap between two reads is lost, so that clock may run slow but
  * never backwards. With a TSC it switches to the TSC, calibrated against
  * PIT channel 2 over 10 ms. One lock serializes readers on all CPUs: the
- * PIT count and the last value are shared.
+ * PIT count and the last value are shared. A CPU that is already inside
+ * clock_ns() when an NMI or an oops calls it again gets the last value
+ * without the lock, which it holds or is about to take: never a deadlock.
  */
 #include <kernel/clock.h>
 #include <kernel/math64.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
+#include <asm/smp.h>
 
 #define PIT_CH0		0x40
 #define PIT_CH2		0x42
@@ -28,6 +31,9 @@ static u64 base_ns, tsc_base, last_ns;
 static u32 tsc_mult;			/* ns per TSC tick, << 22 */
 static bool use_tsc;
 static DEFINE_SPINLOCK(clock_lock);
+static volatile u8 in_clock[CONFIG_NR_CPUS];
+static volatile u32 clock_holder;	/* CPU + 1 in the lock, or 0 */
+volatile int clock_test_crash;
 
 static u16 pit_read(void)
 {
@@ -91,18 +97,47 @@ void clock_use_tsc(void)
 
 u64 clock_ns(void)
 {
+	int cpu = smp_processor_id();
 	u64 ns;
 
+	if (cpu < 0 || cpu >= CONFIG_NR_CPUS)
+		cpu = 0;
+	if (in_clock[cpu])
+		return last_ns;		/* re-entered from an NMI or oops */
+	in_clock[cpu] = 1;
+	__asm__ __volatile__("" : : : "memory");
 	spin_lock(&clock_lock);
+	clock_holder = cpu + 1;
 	if (use_tsc)
 		ns = base_ns + mul_u64_u32_shr(rdtsc() - tsc_base, tsc_mult, 22);
 	else
 		ns = pit_ns();
 	if (ns < last_ns)
 		ns = last_ns;
+	if (clock_test_crash == cpu + 1) {
+		clock_test_crash = 0;
+		__asm__ __volatile__("ud2");	/* the oops must still print */
+	}
 	last_ns = ns;
+	clock_holder = 0;
 	spin_unlock(&clock_lock);
+	__asm__ __volatile__("" : : : "memory");
+	in_clock[cpu] = 0;
 	return ns;
+}
+
+/*
+ * A CPU that dies in an oops gives the lock back if it held it, so that
+ * the other CPUs' clock_ns() does not wait for it for ever.
+ */
+void clock_oops_release(void)
+{
+	int cpu = smp_processor_id();
+
+	if (clock_holder == (u32)cpu + 1) {
+		clock_holder = 0;
+		spin_unlock(&clock_lock);
+	}
 }
 
 void udelay(unsigned int us)

@@ -2,7 +2,9 @@
  * Segment and interrupt descriptors (Intel SDM vol. 3A, 3.4.5 "Segment
  * descriptors", 6.11 "IDT descriptors", 7.2.2 "TSS descriptor"). Flat
  * 4 GiB code and data segments; one TSS per CPU, whose selector is also
- * how smp_processor_id() tells the CPUs apart.
+ * how smp_processor_id() tells the CPUs apart. Each CPU has a GDT of its
+ * own, all alike but for the double-fault TSS descriptor, so that the
+ * one task gate in the shared IDT names each CPU's own double-fault task.
  */
 #include <kernel/compiler.h>
 #include <asm/desc.h>
@@ -16,19 +18,22 @@
 #define DF_STACK_SIZE	4096
 #define FLAT_GRAN	0xc	/* 4 KiB granularity, 32-bit */
 
-static u64 gdt[GDT_ENTRIES] __aligned(8);
+u64 cpu_gdt[CONFIG_NR_CPUS][GDT_ENTRIES] __aligned(8);
 static u64 idt[256] __aligned(8);
+/* The IDT loaded while text is written: vector 2 counts and returns. */
+static u64 text_write_idt[32] __aligned(8);
 static struct tss tss[CONFIG_NR_CPUS];
 
 /*
  * A double fault runs as a task of its own, on its own stack: a kernel
  * stack overflow faults again while pushing the page-fault frame, and only
  * a task switch still has a stack to report it on (SDM vol. 3A, 6.15,
- * "Interrupt 8"). One such task for all CPUs: two CPUs double-faulting at
- * the same moment would reset the machine.
+ * "Interrupt 8"). One such task per CPU: with one for all, a second CPU
+ * double-faulting while the first is in it would find its TSS busy, fault
+ * again and reset the machine. Each task's EBX holds its CPU number.
  */
-static struct tss df_tss;
-static u8 df_stack[DF_STACK_SIZE] __aligned(16);
+static struct tss df_tss[CONFIG_NR_CPUS];
+static u8 df_stack[CONFIG_NR_CPUS][DF_STACK_SIZE] __aligned(16);
 
 struct __attribute__((packed)) desc_ptr {
 	u16 limit;
@@ -51,31 +56,43 @@ static u64 gate_desc(u32 handler, u16 sel, u8 type)
 void gdt_init(void)
 {
 	extern const char double_fault_entry[];
-	int i;
+	u64 *g = cpu_gdt[0];
+	int i, cpu;
 
-	gdt[GDT_ENTRY_KERNEL_CS] = seg_desc(0, 0xfffff, SEG_CODE, FLAT_GRAN);
-	gdt[GDT_ENTRY_KERNEL_DS] = seg_desc(0, 0xfffff, SEG_DATA, FLAT_GRAN);
+	g[GDT_ENTRY_KERNEL_CS] = seg_desc(0, 0xfffff, SEG_CODE, FLAT_GRAN);
+	g[GDT_ENTRY_KERNEL_DS] = seg_desc(0, 0xfffff, SEG_DATA, FLAT_GRAN);
 	for (i = 0; i < CONFIG_NR_CPUS; i++) {
 		tss[i].ss0 = __KERNEL_DS;
 		tss[i].iomap_base = sizeof(struct tss);	/* no I/O bitmap */
-		gdt[GDT_ENTRY_TSS + i] = seg_desc((u32)(uintptr_t)&tss[i],
-						  sizeof(struct tss) - 1,
-						  SEG_TSS, 0);
+		g[GDT_ENTRY_TSS + i] = seg_desc((u32)(uintptr_t)&tss[i],
+						sizeof(struct tss) - 1,
+						SEG_TSS, 0);
 	}
-	df_tss.eip = (u32)(uintptr_t)double_fault_entry;
-	df_tss.esp = (u32)(uintptr_t)(df_stack + DF_STACK_SIZE);
-	df_tss.cs = __KERNEL_CS;
-	df_tss.ds = df_tss.es = df_tss.ss = __KERNEL_DS;
-	df_tss.eflags = 0x2;		/* interrupts off */
-	df_tss.iomap_base = sizeof(struct tss);
-	gdt[GDT_ENTRY_DF_TSS] = seg_desc((u32)(uintptr_t)&df_tss,
-					 sizeof(struct tss) - 1, SEG_TSS, 0);
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		struct tss *df = &df_tss[cpu];
+
+		df->eip = (u32)(uintptr_t)double_fault_entry;
+		df->esp = (u32)(uintptr_t)(df_stack[cpu] + DF_STACK_SIZE);
+		df->ebx = cpu;
+		df->cs = __KERNEL_CS;
+		df->ds = df->es = df->ss = __KERNEL_DS;
+		df->eflags = 0x2;		/* interrupts off */
+		df->iomap_base = sizeof(struct tss);
+		for (i = 0; i < GDT_ENTRY_DF_TSS; i++)
+			cpu_gdt[cpu][i] = g[i];
+		cpu_gdt[cpu][GDT_ENTRY_DF_TSS] =
+			seg_desc((u32)(uintptr_t)df, sizeof(struct tss) - 1,
+				 SEG_TSS, 0);
+	}
 }
 
 /* The task switch loads CR3 too: the kernel's, once paging is on. */
 void df_tss_set_cr3(u32 cr3)
 {
-	df_tss.cr3 = cr3;
+	int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		df_tss[cpu].cr3 = cr3;
 }
 
 const struct tss *cpu_tss(int cpu)
@@ -83,15 +100,21 @@ const struct tss *cpu_tss(int cpu)
 	return cpu >= 0 && cpu < CONFIG_NR_CPUS ? &tss[cpu] : NULL;
 }
 
-const struct tss *df_tss_state(void)
+const struct tss *df_tss_state(int cpu)
 {
-	return &df_tss;
+	return cpu >= 0 && cpu < CONFIG_NR_CPUS ? &df_tss[cpu] : NULL;
 }
 
-/* Load GDT, segments, IDT and this CPU's TSS. */
+/*
+ * Load this CPU's GDT, the segments, its TSS and the IDT. The boot CPU
+ * comes from head.S's early GDT and IDT, whose selectors and gates stay
+ * valid through every step; the TSS is loaded before the IDT whose
+ * double-fault gate needs it.
+ */
 void cpu_load_descriptors(int cpu)
 {
-	struct desc_ptr g = { sizeof(gdt) - 1, (u32)(uintptr_t)gdt };
+	struct desc_ptr g = { sizeof(cpu_gdt[0]) - 1,
+			      (u32)(uintptr_t)cpu_gdt[cpu] };
 	struct desc_ptr i = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
 
 	__asm__ __volatile__("lgdt %0\n\t"
@@ -103,8 +126,8 @@ void cpu_load_descriptors(int cpu)
 			     "xorl %%eax, %%eax\n\t"
 			     "movl %%eax, %%fs\n\t"
 			     "movl %%eax, %%gs\n\t"
-			     "lidt %3\n\t"
-			     "ltr %w4"
+			     "ltr %w4\n\t"
+			     "lidt %3"
 			     : : "m"(g), "i"(__KERNEL_CS), "i"(__KERNEL_DS),
 			       "m"(i), "r"(TSS_SELECTOR(cpu))
 			     : "eax", "memory");
@@ -112,11 +135,38 @@ void cpu_load_descriptors(int cpu)
 
 void idt_init(void)
 {
-	extern const char trap_stubs[];
+	extern const char trap_stubs[], nmi_text_write_entry[];
 	int v;
 
 	for (v = 0; v < 256; v++)
 		idt[v] = gate_desc((u32)(uintptr_t)(trap_stubs + 16 * v),
 				   __KERNEL_CS, GATE_INTR);
 	idt[8] = gate_desc(0, DF_TSS_SELECTOR, GATE_TASK);
+	for (v = 0; v < 32; v++)
+		text_write_idt[v] = idt[v];
+	text_write_idt[2] = gate_desc((u32)(uintptr_t)nmi_text_write_entry,
+				      __KERNEL_CS, GATE_INTR);
+}
+
+/*
+ * While text is being written (the fixup pass), vector 2 goes to the NMI
+ * entry in .text.nmi, which only counts (arch/i386/kernel/nmi.c): one
+ * lidt switches, so an NMI sees one IDT or the other, never half of a
+ * gate. Interrupts are off meanwhile: vectors above 31 are not needed.
+ */
+static void load_idt(const u64 *table, unsigned int entries)
+{
+	struct desc_ptr d = { entries * 8 - 1, (u32)(uintptr_t)table };
+
+	__asm__ __volatile__("lidt %0" : : "m"(d) : "memory");
+}
+
+void idt_text_write_begin(void)
+{
+	load_idt(text_write_idt, ARRAY_SIZE(text_write_idt));
+}
+
+void idt_text_write_end(void)
+{
+	load_idt(idt, ARRAY_SIZE(idt));
 }

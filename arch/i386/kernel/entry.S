@@ -29,11 +29,13 @@ trap_common:
 	iret
 
 /*
- * The double-fault task starts here on its own stack (arch/i386/kernel/
- * desc.c), the error code on top: do_double_fault(error) never returns.
+ * A CPU's double-fault task starts here on its own stack (arch/i386/
+ * kernel/desc.c), the error code on top and the CPU number in EBX, as
+ * its TSS had it: do_double_fault(cpu, error) never returns.
  */
 	.globl double_fault_entry
 double_fault_entry:
+	pushl %ebx
 	call do_double_fault
 1:	cli
 	hlt
@@ -55,3 +57,32 @@ trap_stubs:
 	.endr
 	.globl trap_stubs_end
 trap_stubs_end:
+
+/*
+ * Vector 2 while text is being written (desc.c: idt_text_write_begin()).
+ * Only the registers C may clobber are saved, the kernel's data segment
+ * is loaded (it is the only one, but an NMI may come at any point), and
+ * nmi_text_write_count() counts. Nothing here or there is a site or
+ * calls out of .text.nmi: scripts/nmi-section-check sees to it.
+ */
+	.section .text.nmi, "ax"
+	.globl nmi_text_write_entry
+	.type nmi_text_write_entry, @function
+nmi_text_write_entry:
+	pushl %eax
+	pushl %ecx
+	pushl %edx
+	pushl %ds
+	pushl %es
+	movl $__KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	cld
+	call nmi_text_write_count
+	popl %es
+	popl %ds
+	popl %edx
+	popl %ecx
+	popl %eax
+	iret
+	.size nmi_text_write_entry, . - nmi_text_write_entry

@@ -2,7 +2,9 @@
  * printk: Linux-style "[    0.000123] " timestamps, log levels, a log
  * buffer, and the console (COM1, mirrored to VGA text). Safe to call from
  * any CPU and from the oops path: a CPU that already holds the console
- * lock (it faulted inside printk) writes without taking it again.
+ * lock (it faulted inside printk) writes without taking it again, and a
+ * CPU reporting an oops takes the lock from another CPU that keeps it
+ * too long (it may have died holding it).
  */
 #include <kernel/printk.h>
 #include <kernel/console.h>
@@ -21,7 +23,10 @@ static char log_buf[LOG_BUF_LEN];
 static u32 log_head;		/* total bytes ever logged */
 static int console_loglevel = DEFAULT_LOGLEVEL;
 static bool line_open;		/* last message did not end in '\n' */
+static volatile bool emitting;	/* a console write is under way */
 static volatile u32 console_owner;	/* 0 or CPU number + 1 */
+static volatile u8 oopsing[CONFIG_NR_CPUS];
+#define OOPS_LOCK_SPINS	5000000		/* a second or so, then take it */
 
 static void log_store(const char *s, size_t n)
 {
@@ -34,28 +39,62 @@ static void emit(const char *s, size_t n, bool to_console)
 	log_store(s, n);
 	if (!to_console)
 		return;
+	emitting = true;
 	serial_write(s, n);
 #ifdef CONFIG_VGA_CONSOLE
 	vga_write(s, n);
 #endif
+	emitting = false;
 }
 
 /* xchg is locked by the CPU itself: no fixup site, right on UP and SMP. */
 static bool console_lock(void)
 {
-	u32 me = smp_processor_id() + 1;
+	u32 me = smp_processor_id() + 1, spins = 0;
+	bool oops = me <= CONFIG_NR_CPUS && oopsing[me - 1];
 
 	if (console_owner == me)
 		return false;		/* recursion from an oops: bust it */
 	while (__atomic_exchange_n(&console_owner, me, __ATOMIC_ACQUIRE) != 0)
-		while (console_owner)
+		while (console_owner) {
+			if (oops && ++spins > OOPS_LOCK_SPINS) {
+				console_owner = me;	/* taken */
+				return true;
+			}
 			cpu_relax();
+		}
 	return true;
+}
+
+volatile bool printk_test_crash;
+
+void printk_test_keep_console(void)
+{
+	console_lock();
+}
+
+bool printk_busy_here(void)
+{
+	return console_owner == (u32)smp_processor_id() + 1;
+}
+
+void printk_oops_begin(void)
+{
+	int cpu = smp_processor_id();
+
+	if (cpu >= 0 && cpu < CONFIG_NR_CPUS)
+		oopsing[cpu] = 1;
 }
 
 static void console_unlock(void)
 {
 	__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
+}
+
+void printk_oops_end(void)
+{
+	if (printk_busy_here())
+		console_unlock();
 }
 
 static int printk_level(const char **fmt)
@@ -86,9 +125,15 @@ int vprintk(const char *fmt, va_list ap)
 
 	flags = local_irq_save();
 	locked = console_lock();
+	if (printk_test_crash) {
+		printk_test_crash = false;
+		__asm__ __volatile__("ud2");	/* the oops must still print */
+	}
 	ns = clock_ns();		/* under the lock: stamps stay in order */
 	if (!cont) {
-		if (line_open)
+		/* Also when an oops cut into this CPU's own line. */
+		if (line_open || emitting || (log_head &&
+		    log_buf[(log_head - 1) % LOG_BUF_LEN] != '\n'))
 			emit("\n", 1, to_console);
 		us = div_u64_rem(&ns, 1000000000) / 1000;
 		snprintf(stamp, sizeof(stamp), "[%5u.%06u] ", (u32)ns, us);

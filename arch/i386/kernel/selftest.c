@@ -3,13 +3,20 @@
  * or "not ok N name" line per test. "selftest" runs them all,
  * "selftest=a,b" only those named. "selftest_crash=KIND" then crashes on
  * purpose, so that tests can check the oops: an invalid opcode, a write to
- * the read-only text, a read of the freed fixup table.
+ * the read-only text, a read of the freed fixup table, a stack overflow
+ * (on every CPU at once, too), and faults where the oops path could
+ * deadlock: inside clock_ns(), with the console lock held by this CPU or
+ * by another one that never lets it go.
  */
 #include <kernel/selftest.h>
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/string.h>
 #include <asm/page.h>
+#include <kernel/clock.h>
+#include <kernel/panic.h>
+#include <kernel/smpboot.h>
+#include <asm/smp.h>
 
 extern const struct selftest __selftests_start[], __selftests_end[];
 extern const char __fixup_sites_start[];	/* ldscripts/vmlinux.lds */
@@ -149,6 +156,67 @@ static void __attribute__((noinline)) crash_stack_overflow(void)
 	recurse(0);
 }
 
+#ifdef CONFIG_SMP
+static void overflow_here(void *arg)
+{
+	(void)arg;
+	recurse(0);
+}
+
+/* Every online CPU overflows its stack at the same moment. */
+static void __attribute__((noinline)) crash_double_fault_all(void)
+{
+	oops_expect_reports(num_online_cpus());
+	smp_call_all(overflow_here, NULL);
+}
+
+static void keep_console_on_ap(void *arg)
+{
+	if (smp_processor_id() != 0)
+		printk_test_keep_console();
+	(void)arg;
+}
+#endif
+
+static void __attribute__((noinline)) crash_oops_in_clock(void)
+{
+	clock_test_crash = 1;
+	clock_ns();
+}
+
+#ifdef CONFIG_SMP
+static void clock_on_cpu1(void *arg)
+{
+	(void)arg;
+	if (smp_processor_id() == 1)
+		clock_ns();
+}
+
+/* CPU1 dies inside clock_ns(): the boot CPU's clock must still run. */
+static void __attribute__((noinline)) crash_oops_in_clock_ap(void)
+{
+	clock_test_crash = 2;
+	smp_call_all(clock_on_cpu1, NULL);
+	printk(KERN_INFO "selftest: the clock runs on after CPU1's oops\n");
+	__asm__ __volatile__("ud2");
+}
+#endif
+
+static void __attribute__((noinline)) crash_oops_console_held(void)
+{
+	printk_test_crash = true;
+	printk(KERN_INFO "selftest: this line is never printed\n");
+}
+
+/* Another CPU holds the console lock and never lets it go, then oops. */
+static void __attribute__((noinline)) crash_oops_console_other(void)
+{
+#ifdef CONFIG_SMP
+	smp_call_all(keep_console_on_ap, NULL);
+#endif
+	__asm__ __volatile__("ud2");
+}
+
 struct crash {
 	const char *name;
 	void (*fn)(void);
@@ -159,6 +227,13 @@ static const struct crash crashes[] = {
 	{ "write_text", crash_write_text },
 	{ "freed_table", crash_freed_table },
 	{ "stack_overflow", crash_stack_overflow },
+#ifdef CONFIG_SMP
+	{ "double_fault_all", crash_double_fault_all },
+	{ "oops_in_clock_ap", crash_oops_in_clock_ap },
+#endif
+	{ "oops_in_clock", crash_oops_in_clock },
+	{ "oops_console_held", crash_oops_console_held },
+	{ "oops_console_other", crash_oops_console_other },
 };
 
 void run_crash_test(void)

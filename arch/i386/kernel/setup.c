@@ -22,12 +22,52 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/nmi.h>
 
 void traps_init_pic(void);
 void traps_set_stack_bounds(u32 lo, u32 hi);
 
 struct cpuinfo boot_cpu_data;
 static char clearcpuid[64] __initdata;
+static bool early_nmi_test __initdata;
+
+/*
+ * Test only: before the kernel's own GDT and IDT are set up, spend
+ * EARLY_NMI_TEST_MS on head.S's early ones, so that NMIs sent meanwhile
+ * show that they hold (tests/nmi.t). Read from the raw command line: the
+ * parameters are parsed much later. Registered so that it is not warned
+ * about as unknown.
+ */
+__setup_flag("nmi_test_early_idt", early_nmi_test);
+#define EARLY_NMI_TEST_MS	300
+
+static bool __init cmdline_has_word(const struct multiboot_info *mbi,
+				    const char *w)
+{
+	const char *s = mbi->flags & MB_INFO_CMDLINE ?
+			(const char *)(uintptr_t)mbi->cmdline : NULL;
+	size_t n = strlen(w);
+
+	for (; s && *s; s++) {
+		if ((s == (const char *)(uintptr_t)mbi->cmdline ||
+		     s[-1] == ' ') && !strncmp(s, w, n) &&
+		    (s[n] == ' ' || s[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static void __init early_idt_test(void)
+{
+	u64 end;
+
+	printk(KERN_INFO "nmi: test: %u ms on head.S's early IDT\n",
+	       EARLY_NMI_TEST_MS);
+	end = clock_ns() + EARLY_NMI_TEST_MS * 1000000ull;
+	while (clock_ns() < end)
+		cpu_relax();
+	nmi_report_early();
+}
 
 static int __init set_clearcpuid(const char *val)
 {
@@ -105,6 +145,7 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 		failed = run_selftests();
 	run_crash_test();
 #endif
+	nmi_report_counts();
 	if (poweroff_requested)
 		machine_power_off(failed ? POWER_OFF_FAIL : POWER_OFF_OK);
 	printk(KERN_INFO "idle: boot complete, CPU 0 idle\n");
@@ -123,6 +164,9 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 	vga_init();
 #endif
 	clock_init();
+	if (magic == MULTIBOOT_BOOTLOADER_MAGIC &&
+	    cmdline_has_word(mbi, "nmi_test_early_idt"))
+		early_idt_test();
 	gdt_init();
 	idt_init();
 	cpu_load_descriptors(0);

@@ -79,7 +79,7 @@ static void __noreturn start_secondary(int cpu)
 	cpu_load_descriptors(cpu);	/* GDT, IDT and its own TSS */
 	if (cpu_has(&boot_cpu_data, X86_FEATURE_FPU))
 		__asm__ __volatile__("fninit");
-	apic_setup_cpu();
+	apic_setup_cpu(false);
 	if (cpu == noanswer_cpu)
 		halt_forever();
 	smp_wmb();

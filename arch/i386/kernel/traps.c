@@ -16,6 +16,8 @@
 #include <asm/desc.h>
 #include <asm/segment.h>
 #include <asm/apic.h>
+#include <asm/nmi.h>
+#include <kernel/clock.h>
 
 #define PIC1_DATA	0x21
 #define PIC2_DATA	0xa1
@@ -48,7 +50,11 @@ static const char *const exception_names[32] = {
 	[21] = "control protection (#CP)",
 };
 
+/* Per CPU: 0, 1 while printing its oops, 2 when done. */
 static volatile u8 in_oops[CONFIG_NR_CPUS];
+#define OOPS_WAIT_MS		2000	/* for the other CPUs' reports */
+#define OOPS_GRACE_MS		50
+static volatile unsigned int oops_expected;	/* test: reports to wait for */
 static u32 stack_lo, stack_hi;	/* where a frame may be: mapped RAM */
 
 void traps_set_stack_bounds(u32 lo, u32 hi)
@@ -122,7 +128,57 @@ static void show_page_fault(const struct pt_regs *r)
 	       where);
 }
 
-static void oops(struct pt_regs *r)
+/* Test only: how many oops reports the boot CPU waits for (selftest.c). */
+void oops_expect_reports(unsigned int n)
+{
+	oops_expected = n;
+}
+
+/*
+ * Before the boot CPU powers the machine off after its oops, the other
+ * CPUs that are reporting one (or start within a moment: two CPUs that
+ * fault together) get to finish. Bounded in loop passes as well as in
+ * time: after an oops inside clock_ns() the clock stands still.
+ */
+static void oops_wait_others(int me)
+{
+	u64 now = clock_ns(), grace = now + OOPS_GRACE_MS * 1000000ull;
+	u64 end = now + OOPS_WAIT_MS * 1000000ull;
+	unsigned int spins;
+	int cpu;
+
+	for (spins = 0; spins < 30000000; spins++) {
+		unsigned int done = 0;
+		bool busy = false;
+
+		for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+			busy |= cpu != me && in_oops[cpu] == 1;
+			done += in_oops[cpu] == 2;
+		}
+		now = clock_ns();
+		if (now >= end || (!busy && now >= grace &&
+				   done >= oops_expected))
+			break;
+		cpu_relax();
+	}
+}
+
+static void __noreturn oops_end(int cpu)
+{
+	printk(KERN_EMERG "oops: CPU %d halted\n", cpu);
+	in_oops[cpu] = 2;
+	/* The boot CPU is the machine: let a test harness see the end. */
+	if (cpu == 0 && poweroff_requested) {
+		oops_wait_others(cpu);
+		machine_power_off(POWER_OFF_OOPS);
+	}
+	/* The others go on: no lock stays with a dead CPU. */
+	clock_oops_release();
+	printk_oops_end();
+	cpu_dead();
+}
+
+static void __noreturn oops(struct pt_regs *r)
 {
 	int cpu = smp_processor_id();
 	const char *what = r->vector < 32 && exception_names[r->vector] ?
@@ -136,6 +192,7 @@ static void oops(struct pt_regs *r)
 		cpu_dead();
 	}
 	in_oops[cpu] = 1;
+	printk_oops_begin();
 
 	printk(KERN_EMERG "oops: %s, vector %u, error code 0x%x, CPU %d\n",
 	       what, r->vector, r->error, cpu);
@@ -153,30 +210,34 @@ static void oops(struct pt_regs *r)
 	       r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff,
 	       r->gs & 0xffff);
 	show_stack(regs_sp(r), r->ebp);
-	printk(KERN_EMERG "oops: CPU %d halted\n", cpu);
-	/* The boot CPU is the machine: let a test harness see the end. */
-	if (cpu == 0 && poweroff_requested)
-		machine_power_off(POWER_OFF_OOPS);
-	cpu_dead();
+	oops_end(cpu);
+}
+
+/* nmi=panic: an NMI is an oops like any exception (nmi.c). */
+void oops_nmi(struct pt_regs *r)
+{
+	oops(r);
 }
 
 /*
- * The double-fault task (vector 8 is a task gate): the faulting CPU's
- * state was saved in its own TSS, which our TSS's back link names. Most
- * often the kernel stack ran into its guard page.
+ * A CPU's double-fault task (vector 8 is a task gate to the TSS of this
+ * CPU's own GDT): the faulting CPU's state was saved in its own TSS,
+ * which the double-fault TSS's back link names. Most often the kernel
+ * stack ran into its guard page.
  */
-void __noreturn do_double_fault(u32 error)
+void __noreturn do_double_fault(int cpu, u32 error)
 {
-	const struct tss *df = df_tss_state();
-	int cpu = (int)(df->link / 8) - GDT_ENTRY_TSS;
-	const struct tss *t = cpu_tss(cpu);
+	const struct tss *df = df_tss_state(cpu);
+	const struct tss *t;
 	char sym[80];
 
-	if (!t)
+	if (!df || (int)(df->link / 8) - GDT_ENTRY_TSS != cpu)
 		cpu_dead();
+	t = cpu_tss(cpu);
 	if (in_oops[cpu])
 		cpu_dead();
 	in_oops[cpu] = 1;
+	printk_oops_begin();
 	printk(KERN_EMERG "oops: double fault (#DF), vector 8, error code "
 	       "0x%x, CPU %d\n", error, cpu);
 	printk(KERN_EMERG "EIP: %04x:[<%08x>] %s\n", t->cs & 0xffff, t->eip,
@@ -191,20 +252,19 @@ void __noreturn do_double_fault(u32 error)
 		printk(KERN_EMERG "oops: kernel stack overflow: ESP %08x "
 		       "reached the guard page at %08x\n", t->esp,
 		       read_cr2() & PAGE_MASK);
-	printk(KERN_EMERG "oops: CPU %d halted\n", cpu);
-	if (cpu == 0 && poweroff_requested)
-		machine_power_off(POWER_OFF_OOPS);
-	cpu_dead();
+	oops_end(cpu);
 }
 
 void do_trap(struct pt_regs *r)
 {
 	static bool warned;
 
-	if (r->vector < FIRST_IRQ_VECTOR) {
-		oops(r);
+	if (r->vector == 2) {
+		do_nmi(r);		/* not an oops, unless nmi=panic */
 		return;
 	}
+	if (r->vector < FIRST_IRQ_VECTOR)
+		oops(r);
 	if (r->vector == SPURIOUS_VECTOR)
 		return;
 	if (r->vector == SMP_CALL_VECTOR) {
