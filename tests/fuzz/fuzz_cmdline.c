@@ -32,22 +32,12 @@
 #include <kernel/printk.h>
 #include <asm/cpu.h>
 
+#define FUZZ_NAME "fuzz_cmdline"
+#include "fuzz.h"
+
 /* printk.h renames the kernel's formatter; the C library's is wanted too. */
 #undef vsnprintf
 #undef snprintf
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_cmdline: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	abort();
-}
 
 static void *xmalloc(size_t n)
 {

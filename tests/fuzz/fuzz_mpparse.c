@@ -50,18 +50,8 @@
 #include <sanitizer/asan_interface.h>
 #include <asm/mpspec.h>
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_mpparse: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	abort();
-}
+#define FUZZ_NAME "fuzz_mpparse"
+#include "fuzz.h"
 
 /* Formatted by the C library: every %s the parsers pass is read. */
 int printk(const char *fmt, ...);
@@ -99,19 +89,6 @@ int fuzz_memcmp(const void *a, const void *b, size_t n)
 }
 
 /* ---- the input ---- */
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static unsigned int byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
 
 static unsigned int le16(struct input *in)
 {

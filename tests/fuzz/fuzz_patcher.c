@@ -29,6 +29,9 @@
 #include <string.h>
 #include "../../arch/i386/fixup/internal.h"
 
+#define FUZZ_NAME "fuzz_patcher"
+#include "fuzz.h"
+
 /* ---- the arena ---- */
 
 #define MAX_REC		96
@@ -47,33 +50,7 @@ static u8 at_serialize[ARENA];	/* when fixup_serialize() was called */
 
 #define FN(i)		((void *)(arena + FN_OFF + 8 * (i)))
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_patcher: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	abort();
-}
-
 /* ---- the input ---- */
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static unsigned int byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
 
 /* A number below bound (at most 65536); 0 once the input is used up. */
 static unsigned int below(struct input *in, unsigned int bound)

@@ -34,6 +34,9 @@
 #include <string.h>
 #include <kernel/printk.h>
 
+#define FUZZ_NAME "fuzz_vsprintf"
+#include "fuzz.h"
+
 /* printk.h renames the kernel's formatter; the C library's is wanted too. */
 #undef vsnprintf
 #undef snprintf
@@ -41,19 +44,6 @@
 #if !defined(__x86_64__)
 #error "fuzz_vsprintf passes its arguments as x86-64 8-byte slots"
 #endif
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_vsprintf: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	abort();
-}
 
 static void *xmalloc(size_t n)
 {
@@ -68,19 +58,6 @@ static void *xmalloc(size_t n)
 #define MAX_ARGS	16
 #define FIELD_MAX	4096		/* vsprintf.c */
 #define SAME_MAX	4000		/* fields compared with the C library */
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static unsigned int byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
 
 static u64 bytes(struct input *in, unsigned int n)
 {
