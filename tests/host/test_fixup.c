@@ -1214,6 +1214,27 @@ static void test_range_switch(void)
 }
 
 /*
+ * For the tests below: a fresh arena, the reject hook on, and the
+ * records from here on; then one pass over them.
+ */
+static const struct fixup_site *begin(struct fixup_env *env,
+				      const struct profile *p, bool smp)
+{
+	static const struct fixup_hooks hooks = { NULL, on_reject, NULL };
+
+	reset();
+	*env = env_for(&p->cpu, smp, &hooks);
+	return (const struct fixup_site *)rec_cur;
+}
+
+static void run(const struct fixup_site *start, const struct fixup_env *env,
+		struct fixup_stats *st)
+{
+	nrej = 0;
+	fixup_apply(start, (const struct fixup_site *)rec_cur, env, st);
+}
+
+/*
  * The three holes fuzzing found in the first validator, each as it was
  * found. Records out of address order: MB at T, LOCK at T - 16, LOCK at
  * T on a 486 UP. The LOCK at T shares T with the MB site accepted two
@@ -1221,14 +1242,12 @@ static void test_range_switch(void)
  */
 static void test_out_of_order(void)
 {
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
-	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	struct fixup_env env;
 	const struct fixup_site *start;
 	struct fixup_stats st;
 	u8 *t = arena + TEXT_OFF + 200;
 
-	reset();
-	start = (const struct fixup_site *)rec_cur;
+	start = begin(&env, &profiles[0], false);
 	hex(t, LADD);
 	t[-16] = 0xf0;
 	record(FIXUP_KIND_MB, 5, t);
@@ -1236,8 +1255,7 @@ static void test_out_of_order(void)
 	record(FIXUP_KIND_LOCK, 1, t);
 	memcpy(want, arena, ARENA);
 	want[t - 16 - arena] = 0x3e;
-	nrej = 0;
-	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	run(start, &env, &st);
 	ok(arena_ok() && nrej == 1 && rejs[0].site == t &&
 	   !strcmp(rejs[0].why, "overlaps another site"),
 	   "records out of order: a site sharing a byte with any accepted "
@@ -1251,24 +1269,20 @@ static void test_out_of_order(void)
  */
 static void test_rejected_keeps(void)
 {
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
-	struct fixup_env env = env_for(&profiles[5].cpu, false, &hooks);
+	struct fixup_env env;
 	const struct fixup_site *start;
 	struct fixup_stats st;
 	u8 *t = arena + TEXT_OFF + 200;
 	int pass;
 	bool good = true;
 
-	reset();
-	start = (const struct fixup_site *)rec_cur;
+	start = begin(&env, &profiles[5], false);
 	hex(t, "F0 89 47 04");
 	record(FIXUP_KIND_MOVNTI, 4, t);
 	record(FIXUP_KIND_LOCK, 1, t);
 	memcpy(want, arena, ARENA);
 	for (pass = 0; pass < 2; pass++) {
-		nrej = 0;
-		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
-			    &st);
+		run(start, &env, &st);
 		good &= arena_ok() && nrej == 2 && st.rejected == 2 &&
 			!strcmp(rejs[0].why, "bytes not a variant") &&
 			!strcmp(rejs[1].why, "overlaps another site");
@@ -1294,8 +1308,7 @@ static void test_shared_function(void)
 		{ FN(2), "b_generic", b_variants, 1 },
 		{ FN(3), "c_generic", b_variants, 0 },
 	};
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
-	struct fixup_env env = env_for(&profiles[5].cpu, true, &hooks);
+	struct fixup_env env;
 	const struct fixup_site *start;
 	struct fixup_stats st;
 	u8 b[5], *at[4];
@@ -1303,8 +1316,7 @@ static void test_shared_function(void)
 	int pass;
 	bool good = true;
 
-	reset();
-	start = (const struct fixup_site *)rec_cur;
+	start = begin(&env, &profiles[5], true);
 	for (i = 0; i < 4; i++) {
 		at[i] = text_cur;
 		call_bytes(b, at[i], FN(i));
@@ -1315,9 +1327,7 @@ static void test_shared_function(void)
 	env.calls = two;
 	env.nr_calls = ARRAY_SIZE(two);
 	for (pass = 0; pass < 2; pass++) {
-		nrej = 0;
-		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
-			    &st);
+		run(start, &env, &st);
 		good &= arena_ok() && nrej == 3 &&
 			st.kind[FIXUP_KIND_CALL].kept == 1;
 		for (i = 0; i < 3 && i < (unsigned int)nrej; i++)
@@ -1352,15 +1362,13 @@ static void test_shared_generic(void)
 		{ FN(3), "c_generic", c_variants, 1 },
 	};
 	static const unsigned int to[3] = { 0, 2, 3 };
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
-	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	struct fixup_env env;
 	const struct fixup_site *start;
 	struct fixup_stats st;
 	u8 b[5], *at[3];
 	unsigned int i;
 
-	reset();
-	start = (const struct fixup_site *)rec_cur;
+	start = begin(&env, &profiles[0], false);
 	for (i = 0; i < 3; i++) {
 		at[i] = text_cur;
 		call_bytes(b, at[i], FN(to[i]));
@@ -1371,8 +1379,7 @@ static void test_shared_generic(void)
 	call_bytes(want + (at[2] - arena), at[2], FN(4));
 	env.calls = three;
 	env.nr_calls = ARRAY_SIZE(three);
-	nrej = 0;
-	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	run(start, &env, &st);
 	ok(arena_ok() && nrej == 2 && st.rejected == 2 &&
 	   st.kind[FIXUP_KIND_CALL].patched == 1 &&
 	   rejs[0].site == at[0] && rejs[1].site == at[1] &&
@@ -1385,21 +1392,18 @@ static void test_shared_generic(void)
 /* Without room for the overlap map nothing can be checked: no writes. */
 static void test_no_room(void)
 {
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
-	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
+	struct fixup_env env;
 	const struct fixup_site *start;
 	struct fixup_stats st;
 	u8 *t = arena + TEXT_OFF + 200;
 
-	reset();
-	start = (const struct fixup_site *)rec_cur;
+	start = begin(&env, &profiles[0], false);
 	t[0] = t[10] = 0xf0;
 	record(FIXUP_KIND_LOCK, 1, t);
 	record(FIXUP_KIND_LOCK, 1, t + 10);
 	memcpy(want, arena, ARENA);
 	env.taken_size = fixup_taken_size(ranges, ARRAY_SIZE(ranges)) - 1;
-	nrej = 0;
-	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
+	run(start, &env, &st);
 	ok(arena_ok() && nrej == 2 && st.rejected == 2 &&
 	   !strcmp(rejs[1].why, "no room to check overlaps") &&
 	   fixup_taken_size(ranges, ARRAY_SIZE(ranges)) ==
@@ -1413,12 +1417,10 @@ static void test_no_room(void)
 			{ arena + TEXT_OFF + 200, arena + TEXT_END },
 		};
 
-		env = env_for(&profiles[0].cpu, false, &hooks);
+		env.taken_size = sizeof(taken);
 		env.text = two;
 		env.nr_text = 2;
-		nrej = 0;
-		fixup_apply(start, (const struct fixup_site *)rec_cur, &env,
-			    &st);
+		run(start, &env, &st);
 		ok(arena_ok() && nrej == 2 && st.rejected == 2 &&
 		   !strcmp(rejs[0].why, "text ranges overlap"),
 		   "overlapping text ranges: every record rejected, no write");
