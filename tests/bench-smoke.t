@@ -105,6 +105,13 @@ for my $m (qw(up smp)) {
 		   "pass ($m): instructions per site");
 	}
 }
+# The pass's table of one kind (make bench's per-kind rows, which --quick
+# leaves out): bench-pass must have a form of every kind of the catalogue.
+for my $k (Bench::Kinds::names()) {
+	my $out = `$dir/build/bench-pass --sites 40 --mode smp --kind $k 2>&1`;
+	ok($? == 0 && $out =~ /^sites=40 .*rejected=0 /m,
+	   "bench-pass --kind $k: 40 sites, none rejected") or diag($out);
+}
 SKIP: {
 	skip 'no vmlinux', 3 unless -e 'vmlinux';
 	ok($v{'memory,table_bytes_per_site,generic'}, 'memory: table bytes');
