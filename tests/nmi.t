@@ -20,9 +20,7 @@ use lib 'tests/lib';
 use Test::More;
 use File::Temp qw(tempdir);
 use File::Copy qw(copy);
-use Storable qw(nstore retrieve);
-use POSIX ();
-use Fixup386::Boot qw(boot boot_problems check_boot);
+use Fixup386::Boot qw(boot boot_each boot_problems check_boot);
 use Fixup386::Nmi qw(boot_nmi);
 
 my $jobs = 2;
@@ -74,32 +72,10 @@ for my $v (sort keys %bad) {
 
 # --- the boots, $jobs at a time ------------------------------------------
 
-sub run_all {
-	my (@cases) = @_;
-	my (%running, @results);
-	my $next = 0;
-
-	while ($next < @cases || %running) {
-		if ($next < @cases && keys %running < $jobs) {
-			my $i = $next++;
-			my $pid = fork() // die "fork: $!";
-			if (!$pid) {
-				my %c = %{ $cases[$i] };
-				my $r = delete $c{nmi} ? boot_nmi(%c) : boot(%c);
-				nstore($r, "$tmp/r$i");
-				POSIX::_exit(0);
-			}
-			$running{$pid} = $i;
-			next;
-		}
-		my $pid = wait();
-		last if $pid < 0;
-		my $i = delete $running{$pid};
-		$results[$i] = -f "$tmp/r$i" ? retrieve("$tmp/r$i")
-			: { status => -1, cmd => '', log => "boot $i: no result",
-			    sent => 0 };
-	}
-	return @results;
+# A case with nmi => 1 boots with NMIs sent; the others plainly.
+sub boot_case {
+	my (%c) = @_;
+	return delete $c{nmi} ? boot_nmi(%c) : boot(%c);
 }
 
 # The kernel's counts: { cpu => [total, after LINT1 set-up or undef, how] }
@@ -157,7 +133,7 @@ push @cases,
 	  append => 'selftest_crash=oops_in_clock_ap poweroff',
 	  what => 'oops_in_clock_ap' };
 
-my @r = run_all(@cases);
+my @r = boot_each($jobs, \&boot_case, @cases);
 my ($boots, $sent, $got, $pass_nmis, $pass_boots, $crashes) = (0) x 6;
 
 for my $i (0 .. $nmatrix - 1) {

@@ -12,9 +12,7 @@ use lib 'tests/lib';
 use Test::More;
 use File::Temp qw(tempdir);
 use File::Copy qw(copy);
-use Storable qw(nstore retrieve);
-use POSIX ();
-use Fixup386::Boot qw(boot check_boot ktap_results report_lines);
+use Fixup386::Boot qw(boot boot_each check_boot ktap_results report_lines);
 
 my @models = ('486', 'pentium', 'pentium2', 'pentium3', 'athlon,-sse,-sse2',
 	      'n270', 'Conroe', 'max');
@@ -27,34 +25,6 @@ my $jobs = 2;
 # Boot a private copy: the tree may be rebuilt while the boots run.
 my $kernel = tempdir(CLEANUP => 1) . '/vmlinux';
 copy('vmlinux', $kernel) or die "copy vmlinux: $!";
-
-# Boot each case, $jobs at a time; results in the order of the cases.
-sub boot_all {
-	my (@cases) = @_;
-	my $dir = tempdir(CLEANUP => 1);
-	my (%running, @results);
-	my $next = 0;
-
-	while ($next < @cases || %running) {
-		if ($next < @cases && keys %running < $jobs) {
-			my $i = $next++;
-			my $pid = fork() // die "fork: $!";
-			if (!$pid) {
-				nstore(boot(%{ $cases[$i] }), "$dir/$i");
-				POSIX::_exit(0);
-			}
-			$running{$pid} = $i;
-			next;
-		}
-		my $pid = wait();
-		last if $pid < 0;
-		my $i = delete $running{$pid};
-		$results[$i] = -f "$dir/$i" ? retrieve("$dir/$i")
-			: { status => -1, cmd => '',
-			    log => "boot $i: no result" };
-	}
-	return @results;
-}
 
 # What a boot must show: the fixup mode line and how many CPUs come up.
 sub expect {
@@ -204,7 +174,7 @@ for my $kind ('write_text', 'freed_table') {
 		       kernel => $kernel };
 }
 
-my @results = boot_all(@cases);
+my @results = boot_each($jobs, \&boot, @cases);
 for my $i (0 .. $#cases) {
 	my ($c, $r) = ($cases[$i], $results[$i]);
 

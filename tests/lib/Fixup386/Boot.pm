@@ -6,8 +6,12 @@ use strict;
 use warnings;
 use Exporter 'import';
 use Test::More;
+use File::Temp ();
+use Storable ();
+use POSIX ();
 
-our @EXPORT_OK = qw(boot boot_problems check_boot ktap_results report_lines);
+our @EXPORT_OK = qw(boot boot_each boot_problems check_boot ktap_results
+	report_lines);
 
 # boot(cpu => MODEL, smp => N, append => ARGS, kernel => FILE, timeout => S)
 # returns { status => run-qemu's exit status, log => console text }
@@ -104,6 +108,36 @@ sub check_boot {
 
 	return ok(!@p, "$what: boots, self-tests pass") ||
 		diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
+}
+
+# boot_each($jobs, $boot, @cases): $boot->(%$case) for every case, $jobs
+# boots at a time in child processes; the results in the order of the
+# cases. A child that leaves no result gives { status => -1, log => ... }.
+sub boot_each {
+	my ($jobs, $boot, @cases) = @_;
+	my $dir = File::Temp::tempdir(CLEANUP => 1);
+	my (%running, @results);
+	my $next = 0;
+
+	while ($next < @cases || %running) {
+		if ($next < @cases && keys %running < $jobs) {
+			my $i = $next++;
+			my $pid = fork() // die "fork: $!";
+			if (!$pid) {
+				Storable::nstore($boot->(%{ $cases[$i] }), "$dir/$i");
+				POSIX::_exit(0);
+			}
+			$running{$pid} = $i;
+			next;
+		}
+		my $pid = wait();
+		last if $pid < 0;
+		my $i = delete $running{$pid};
+		$results[$i] = -f "$dir/$i" ? Storable::retrieve("$dir/$i")
+			: { status => -1, cmd => '', log => "boot $i: no result",
+			    sent => 0 };
+	}
+	return @results;
 }
 
 1;
