@@ -663,14 +663,19 @@ sub runner {
 	return undef;
 }
 
+# A job whose build failed: one failing test saying why; true then.
+sub build_failed {
+	my ($d) = @_;
+	return 0 unless -e "$d/failed";
+	fail('build: ' . slurp("$d/failed"));
+	diag(slurp("$d/err") // '');
+	return 1;
+}
+
 sub check_run {
 	my ($j) = @_;
 	my $d = $j->{dir};
-	if (-e "$d/failed") {
-		fail('build: ' . slurp("$d/failed"));
-		diag(slurp("$d/err") // '');
-		return;
-	}
+	return if build_failed($d);
 	my ($rc, $out) = map { slurp("$d/$_.rc") // 'none' } qw(plain);
 	chomp $rc;
 	is($rc, 0, 'the plain build runs and passes its own checks')
@@ -691,11 +696,7 @@ sub check_run {
 sub check_job {
 	my ($j) = @_;
 	my $d = $j->{dir};
-	if (-e "$d/failed") {
-		fail('build: ' . slurp("$d/failed"));
-		diag(slurp("$d/err") // '');
-		return;
-	}
+	return if build_failed($d);
 	is(slurp("$d/err") // '', '', 'no messages from gcc or the pass');
 	is(slurp("$d/out2.s"), slurp("$d/out.s"), 'second pass is a no-op');
 	is_deeply([app_blocks(slurp("$d/raw.s"))],

@@ -500,11 +500,11 @@ static u8 *text_at(struct input *in, unsigned int *room)
 	return (u8 *)t->start + off;
 }
 
-/* Bytes that any site kind may hold, and some that it may not. */
-static unsigned int build_fixed(struct input *in, unsigned int k, u8 *b)
+/* One of kind k's forms, or now and then another kind's. */
+static const struct oform *pick_form(struct input *in, unsigned int k)
 {
 	const struct oform *f;
-	unsigned int len = okinds[k].max, i, n = 0;
+	unsigned int i, n = 0;
 
 	for (i = 0; i < NR_FORMS; i++)
 		n += oforms[i].kind == k;
@@ -514,6 +514,15 @@ static unsigned int build_fixed(struct input *in, unsigned int k, u8 *b)
 			break;
 	if (one_in(in, 16))		/* another kind's form */
 		f = &oforms[below(in, NR_FORMS)];
+	return f;
+}
+
+/* Bytes that any site kind may hold, and some that it may not. */
+static unsigned int build_fixed(struct input *in, unsigned int k, u8 *b)
+{
+	const struct oform *f = pick_form(in, k);
+	unsigned int len = okinds[k].max, i;
+
 	if (f->n > len)
 		len = f->n;
 	for (i = 0; i < f->n; i++)
@@ -527,17 +536,9 @@ static unsigned int build_fixed(struct input *in, unsigned int k, u8 *b)
 
 static unsigned int build_modrm(struct input *in, unsigned int k, u8 *b)
 {
-	const struct oform *f;
-	unsigned int i, n = 0, mod, rm, reg, len;
+	const struct oform *f = pick_form(in, k);
+	unsigned int i, n, mod, rm, reg, len;
 
-	for (i = 0; i < NR_FORMS; i++)
-		n += oforms[i].kind == k;
-	i = below(in, n);
-	for (f = oforms; f < oforms + NR_FORMS; f++)
-		if (f->kind == k && !i--)
-			break;
-	if (one_in(in, 16))
-		f = &oforms[below(in, NR_FORMS)];
 	reg = f->reg >= 0 ? (unsigned int)f->reg :
 	      f->reg == HINT ? below(in, 4) : below(in, 8);
 	if (one_in(in, 16))

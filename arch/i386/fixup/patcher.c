@@ -173,6 +173,12 @@ static void __init choose(struct pass *p)
 
 /* ---- the record: kind, length, in text, no byte shared ---- */
 
+/* The bytes of env->taken that one text range has: a bit per byte. */
+static size_t __init range_bytes(const struct fixup_range *r)
+{
+	return ((uintptr_t)r->end - (uintptr_t)r->start + 7) / 8;
+}
+
 size_t __init fixup_taken_size(const struct fixup_range *text,
 			       unsigned int nr_text)
 {
@@ -180,7 +186,7 @@ size_t __init fixup_taken_size(const struct fixup_range *text,
 	unsigned int i;
 
 	for (i = 0; i < nr_text; i++)
-		n += ((uintptr_t)text[i].end - (uintptr_t)text[i].start + 7) / 8;
+		n += range_bytes(&text[i]);
 	return n;
 }
 
@@ -202,7 +208,7 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 			*bit = 8 * base + (a - start);
 			return true;
 		}
-		base += (end - start + 7) / 8;
+		base += range_bytes(&env->text[i]);
 	}
 	return false;
 }
@@ -259,6 +265,12 @@ static bool __init holds_head(const struct form *f, const u8 *site,
 	return true;
 }
 
+/* Whether n bytes are the padding of either NOP set. */
+static bool __init is_either_pad(const u8 *b, unsigned int n)
+{
+	return fixup_is_pad(b, n, true) || fixup_is_pad(b, n, false);
+}
+
 /* FIXED: a form padded with either NOP set; it gets the chosen one. */
 static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
 				     const u8 *site, unsigned int len, u8 *new,
@@ -269,9 +281,7 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
 
 	for (i = 0; i < p->nr[kind]; i++, f++)
 		if (holds_head(f, site, len) &&
-		    (f->len == len ||
-		     fixup_is_pad(site + f->len, len - f->len, true) ||
-		     fixup_is_pad(site + f->len, len - f->len, false)))
+		    (f->len == len || is_either_pad(site + f->len, len - f->len)))
 			break;
 	if (i == p->nr[kind])
 		return "bytes not a variant";
@@ -396,8 +406,7 @@ static const char *__init plan_call(const struct pass *p, const u8 *site,
 
 	*variant = "nop";
 	if (site[0] != 0xe8) {
-		if (!fixup_is_pad(site, 5, true) &&
-		    !fixup_is_pad(site, 5, false))
+		if (!is_either_pad(site, 5))
 			return "bytes not a variant";
 		fixup_pad(new, 5, p->p6);
 		return NULL;
@@ -505,11 +514,12 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
  * What the caller gave that no record can be checked against: then
  * every record is rejected with this reason, and nothing is written.
  */
-static const char *__init env_problem(const struct fixup_env *env)
+static const char *__init env_problem(const struct fixup_env *env,
+				      size_t need)
 {
 	const struct fixup_range *a, *b, *end = env->text + env->nr_text;
 
-	if (env->taken_size < fixup_taken_size(env->text, env->nr_text))
+	if (env->taken_size < need)
 		return "no room to check overlaps";
 	for (a = env->text; a < end; a++)	/* each has bits of its own */
 		for (b = a + 1; b < end; b++)
@@ -523,7 +533,8 @@ void __init fixup_apply(const struct fixup_site *start,
 			const struct fixup_site *end,
 			const struct fixup_env *env, struct fixup_stats *st)
 {
-	const char *problem = env_problem(env);
+	size_t need = fixup_taken_size(env->text, env->nr_text);
+	const char *problem = env_problem(env, need);
 	struct pass p = {
 		.env = env,
 		.st = st,
@@ -540,7 +551,7 @@ void __init fixup_apply(const struct fixup_site *start,
 		if (shares(env, &env->calls[k]))
 			p.disjoint = false;
 	if (!problem)
-		memset(env->taken, 0, fixup_taken_size(env->text, env->nr_text));
+		memset(env->taken, 0, need);
 	for (r = start; r < end; r++) {
 		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
 
