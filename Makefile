@@ -118,6 +118,13 @@ savedefconfig: tools-kconfig
 include/config/auto.conf $(KCONFIG_AUTOHEADER): .config Kconfig | tools-kconfig
 	$(say) CONF include/generated/autoconf.h
 	$(Q)mkdir -p include/config include/generated
+	$(Q)if [ ! -t 0 ]; then \
+		new=$$($(KCONFIG_CONF) --listnewconfig Kconfig | grep '^CONFIG_'); \
+		if [ -n "$$new" ]; then \
+			echo "  CONF    new options, no terminal to ask: defaults for" $$new; \
+			$(KCONFIG_CONF) -s --olddefconfig Kconfig; \
+		fi; \
+	fi
 	$(Q)$(KCONFIG_CONF) -s --silentoldconfig Kconfig
 
 # ---------------------------------------------------------------------------

@@ -144,17 +144,40 @@ static inline bool fixup_forced_up(void)
 	return fixup_up_forced;
 }
 
+/*
+ * ncpus: the CPUs that start at boot; possible: those and the ones that
+ * may be hot-added later (smp_possible_cpus()). With possible > ncpus
+ * the records of the sites whose form depends on the CPU count are kept
+ * for fixup_repatch().
+ */
 void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
-		const char *reason);
+		unsigned int possible, const char *reason);
 void fixup_report_freed(void);
+
+/*
+ * After boot, with only the calling CPU running: rewrite every kept
+ * site for SMP (smp true) or UP variants, for ncpus CPUs, and report it
+ * ("fixup: mode: smp cpus=2 reason=hotplug"). Interrupts are off inside
+ * and NMIs are deferred as during the boot pass. 0 when done or when the
+ * sites already have that mode's forms; -1 when nothing was kept, so the
+ * mode cannot change (the caller must then not start a CPU on UP code).
+ */
+int fixup_repatch(bool smp, unsigned int ncpus, const char *reason);
 #else
 static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
-			      const char *reason)
+			      unsigned int possible, const char *reason)
 {
-	(void)c; (void)ncpus; (void)reason;
+	(void)c; (void)ncpus; (void)possible; (void)reason;
 }
 static inline void fixup_report_freed(void) { }
 static inline bool fixup_forced_up(void) { return false; }
+/* Without the pass every site keeps its compiled (SMP-safe) form. */
+static inline int fixup_repatch(bool smp, unsigned int ncpus,
+				const char *reason)
+{
+	(void)smp; (void)ncpus; (void)reason;
+	return 0;
+}
 #endif
 
 #endif /* __ASSEMBLER__ */

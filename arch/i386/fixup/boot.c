@@ -148,7 +148,7 @@ static void __init print_stats(const struct fixup_stats *st, u64 ns)
  * handled once the text is whole.
  */
 void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
-		       const char *reason)
+		       unsigned int possible, const char *reason)
 {
 	static const struct fixup_range text[] __initconst = {
 		{ _text, _etext },
@@ -172,6 +172,7 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	u32 flags;
 	u64 t0;
 
+	(void)possible;
 	print_cpu(c);
 	if (nofixup) {
 		printk(KERN_INFO "fixup: mode: off cpus=%u reason=nofixup\n",
@@ -218,6 +219,18 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	local_irq_restore(flags);
 	print_stats(&st, t0);
 	nmi_after_text_write();
+}
+
+/*
+ * PLACEHOLDER until the kept table lands (issue 11): nothing is kept, so
+ * the mode cannot change after boot.
+ */
+int fixup_repatch(bool smp, unsigned int ncpus, const char *reason)
+{
+	(void)ncpus; (void)reason;
+	if (!fixup_applied || smp == fixup_smp)
+		return 0;
+	return -1;
 }
 
 /* Called just before the init region, which holds the table, is freed. */

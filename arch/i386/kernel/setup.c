@@ -189,7 +189,7 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 	top = memmap_init(mbi);
 	ncpus = smp_count_cpus(memmap_phys_top, &reason);	/* paging off */
 
-	fixup_boot(&boot_cpu_data, ncpus, reason);
+	fixup_boot(&boot_cpu_data, ncpus, smp_possible_cpus(), reason);
 
 	setup_memory(top);
 	apic_init(smp_census.lapic_phys);
