@@ -5,7 +5,8 @@
 # ("smp: CPU1 (apic 1) up", "smp: N CPUs online", "smp: 1 CPU online"), and passes the
 # self-tests on all CPUs. Then the negative control (UP variants on four
 # running CPUs must lose counter updates), a CPU that never answers, and
-# the oopses for writing to the text and reading the freed fixup table.
+# the oopses for writing to the text and reading the freed fixup table,
+# and how many CPUs may be hot-added.
 use strict;
 use warnings;
 use lib 'tests/lib';
@@ -241,6 +242,45 @@ sub check_crash {
 		or diag($r->{log});
 	note("$what: lost $lost of $want updates") if defined $lost;
 	unlike($r->{log}, qr/oops:/, "$what: no oops");
+}
+
+# Possible CPUs: the MADT's disabled entries (QEMU lists maxcpus of
+# them) count as CPUs that may be hot-added, unless turned off; the count
+# decides whether the fixup pass keeps records for a later re-patch.
+{
+	# [model, QEMU -smp, parameters, CPUs online, more possible]
+	my @possible = (
+		['Conroe', '1,maxcpus=4', '', 1, 3],
+		['Conroe', '1,maxcpus=4', 'nohotplug', 1, 0],
+		['Conroe', '1,maxcpus=4', 'possible_cpus=2', 1, 1],
+		['Conroe', '1,maxcpus=4', 'possible_cpus=1', 1, 0],
+		['Conroe', '2,maxcpus=4', 'possible_cpus=8', 2, 6],
+		['Conroe', '1,maxcpus=4', 'maxcpus=3', 1, 2],
+		['Conroe', '1,maxcpus=4', 'nosmp', 1, 0],
+		['486', '1,maxcpus=4', '', 1, 0],	# no local APIC
+		['Conroe', '2,maxcpus=2', '', 2, 0],
+	);
+	my @pc = map { { cpu => $_->[0], kernel => $kernel,
+			 qemu_args => ['-smp', $_->[1]],
+			 append => "selftest poweroff $_->[2]" } } @possible;
+	my @pr = boot_each($jobs, \&boot, @pc);
+	for my $i (0 .. $#possible) {
+		my ($cpu, $smp, $args, $on, $more) = @{ $possible[$i] };
+		my $what = "-cpu $cpu -smp $smp" . ($args ? " $args" : '');
+		my $r = $pr[$i];
+		my @lines = map { s/^\[\s*\d+\.\d+\] //r } split /\n/, $r->{log};
+		my @got = grep { /more possible/ } @lines;
+		my $cpus = $on == 1 ? '1 CPU' : "$on CPUs";
+
+		check_boot($r, $what) or next;
+		if ($more) {
+			is_deeply(\@got, ["smp: $cpus online, $more more "
+					  . "possible (hot-add)"],
+				  "$what: $more more possible");
+		} else {
+			is_deeply(\@got, [], "$what: none more possible");
+		}
+	}
 }
 
 done_testing();

@@ -59,6 +59,9 @@ struct smp_census {
 	unsigned int ncpus;		/* entries in apic_id[] */
 	unsigned int nfound;		/* enabled CPUs the table listed */
 	u8 apic_id[CONFIG_NR_CPUS];	/* local APIC ids, the BSP first */
+	/* Listed but not enabled, and may be enabled later (hot-add). */
+	unsigned int nhotplug;		/* entries in hotplug_id[] */
+	u8 hotplug_id[CONFIG_NR_CPUS];
 	u8 bsp_apic_id;
 	bool bsp_listed;		/* the table named the BSP */
 	u32 lapic_phys;			/* local APIC registers */
@@ -68,6 +71,7 @@ struct smp_census {
 /* Shared by both parsers (mpparse.c). */
 void smp_census_init(struct smp_census *c, const char *source);
 void smp_census_add(struct smp_census *c, u8 apic_id, bool bsp);
+void smp_census_add_hotplug(struct smp_census *c, u8 apic_id);
 int smp_census_finish(struct smp_census *c, const char *what);
 u32 bios_ebda_base(const struct phys_window *w);
 const char *phys_why_unmapped(const struct phys_window *w, u32 p);

@@ -15,7 +15,8 @@
  *  - a census that is returned holds 1 to CONFIG_NR_CPUS CPUs, as many
  *    as the table listed up to that bound (ncpus = min(nfound, NR_CPUS)),
  *    with distinct APIC ids, the BSP's first, a local APIC address and
- *    a source that says where it came from;
+ *    a source that says where it came from; at most CONFIG_NR_CPUS to
+ *    hot-add, none listed twice or also present;
  *  - with neither, detect_cpus_in() gives one CPU, APIC id 0, from
  *    "none".
  *
@@ -349,6 +350,19 @@ static void check_census(const struct smp_census *c, const char *who)
 		     c->bsp_apic_id, c->apic_id[0]);
 	if (!c->lapic_phys)
 		fail("%s: no local APIC address", who);
+	if (c->nhotplug > CONFIG_NR_CPUS)
+		fail("%s: %u CPUs to hot-add; CONFIG_NR_CPUS is %u", who,
+		     c->nhotplug, CONFIG_NR_CPUS);
+	for (i = 0; i < c->nhotplug; i++) {
+		for (j = 0; j < c->ncpus; j++)
+			if (c->hotplug_id[i] == c->apic_id[j])
+				fail("%s: APIC id %u both present and to "
+				     "hot-add", who, c->hotplug_id[i]);
+		for (j = 0; j < i; j++)
+			if (c->hotplug_id[i] == c->hotplug_id[j])
+				fail("%s: APIC id %u to hot-add twice", who,
+				     c->hotplug_id[i]);
+	}
 }
 
 /* One parser over w: its answer, and the census if it found one. */

@@ -252,12 +252,14 @@ static void xsdt(u32 p, const u32 *e, u32 n)
 
 struct madt {
 	u32 at, off;
+	u8 rev;			/* 0: what sdt() writes (1) */
 };
 
 static void madt_begin(struct madt *m, u32 p)
 {
 	m->at = p;
 	m->off = 44;
+	m->rev = 0;
 	put32(p + 36, 0xfee00000);
 	put32(p + 40, 1);		/* PC-AT compatible */
 }
@@ -291,6 +293,10 @@ static void madt_x2apic(struct madt *m, u32 id, u32 flags)
 static void madt_end(struct madt *m)
 {
 	sdt(m->at, "APIC", m->off);
+	if (m->rev) {
+		put8(m->at + 8, m->rev);
+		fix_sum(m->at, m->off, 9);
+	}
 }
 
 /* CPUs with APIC ids 0, 2, 6 (4 disabled), among the usual entries. */
@@ -342,6 +348,7 @@ enum op {
 	MADT_RAW,	/* an entry of type a, length b, zeros */
 	MADT_OVR,	/* local APIC address override to a */
 	MADT_TRIM,	/* cut the last a bytes off the table */
+	MADT_REV,	/* the table's revision is a (at MADT_END) */
 	MADT_END,	/* header and checksum */
 	RSDP,		/* at a, revision b, RSDT c, XSDT d (low) e (high) */
 	RSDT,		/* at a, b entries: c, d, e */
@@ -375,6 +382,13 @@ struct want_census {
 	u32 lapic;
 };
 
+/* The CPUs that may be hot-added, in the order listed. */
+struct want_hotplug {
+	bool check;			/* false: not checked */
+	unsigned int n;
+	u8 ids[CONFIG_NR_CPUS];
+};
+
 #define MAX_STEPS	16
 #define MAX_LOGS	4
 
@@ -385,6 +399,7 @@ struct tcase {
 	enum call call;
 	int ret;			/* of mp_ or acpi_find_cpus() */
 	struct want_census census;
+	struct want_hotplug hotplug;
 	unsigned int nfound;		/* 0: not checked */
 	const char *logs[MAX_LOGS];	/* in the log, each */
 	bool quiet;			/* no warning at all */
@@ -662,6 +677,38 @@ static const struct tcase cases[] = {
 	  .call = CALL_ACPI, .census = CENSUS_ACPI },
 
 	/* ACPI: the MADT's entries */
+	{ "ACPI: a disabled entry before revision 5 may be hot-added",
+	  .steps = { { GOOD_ACPI, 0 } },
+	  .call = CALL_ACPI, .census = CENSUS_ACPI,
+	  .hotplug = { true, 1, { 4 } }, .quiet = true },
+	{ "ACPI: QEMU's -smp 1,maxcpus=4: three to hot-add",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 0, 1 }, { MADT_LAPIC, 1, 1, 0 },
+		     { MADT_LAPIC, 2, 2, 0 }, { MADT_LAPIC, 3, 3, 0 },
+		     { MADT_END } },
+	  .call = CALL_ACPI, .census = { "acpi", 1, { 0 }, 0, 0xfee00000 },
+	  .hotplug = { true, 3, { 1, 2, 3 } }, .quiet = true },
+	{ "ACPI: revision 5: only online-capable entries may be hot-added",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 0, 1 }, { MADT_LAPIC, 1, 1, 0 },
+		     { MADT_LAPIC, 2, 2, 2 }, { MADT_X2APIC, 3, 0 },
+		     { MADT_X2APIC, 4, 2 }, { MADT_REV, 5 }, { MADT_END } },
+	  .call = CALL_ACPI, .census = { "acpi", 1, { 0 }, 0, 0xfee00000 },
+	  .hotplug = { true, 2, { 2, 4 } }, .quiet = true },
+	{ "ACPI: revision 4: bit 1 reserved, every disabled entry counts",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 0, 1 }, { MADT_LAPIC, 1, 1, 0 },
+		     { MADT_LAPIC, 2, 2, 2 }, { MADT_REV, 4 }, { MADT_END } },
+	  .call = CALL_ACPI, .census = { "acpi", 1, { 0 }, 0, 0xfee00000 },
+	  .hotplug = { true, 2, { 1, 2 } }, .quiet = true },
+	{ "ACPI: hot-add entries: an enabled CPU's id, a repeat, x2APIC ids",
+	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
+		     { MADT_LAPIC, 0, 5, 0 }, { MADT_LAPIC, 1, 0, 1 },
+		     { MADT_LAPIC, 2, 0, 0 }, { MADT_LAPIC, 3, 5, 0 },
+		     { MADT_X2APIC, 300, 0 }, { MADT_X2APIC, 6, 0 },
+		     { MADT_END } },
+	  .call = CALL_ACPI, .census = { "acpi", 1, { 0 }, 0, 0xfee00000 },
+	  .hotplug = { true, 2, { 5, 6 } }, .quiet = true },
 	{ "ACPI: override and x2APIC entries",
 	  .steps = { MADT_ONLY, { MADT_BEGIN, MADT_AT },
 		     { MADT_LAPIC, 0, 1, 1 }, { MADT_OVR, 0xfed00000 },
@@ -902,6 +949,9 @@ static void build(const struct step *steps)
 		case MADT_TRIM:
 			t.off -= s->a;
 			break;
+		case MADT_REV:
+			t.rev = s->a;
+			break;
 		case MADT_END:
 			madt_end(&t);
 			break;
@@ -959,6 +1009,17 @@ static int census_is(const struct smp_census *c, const struct want_census *w)
 	return r;
 }
 
+static int hotplug_is(const struct smp_census *c, const struct want_hotplug *w)
+{
+	if (c->nhotplug == w->n && !memcmp(c->hotplug_id, w->ids, w->n))
+		return 1;
+	diag("got %u hot-add CPUs", c->nhotplug);
+	diag_bytes("ids", c->hotplug_id, c->nhotplug);
+	diag("want %u", w->n);
+	diag_bytes("ids", w->ids, w->n);
+	return 0;
+}
+
 /* One TAP line per expectation of the case. */
 static void run_case(const struct tcase *t)
 {
@@ -997,6 +1058,10 @@ static void run_case(const struct tcase *t)
 		ok(census_is(&c, w), "%s: %u CPU%s from %s, BSP %u first, "
 		   "local APIC 0x%x", t->name, w->ncpus,
 		   w->ncpus == 1 ? "" : "s", w->source, w->bsp, w->lapic);
+	if (t->hotplug.check)
+		ok(hotplug_is(&c, &t->hotplug), "%s: %u CPU%s may be "
+		   "hot-added", t->name, t->hotplug.n,
+		   t->hotplug.n == 1 ? "" : "s");
 	if (t->nfound)
 		is_int(c.nfound, t->nfound, "%s: %u found", t->name,
 		       t->nfound);

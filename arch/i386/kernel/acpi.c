@@ -29,6 +29,9 @@
 #define MADT_LAPIC_OVR	5	/* local APIC address override, 12 bytes */
 #define MADT_X2APIC	9	/* processor local x2APIC, 16 bytes */
 #define LAPIC_ENABLED	0x01
+#define LAPIC_ONLINE_CAPABLE 0x02	/* ACPI 6.3, MADT revision 5 */
+#define MADT_REV_ONLINE_CAPABLE 5
+#define SDT_REVISION	8	/* u8 */
 
 /* Map a whole table with a good signature, length and checksum. */
 static const u8 *__init acpi_map_table(const struct phys_window *w, u32 at,
@@ -69,8 +72,23 @@ static const u8 *__init acpi_map_table(const struct phys_window *w, u32 at,
 	return t;
 }
 
+/*
+ * A processor entry whose enabled bit is clear is absent. Before MADT
+ * revision 5 such a CPU may be hot-added (QEMU lists maxcpus entries
+ * that way); from ACPI 6.3 on only if it is marked online capable.
+ */
+static void __init madt_cpu(struct smp_census *c, u32 id, u32 flags,
+			    u8 rev, bool first)
+{
+	if (flags & LAPIC_ENABLED)
+		smp_census_add(c, id, first);
+	else if (rev < MADT_REV_ONLINE_CAPABLE ||
+		 (flags & LAPIC_ONLINE_CAPABLE))
+		smp_census_add_hotplug(c, id);
+}
+
 static void __init madt_entry(struct smp_census *c, const u8 *e, u32 len,
-			      u32 at, u32 off)
+			      u8 rev, u32 at, u32 off)
 {
 	/* ACPI 5.2.12: firmware should list the boot processor first. */
 	bool first = c->nfound == 0;
@@ -80,8 +98,7 @@ static void __init madt_entry(struct smp_census *c, const u8 *e, u32 len,
 	case MADT_LAPIC:
 		if (len < 8)
 			break;
-		if (get_le32(e + 4) & LAPIC_ENABLED)
-			smp_census_add(c, e[3], first);
+		madt_cpu(c, e[3], get_le32(e + 4), rev, first);
 		return;
 	case MADT_LAPIC_OVR:
 		if (len < 12)
@@ -95,12 +112,10 @@ static void __init madt_entry(struct smp_census *c, const u8 *e, u32 len,
 	case MADT_X2APIC:
 		if (len < 16)
 			break;
-		if (!(get_le32(e + 8) & LAPIC_ENABLED))
-			return;
 		id = get_le32(e + 4);
 		if (id < 0xff)
-			smp_census_add(c, id, first);
-		else
+			madt_cpu(c, id, get_le32(e + 8), rev, first);
+		else if (get_le32(e + 8) & LAPIC_ENABLED)
 			printk(KERN_WARNING "acpi: MADT at 0x%x: x2APIC id %u "
 			       "needs x2APIC mode, CPU ignored\n", at, id);
 		return;
@@ -147,7 +162,7 @@ static int __init acpi_parse_madt(const struct phys_window *w, u32 at,
 			       "(length %u), stopping\n", at, off, elen, len);
 			break;
 		}
-		madt_entry(c, t + off, elen, at, off);
+		madt_entry(c, t + off, elen, t[SDT_REVISION], at, off);
 	}
 	return smp_census_finish(c, "ACPI MADT");
 }

@@ -56,6 +56,13 @@ void __init smp_census_add(struct smp_census *c, u8 apic_id, bool bsp)
 			return;
 		}
 	}
+	/* Listed absent first, then present: present. */
+	for (i = 0; i < c->nhotplug; i++) {
+		if (c->hotplug_id[i] == apic_id) {
+			c->hotplug_id[i] = c->hotplug_id[--c->nhotplug];
+			break;
+		}
+	}
 	c->nfound++;
 	if (bsp && c->bsp_listed) {
 		printk(KERN_WARNING "smp: %s: second boot processor (APIC "
@@ -74,6 +81,25 @@ void __init smp_census_add(struct smp_census *c, u8 apic_id, bool bsp)
 	} else if (c->ncpus < CONFIG_NR_CPUS) {
 		c->apic_id[c->ncpus++] = apic_id;
 	}
+}
+
+/*
+ * Record a CPU the firmware lists as absent but able to arrive later
+ * (acpi.c decides which). Only its APIC id: it is started, if ever, when
+ * it arrives (Documentation/hotplug.md).
+ */
+void __init smp_census_add_hotplug(struct smp_census *c, u8 apic_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->ncpus; i++)
+		if (c->apic_id[i] == apic_id)
+			return;
+	for (i = 0; i < c->nhotplug; i++)
+		if (c->hotplug_id[i] == apic_id)
+			return;
+	if (c->nhotplug < CONFIG_NR_CPUS)
+		c->hotplug_id[c->nhotplug++] = apic_id;
 }
 
 /* After the walk: at least one CPU, a BSP, NR_CPUS respected. */
@@ -330,6 +356,21 @@ struct smp_census smp_census;
 static bool nosmp __initdata;
 static unsigned int maxcpus __initdata = CONFIG_NR_CPUS;
 static unsigned int nr_possible = 1;
+static bool nohotplug __initdata;
+static unsigned int possible_param __initdata;	/* 0: not given */
+
+__setup_flag("nohotplug", nohotplug);
+
+static int __init set_possible_cpus(const char *val)
+{
+	unsigned int n;
+
+	if (param_uint(val, &n) || n == 0 || n > CONFIG_NR_CPUS)
+		return -1;
+	possible_param = n;
+	return 0;
+}
+__setup("possible_cpus", set_possible_cpus);
 
 __setup_flag("nosmp", nosmp);
 
@@ -339,6 +380,31 @@ static int __init set_maxcpus(const char *val)
 	return param_uint(val, &maxcpus);
 }
 __setup("maxcpus", set_maxcpus);
+
+/*
+ * How many CPUs may ever run, n of them from boot: n and the firmware's
+ * hot-add entries (acpi.c), or exactly possible_cpus=N as in Linux, never
+ * more than maxcpus= or CONFIG_NR_CPUS. Only n with nohotplug, nosmp, or
+ * a boot CPU without a local APIC (no start-up IPIs).
+ */
+static unsigned int __init count_possible(unsigned int n)
+{
+#ifdef CONFIG_HOTPLUG_CPU
+	unsigned int p = n + smp_census.nhotplug;
+
+	if (nohotplug || nosmp || !cpu_has(&boot_cpu_data, X86_FEATURE_APIC))
+		return n;
+	if (possible_param)
+		p = possible_param;
+	if (p > maxcpus)
+		p = maxcpus;
+	if (p > CONFIG_NR_CPUS)
+		p = CONFIG_NR_CPUS;
+	return p > n ? p : n;
+#else
+	return n;
+#endif
+}
 
 /*
  * What the firmware lists, then what can and may run: a CPU without a
@@ -379,11 +445,13 @@ unsigned int __init smp_count_cpus(u32 top, const char **reason)
 	printk(KERN_INFO "smp: %u CPU%s found (%s), using %u\n",
 	       smp_census.ncpus, smp_census.ncpus == 1 ? "" : "s",
 	       smp_census.source, n);
-	nr_possible = n;
+	nr_possible = count_possible(n);
+	if (nr_possible > n)
+		printk(KERN_INFO "smp: %u CPU%s online, %u more possible "
+		       "(hot-add)\n", n, n == 1 ? "" : "s", nr_possible - n);
 	return n;
 }
 
-/* PLACEHOLDER until the MADT's hot-add entries are counted (issue 11). */
 unsigned int smp_possible_cpus(void)
 {
 	return nr_possible;
