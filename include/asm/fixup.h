@@ -106,14 +106,16 @@ struct fixup_call_group {
  *	FIXUP_CALL_VARIANT(copy_page_sse2, X86_FEATURE_SSE2, FIXUP_MODE_ANY),
  *	FIXUP_CALL_VARIANT(copy_page_mmx, X86_FEATURE_MMX, FIXUP_MODE_ANY));
  *
- * The group lands in .init.fixup_calls, between __fixup_calls_start and
- * __fixup_calls_end, and is freed with the rest of init memory.
+ * The group lands in .repatch.fixup_calls, between __fixup_calls_start
+ * and __fixup_calls_end, in the re-patch region: freed with the init
+ * memory unless sites were kept for a CPU hot-add (a kept CALL site
+ * needs its group again).
  */
 #define DEFINE_FIXUP_CALL(gen, ...)					\
 	static const struct fixup_call_variant				\
-	__fixup_call_variants_##gen[] __initconst = { __VA_ARGS__ };	\
+	__fixup_call_variants_##gen[] __repatchconst = { __VA_ARGS__ };	\
 	static const struct fixup_call_group __fixup_call_##gen	\
-	__used __section(".init.fixup_calls") __aligned(4) = {		\
+	__used __section(".repatch.fixup_calls") __aligned(4) = {	\
 		.generic = (void *)(gen),				\
 		.name = #gen,						\
 		.variants = __fixup_call_variants_##gen,		\
@@ -147,22 +149,60 @@ static inline bool fixup_forced_up(void)
 /*
  * ncpus: the CPUs that start at boot; possible: those and the ones that
  * may be hot-added later (smp_possible_cpus()). With possible > ncpus
- * the records of the sites whose form depends on the CPU count are kept
- * for fixup_repatch().
+ * (CONFIG_HOTPLUG_CPU, and the mode chosen by the count: not fixup=up,
+ * fixup=smp, nofixup or fixup_test_unsafe_up) the records of the sites
+ * whose form depends on the CPU count are kept for fixup_repatch().
  */
 void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		unsigned int possible, const char *reason);
 void fixup_report_freed(void);
 
 /*
- * After boot, with only the calling CPU running: rewrite every kept
+ * After boot, with only the calling CPU running (no other CPU started,
+ * or every other one stopped where it runs no site): rewrite every kept
  * site for SMP (smp true) or UP variants, for ncpus CPUs, and report it
- * ("fixup: mode: smp cpus=2 reason=hotplug"). Interrupts are off inside
- * and NMIs are deferred as during the boot pass. 0 when done or when the
- * sites already have that mode's forms; -1 when nothing was kept, so the
- * mode cannot change (the caller must then not start a CPU on UP code).
+ * ("fixup: mode: smp cpus=2 reason=hotplug", then "fixup: repatched
+ * ..."). Interrupts are off inside and NMIs are deferred as during the
+ * boot pass; the text stays read-only, the writes go through a
+ * temporary alias. 0 when done or when the sites already have that
+ * mode's forms (nothing is written or printed then); -1 when the mode
+ * cannot change: nothing was kept, or a kept site could not be
+ * rewritten (the caller must then not start a CPU on UP code). It
+ * takes pages from the page allocator for a while: not for an interrupt
+ * handler.
  */
 int fixup_repatch(bool smp, unsigned int ncpus, const char *reason);
+
+/*
+ * A kept table: the records of the sites whose form depends on the CPU
+ * count (rebased copies), one call group byte per record (1 + index in
+ * calls, 0 none), the text range they lie in and the call groups. The
+ * kernel's own is made by fixup_boot(); a module loader makes one for a
+ * module's text the same way (fixup_apply() with a mode_dependent hook)
+ * and adds it with fixup_keep(), removing it with fixup_forget() before
+ * the text goes. Neither runs concurrently with fixup_repatch().
+ */
+struct fixup_kept {
+	const struct fixup_site *start, *end;
+	const u8 *call_groups;
+	const void *text_start, *text_end;
+	const struct fixup_call_group *calls;
+	unsigned int nr_calls;
+	struct fixup_kept *next;
+};
+
+/* 0, or -1 when nothing was kept at boot: the mode never changes then. */
+int fixup_keep(struct fixup_kept *k);
+void fixup_forget(struct fixup_kept *k);
+/* The kept tables, for the self-tests; NULL when none. */
+const struct fixup_kept *fixup_kept_tables(void);
+
+/*
+ * Whether the re-patch region (ldscripts/vmlinux.lds) stays after boot:
+ * true when fixup_boot() kept sites. free_initmem() and mark_text_ro()
+ * ask.
+ */
+bool fixup_resident(void);
 #else
 static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 			      unsigned int possible, const char *reason)
@@ -170,6 +210,7 @@ static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	(void)c; (void)ncpus; (void)possible; (void)reason;
 }
 static inline void fixup_report_freed(void) { }
+static inline bool fixup_resident(void) { return false; }
 static inline bool fixup_forced_up(void) { return false; }
 /* Without the pass every site keeps its compiled (SMP-safe) form. */
 static inline int fixup_repatch(bool smp, unsigned int ncpus,

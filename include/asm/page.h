@@ -16,14 +16,25 @@
 
 #define RAM_LIMIT	0x40000000u	/* RAM above 1 GiB is not used */
 
+/*
+ * The window: virtual pages just above RAM_LIMIT, below which everything
+ * identity-mapped lies (RAM, the firmware tables; the local APIC is at
+ * 0xfee00000). One page table's worth: 0x40000000-0x403fffff.
+ */
+#define WINDOW_BASE	RAM_LIMIT
+#define WINDOW_PAGES	1024
+
 /* The kernel image (ldscripts/vmlinux.lds). */
 extern char _text[], _etext[], _erodata[], __init_begin[], __init_end[];
 extern char _sinittext[], _einittext[], _sdata[], _end[];
+extern char __repatch_start[], __repatch_end[];	/* within _text.._erodata */
 
 void mm_init(u32 ram_top, u32 map_top, u32 free_start);
 void map_page(u32 phys, u32 flags);
 void unmap_page(u32 addr);
 u32 page_flags(u32 addr);
+void *window_map(unsigned int slot, u32 phys, u32 flags);
+void window_unmap(unsigned int slot);
 void *boot_alloc(size_t size);
 u32 boot_alloc_end(void);
 u32 ram_top(void);

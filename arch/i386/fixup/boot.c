@@ -4,9 +4,10 @@
  * call to fixup_apply() and the report in the console log. The stable
  * report lines, "fixup: cpu:", "fixup: mode:", "fixup: kind",
  * "fixup: summary", "fixup: freed table bytes=", "fixup: rejected
- * record" and "fixup: site", are specified field by field in
- * Documentation/report.md: change one only together with it. All of it
- * is __init.
+ * record", "fixup: site", "fixup: kept" and "fixup: re-patch code
+ * resident:", are specified field by field in Documentation/report.md:
+ * change one only together with it. All of it is __init but the kept
+ * table's descriptor; re-patching after boot is repatch.c.
  */
 #include <asm/fixup.h>
 #include <kernel/printk.h>
@@ -35,6 +36,20 @@ bool fixup_smp;			/* ... and chose SMP variants */
 extern const struct fixup_site __fixup_sites_start[], __fixup_sites_end[];
 /* The overlap check's scratch: one bit per text byte (vmlinux.lds). */
 extern u8 __fixup_taken_start[], __fixup_taken_end[];
+/*
+ * The re-patch region (vmlinux.lds): the kept table's room, as many
+ * records and call group bytes as the whole table has, at its end.
+ */
+extern struct fixup_site __fixup_kept_start[];
+extern u8 __fixup_kept_groups[];
+
+/* The kernel's kept table: resident, in the list of repatch.c. */
+static struct fixup_kept kernel_kept;
+
+/* While the pass runs: where the next kept record goes. */
+struct keeping {
+	unsigned int n, max;
+};
 
 static int __init set_fixup(const char *val)
 {
@@ -75,15 +90,20 @@ static void __init hex_bytes(char *buf, size_t size, const u8 *p,
 			       p[i]);
 }
 
-static void __init report_reject(void *ctx, const struct fixup_site *rec,
-				 const u8 *site, unsigned int kind,
-				 const char *reason)
+/*
+ * A site whose form depends on the CPU count: a rebased copy of its
+ * record goes into the kept table, with its call group.
+ */
+static void __init keep_site(void *ctx, const struct fixup_site *rec,
+			     const u8 *site, unsigned int group)
 {
-	const char *name = fixup_kind_name(kind);
+	struct keeping *k = ctx;
 
-	printk(KERN_WARNING "fixup: rejected record at 0x%08x: site 0x%08x "
-	       "kind %s len %u: %s\n", (u32)(uintptr_t)rec,
-	       (u32)(uintptr_t)site, name ? name : "?", rec->len, reason);
+	(void)site;
+	if (k->n == k->max)	/* cannot be: there is room for every record */
+		return;
+	fixup_copy_record(&__fixup_kept_start[k->n], rec);
+	__fixup_kept_groups[k->n++] = group;
 }
 
 static void __init report_site(void *ctx, const struct fixup_site *rec,
@@ -155,8 +175,12 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		{ _sinittext, _einittext },
 	};
 	static struct fixup_stats st __initdata;
-	const struct fixup_hooks hooks = {
-		.reject = report_reject,
+	struct keeping keeping = {
+		.max = __fixup_sites_end - __fixup_sites_start,
+	};
+	struct fixup_hooks hooks = {
+		.ctx = &keeping,
+		.reject = fixup_report_reject,
 		.debug = fixup_debug ? report_site : NULL,
 	};
 	struct fixup_env env = {
@@ -172,7 +196,6 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	u32 flags;
 	u64 t0;
 
-	(void)possible;
 	print_cpu(c);
 	if (nofixup) {
 		printk(KERN_INFO "fixup: mode: off cpus=%u reason=nofixup\n",
@@ -207,6 +230,11 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	}
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",
 	       env.smp ? "smp" : "up", ncpus, reason);
+	/* Only a mode the count chose may change with it. */
+#ifdef CONFIG_HOTPLUG_CPU
+	if (possible > ncpus && fixup_mode == MODE_AUTO)
+		hooks.mode_dependent = keep_site;
+#endif
 
 	fixup_applied = true;
 	fixup_smp = env.smp;
@@ -219,49 +247,33 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	local_irq_restore(flags);
 	print_stats(&st, t0);
 	nmi_after_text_write();
+	if (!keeping.n)
+		return;
+	kernel_kept = (struct fixup_kept){
+		.start = __fixup_kept_start,
+		.end = __fixup_kept_start + keeping.n,
+		.call_groups = __fixup_kept_groups,
+		.text_start = _text,
+		.text_end = _etext,
+		.calls = env.calls,
+		.nr_calls = env.nr_calls,
+	};
+	fixup_keep_boot(&kernel_kept, c);
+	printk(KERN_INFO "fixup: kept %u bytes for CPU hot-add (%u sites)\n",
+	       keeping.n * (u32)(sizeof(struct fixup_site) + 1), keeping.n);
 }
 
 /*
- * PLACEHOLDER until the kept table lands (issue 11): nothing is kept, so
- * the mode cannot change after boot.
+ * Called just before the init region, which holds the table, is freed;
+ * the re-patch region with it unless sites were kept.
  */
-int fixup_repatch(bool smp, unsigned int ncpus, const char *reason)
-{
-	(void)ncpus; (void)reason;
-	if (!fixup_applied || smp == fixup_smp)
-		return 0;
-	return -1;
-}
-
-/* Called just before the init region, which holds the table, is freed. */
 void __init fixup_report_freed(void)
 {
 	printk(KERN_INFO "fixup: freed table bytes=%u\n",
 	       (u32)((uintptr_t)__fixup_sites_end -
 		     (uintptr_t)__fixup_sites_start));
-}
-
-/*
- * CPUID serializes everywhere it exists; without it (486, early 5x86)
- * IRET to the next instruction does, as it does on every x86 (Intel SDM
- * vol. 3A, "Serializing Instructions").
- */
-void __init fixup_serialize(const struct cpuinfo *c)
-{
-	u32 a = 0, b, cx = 0, d;
-
-	if (cpu_has(c, X86_FEATURE_CPUID)) {
-		__asm__ __volatile__("cpuid"
-				     : "+a" (a), "=b" (b), "+c" (cx), "=d" (d)
-				     : : "memory");
-		(void)b;
-		(void)d;
-		return;
-	}
-	__asm__ __volatile__("pushfl\n\t"
-			     "pushl %%cs\n\t"
-			     "pushl $1f\n\t"
-			     "iret\n"
-			     "1:"
-			     : : : "memory");
+	if (fixup_resident())
+		printk(KERN_INFO "fixup: re-patch code resident: %u bytes\n",
+		       (u32)((uintptr_t)__fixup_kept_start -
+			     (uintptr_t)__repatch_start));
 }

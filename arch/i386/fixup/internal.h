@@ -27,6 +27,12 @@ struct fixup_range {
  * computed from rel and may point anywhere: print it, never read it.
  * debug() sees every accepted site just before it is written: old is
  * the site itself, new what it becomes (equal when kept).
+ * mode_dependent() sees every accepted site whose form for this CPU
+ * differs between UP and SMP (by the catalogue's rules; for CALL, by
+ * the variant its group chooses in each mode): the sites a CPU hot-add
+ * must rewrite. group is 1 + the index in env->calls of a CALL site's
+ * group, 0 for the other kinds; keep it in env->call_groups to bring a
+ * call that vanished back.
  */
 struct fixup_hooks {
 	void *ctx;
@@ -35,6 +41,8 @@ struct fixup_hooks {
 	void (*debug)(void *ctx, const struct fixup_site *rec,
 		      const u8 *site, unsigned int kind, const u8 *old,
 		      const u8 *new, unsigned int len, const char *variant);
+	void (*mode_dependent)(void *ctx, const struct fixup_site *rec,
+			       const u8 *site, unsigned int group);
 };
 
 struct fixup_env {
@@ -53,6 +61,20 @@ struct fixup_env {
 	 */
 	u8 *taken;
 	size_t taken_size;
+	/*
+	 * Added to a site's address for every write, never for a read: 0
+	 * writes the site itself; after boot the kernel writes through a
+	 * writable alias of its read-only text (repatch.c).
+	 */
+	ptrdiff_t write_offset;
+	/*
+	 * NULL, or one byte per record of the table: 1 + the index in
+	 * calls[] of the group a CALL site belongs to, 0 when not known.
+	 * A site that holds a NOP and has a group here is a call of that
+	 * group that vanished: it is planned as one (a kept table, which
+	 * must bring UP's vanished spinlock calls back for SMP).
+	 */
+	const u8 *call_groups;
 };
 
 struct fixup_kind_stats {
@@ -85,6 +107,25 @@ const char *fixup_kind_name(unsigned int kind);
  * is in boot.c; host builds supply their own.
  */
 void fixup_serialize(const struct cpuinfo *c);
+
+/*
+ * A copy of a record at to, pointing at the same site: rel is
+ * self-relative, so it is rebased by the distance between the two.
+ */
+static inline void fixup_copy_record(struct fixup_site *to,
+				     const struct fixup_site *from)
+{
+	to->rel = from->rel + (s32)((uintptr_t)&from->rel -
+				    (uintptr_t)&to->rel);
+	to->kind = from->kind;
+	to->len = from->len;
+}
+
+/* repatch.c: the rejected-record line, boot and re-patch alike. */
+void fixup_report_reject(void *ctx, const struct fixup_site *rec,
+			 const u8 *site, unsigned int kind, const char *reason);
+/* repatch.c: the kernel's kept table, from fixup_boot(). */
+void fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c);
 
 /* NOP padding (nops.c): fill n bytes, or test whether n bytes are it. */
 void fixup_pad(u8 *p, unsigned int n, bool p6);

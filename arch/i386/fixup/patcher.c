@@ -7,6 +7,10 @@
  * that failed a check, and nothing outside the sites. One serializing
  * instruction follows the last write, as for any code that modifies
  * itself (Intel SDM vol. 3A, "Handling Self- and Cross-Modifying Code").
+ *
+ * It lives in the re-patch region (__repatch): after boot it is needed
+ * again, to go from UP to SMP forms and back (arch/i386/fixup/repatch.c),
+ * only when the boot pass kept sites for that; otherwise it is freed.
  */
 #include <kernel/string.h>
 #include "internal.h"
@@ -50,7 +54,7 @@ struct rule {
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form)
-static const struct kind kinds[FIXUP_NR_KINDS] __initconst = {
+static const struct kind kinds[FIXUP_NR_KINDS] __repatchconst = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_KIND
@@ -62,7 +66,7 @@ static const struct kind kinds[FIXUP_NR_KINDS] __initconst = {
 	{ FIXUP_KIND_##k, NO_REG, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
 #define FIXUP_MODRM(k, name, reg, ...) \
 	{ FIXUP_KIND_##k, reg, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
-static const struct form forms[] __initconst = {
+static const struct form forms[] __repatchconst = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_FIXED
@@ -73,7 +77,7 @@ static const struct form forms[] __initconst = {
 #define FIXUP_MODRM(k, name, reg, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form) \
 	{ FIXUP_KIND_##k, FIXUP_MODE_##mode, X86_FEATURE_##needs, X86_BUG_##bug, form },
-static const struct rule rules[] __initconst = {
+static const struct rule rules[] __repatchconst = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_KIND
@@ -95,7 +99,7 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_MODRM
 #undef FIXUP_RULE
 
-const char *__init fixup_kind_name(unsigned int kind)
+const char *__repatch fixup_kind_name(unsigned int kind)
 {
 	return kind < FIXUP_NR_KINDS ? kinds[kind].name : NULL;
 }
@@ -105,31 +109,36 @@ const char *__init fixup_kind_name(unsigned int kind)
 struct pass {
 	const struct fixup_env *env;
 	struct fixup_stats *st;
+	const struct fixup_site *start;	/* the table: env->call_groups[] */
 	u8 mode;		/* FIXUP_MODE_UP or FIXUP_MODE_SMP */
+	u8 other;		/* the other one */
 	bool p6;		/* pad with the P6 long NOPs */
 	bool disjoint;		/* no function is in two call groups */
 	/* by kind: its forms (forms[] lists them together), the chosen one */
 	const struct form *first[FIXUP_NR_KINDS];
 	u8 nr[FIXUP_NR_KINDS];
 	const struct form *chosen[FIXUP_NR_KINDS];
+	const struct form *other_chosen[FIXUP_NR_KINDS];	/* in p->other */
 	u8 fixed[FIXUP_NR_KINDS][8];	/* FIXED kinds: what their sites get */
 };
 
-static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode)
+/* Whether a rule or call variant (needs, bug, mode) fits in pass_mode. */
+static bool __repatch fits(const struct pass *p, u32 needs, u32 bug, u8 mode,
+			   u8 pass_mode)
 {
 	const struct cpuinfo *c = p->env->cpu;
 
 	return (c->features & needs) == needs && (c->bugs & bug) == bug &&
-	       (mode == FIXUP_MODE_ANY || mode == p->mode);
+	       (mode == FIXUP_MODE_ANY || mode == pass_mode);
 }
 
-static u8 __init form_byte(const struct form *f, unsigned int i,
+static u8 __repatch form_byte(const struct form *f, unsigned int i,
 			   unsigned int len)
 {
 	return f->head[i] == JMP ? len - 2 : (u8)f->head[i];
 }
 
-static void __init put_head(const struct form *f, u8 *new, unsigned int len)
+static void __repatch put_head(const struct form *f, u8 *new, unsigned int len)
 {
 	unsigned int i;
 
@@ -137,13 +146,30 @@ static void __init put_head(const struct form *f, u8 *new, unsigned int len)
 		new[i] = form_byte(f, i, len);
 }
 
-/*
- * Each kind's forms, the form its first fitting rule names, and for a
- * FIXED kind (one length) the bytes of that form padded for the CPU.
- */
-static void __init choose(struct pass *p)
+/* The form of kind k that its first rule fitting in mode names. */
+static const struct form *__repatch pick(const struct pass *p, unsigned int k,
+					 u8 mode)
 {
 	const struct rule *r;
+	unsigned int i;
+
+	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
+		if (r->kind != k || !fits(p, r->needs, r->bug, r->mode, mode))
+			continue;
+		for (i = 0; i < p->nr[k]; i++)
+			if (!strcmp(p->first[k][i].name, r->form))
+				return &p->first[k][i];
+	}
+	return p->first[k];	/* the compiled form */
+}
+
+/*
+ * Each kind's forms, the form its first fitting rule names in this mode
+ * and in the other, and for a FIXED kind (one length) the bytes of the
+ * chosen form padded for the CPU.
+ */
+static void __repatch choose(struct pass *p)
+{
 	unsigned int i, k;
 
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
@@ -153,16 +179,9 @@ static void __init choose(struct pass *p)
 		if (p->first[k] + p->nr[k] == &forms[i])
 			p->nr[k]++;
 	}
-	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
-		if (p->chosen[r->kind] || !fits(p, r->needs, r->bug, r->mode))
-			continue;
-		for (i = 0; i < p->nr[r->kind]; i++)
-			if (!strcmp(p->first[r->kind][i].name, r->form))
-				p->chosen[r->kind] = &p->first[r->kind][i];
-	}
 	for (k = 0; k < FIXUP_NR_KINDS; k++) {
-		if (!p->chosen[k])
-			p->chosen[k] = p->first[k];	/* the compiled form */
+		p->chosen[k] = pick(p, k, p->mode);
+		p->other_chosen[k] = pick(p, k, p->other);
 		if (kinds[k].shape == SHAPE_FIXED) {
 			put_head(p->chosen[k], p->fixed[k], kinds[k].max_len);
 			fixup_pad(p->fixed[k] + p->chosen[k]->len,
@@ -174,12 +193,12 @@ static void __init choose(struct pass *p)
 /* ---- the record: kind, length, in text, no byte shared ---- */
 
 /* The bytes of env->taken that one text range has: a bit per byte. */
-static size_t __init range_bytes(const struct fixup_range *r)
+static size_t __repatch range_bytes(const struct fixup_range *r)
 {
 	return ((uintptr_t)r->end - (uintptr_t)r->start + 7) / 8;
 }
 
-size_t __init fixup_taken_size(const struct fixup_range *text,
+size_t __repatch fixup_taken_size(const struct fixup_range *text,
 			       unsigned int nr_text)
 {
 	size_t n = 0;
@@ -194,7 +213,7 @@ size_t __init fixup_taken_size(const struct fixup_range *text,
  * The bit of env->taken for the first byte of [a, a + len), if all of
  * it lies in one text range: each range has the bytes of its own.
  */
-static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
+static bool __repatch taken_bit(const struct fixup_env *env, uintptr_t a,
 			     unsigned int len, size_t *bit)
 {
 	size_t base = 0;
@@ -220,7 +239,7 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
  * site rejected for its bytes keeps them, so that a second pass over
  * the same table decides every record as the first did.
  */
-static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
+static bool __repatch mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
 	u32 m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
 	u8 *b = taken + bit / 8;
@@ -234,7 +253,7 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 	return free;
 }
 
-static const char *__init check_record(const struct pass *p,
+static const char *__repatch check_record(const struct pass *p,
 				       const struct fixup_site *r,
 				       uintptr_t site)
 {
@@ -254,7 +273,7 @@ static const char *__init check_record(const struct pass *p,
 
 /* ---- the site: what it holds, what it becomes ---- */
 
-static bool __init holds_head(const struct form *f, const u8 *site,
+static bool __repatch holds_head(const struct form *f, const u8 *site,
 			      unsigned int len)
 {
 	unsigned int i;
@@ -266,13 +285,13 @@ static bool __init holds_head(const struct form *f, const u8 *site,
 }
 
 /* Whether n bytes are the padding of either NOP set. */
-static bool __init is_either_pad(const u8 *b, unsigned int n)
+static bool __repatch is_either_pad(const u8 *b, unsigned int n)
 {
 	return fixup_is_pad(b, n, true) || fixup_is_pad(b, n, false);
 }
 
 /* FIXED: a form padded with either NOP set; it gets the chosen one. */
-static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
+static const char *__repatch plan_fixed(const struct pass *p, unsigned int kind,
 				     const u8 *site, unsigned int len, u8 *new,
 				     const char **variant)
 {
@@ -296,7 +315,7 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int kind,
  * SIB when rm is 4, then the displacement (Intel SDM vol. 2A, tables 2-2
  * and 2-3). 0 for a register operand (mod 3), which no site may have.
  */
-static unsigned int __init operand_len(const u8 *b, unsigned int avail)
+static unsigned int __repatch operand_len(const u8 *b, unsigned int avail)
 {
 	unsigned int mod = b[0] >> 6, rm = b[0] & 7, n = 1;
 
@@ -314,7 +333,7 @@ static unsigned int __init operand_len(const u8 *b, unsigned int avail)
 	return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
 }
 
-static bool __init holds_reg(const struct form *f, u8 modrm)
+static bool __repatch holds_reg(const struct form *f, u8 modrm)
 {
 	unsigned int reg = modrm >> 3 & 7;
 
@@ -328,7 +347,7 @@ static bool __init holds_reg(const struct form *f, u8 modrm)
  * operand filling the rest of the site. The operand stays; the reg
  * field too, unless the chosen form has one of its own.
  */
-static const char *__init plan_modrm(const struct pass *p, unsigned int kind,
+static const char *__repatch plan_modrm(const struct pass *p, unsigned int kind,
 				     const u8 *site, unsigned int len, u8 *new,
 				     const char **variant)
 {
@@ -351,7 +370,7 @@ static const char *__init plan_modrm(const struct pass *p, unsigned int kind,
 	return NULL;
 }
 
-static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
+static bool __repatch in_group(const struct fixup_call_group *g, uintptr_t fn)
 {
 	unsigned int i;
 
@@ -369,7 +388,7 @@ static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
  * second pass could send a call somewhere else: every call into such a
  * group is rejected.
  */
-static bool __init shares(const struct fixup_env *env,
+static bool __repatch shares(const struct fixup_env *env,
 			  const struct fixup_call_group *g)
 {
 	const struct fixup_call_group *o;
@@ -388,40 +407,64 @@ static bool __init shares(const struct fixup_env *env,
 	return false;
 }
 
+/* The first variant of g that fits in mode; NULL: the generic function. */
+static const struct fixup_call_variant *__repatch
+call_variant(const struct pass *p, const struct fixup_call_group *g, u8 mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr; i++)
+		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, mode))
+			return &g->variants[i];
+	return NULL;
+}
+
 /*
  * CALL: E8 rel32 to a function of a call group goes to the group's
  * first fitting variant (its generic function if none fits), or becomes
- * a 5-byte NOP. A call that vanished (either NOP) stays a NOP: which
- * group it was is lost.
+ * a 5-byte NOP. A call that vanished (either NOP) stays a NOP, unless
+ * env->call_groups says which group it was. *group is 1 + the index of
+ * the site's group in env->calls, 0 when it has none; *depends whether
+ * the group's variant differs between UP and SMP.
  */
-static const char *__init plan_call(const struct pass *p, const u8 *site,
-				    u8 *new, const char **variant)
+static const char *__repatch plan_call(const struct pass *p, const u8 *site,
+				       unsigned int index, u8 *new,
+				       const char **variant,
+				       unsigned int *group, bool *depends)
 {
 	const struct fixup_env *env = p->env;
 	const struct fixup_call_group *g = NULL;
-	const struct fixup_call_variant *v = NULL;
+	const struct fixup_call_variant *v;
 	uintptr_t next = (uintptr_t)site + 5, to;
-	unsigned int i;
+	unsigned int i, hint = env->call_groups ? env->call_groups[index] : 0;
 	s32 rel;
 
 	*variant = "nop";
 	if (site[0] != 0xe8) {
 		if (!is_either_pad(site, 5))
 			return "bytes not a variant";
-		fixup_pad(new, 5, p->p6);
-		return NULL;
+		if (!hint) {
+			fixup_pad(new, 5, p->p6);
+			return NULL;
+		}
+		if (hint > env->nr_calls)
+			return "call target not in a group";
+		g = &env->calls[hint - 1];
+	} else {
+		rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
+			    (u32)site[4] << 24);
+		for (i = 0; i < env->nr_calls && !g; i++)
+			if (in_group(&env->calls[i],
+				     next + (uintptr_t)(long)rel))
+				g = &env->calls[i];
+		if (!g)
+			return "call target not in a group";
 	}
-	rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 | (u32)site[4] << 24);
-	for (i = 0; i < env->nr_calls && !g; i++)
-		if (in_group(&env->calls[i], next + (uintptr_t)(long)rel))
-			g = &env->calls[i];
-	if (!g)
-		return "call target not in a group";
 	if (!p->disjoint && shares(env, g))
 		return "call group shares a function";
-	for (i = 0; i < g->nr && !v; i++)
-		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode))
-			v = &g->variants[i];
+	*group = g - env->calls + 1;
+	v = call_variant(p, g, p->mode);
+	*depends = v != call_variant(p, g, p->other);
 	if (v && !v->fn) {
 		fixup_pad(new, 5, p->p6);
 		return NULL;
@@ -439,7 +482,7 @@ static const char *__init plan_call(const struct pass *p, const u8 *site,
 
 /* ---- the walk ---- */
 
-static void __init reject(struct pass *p, const struct fixup_site *r,
+static void __repatch reject(struct pass *p, const struct fixup_site *r,
 			  uintptr_t site, const char *why)
 {
 	const struct fixup_hooks *h = p->env->hooks;
@@ -452,7 +495,7 @@ static void __init reject(struct pass *p, const struct fixup_site *r,
 }
 
 /* A kind's variant= for the report: one name, or "mixed" (CALL only). */
-static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
+static void __repatch note_variant(struct fixup_kind_stats *ks, const char *name)
 {
 	if (ks->variant == name)
 		return;
@@ -462,28 +505,35 @@ static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 		ks->variant = "mixed";
 }
 
-/* Write the bytes that differ; whether there were any. */
-static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
+/*
+ * Write the bytes that differ, through to (the site itself, or its
+ * alias); whether there were any.
+ */
+static bool __repatch write_site(const u8 *site, u8 *to, const u8 *new,
+				 unsigned int len)
 {
 	bool changed = false;
 	unsigned int i;
 
 	for (i = 0; i < len; i++) {
 		if (site[i] != new[i]) {
-			site[i] = new[i];
+			to[i] = new[i];
 			changed = true;
 		}
 	}
 	return changed;
 }
 
-static void __init patch(struct pass *p, const struct fixup_site *r,
+static void __repatch patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
 {
 	const struct fixup_hooks *h = p->env->hooks;
 	const char *why = check_record(p, r, addr), *variant = NULL;
-	u8 *site = (u8 *)addr, new[FIXUP_MAX_LEN];
+	const u8 *site = (const u8 *)addr;
+	u8 new[FIXUP_MAX_LEN];
 	struct fixup_kind_stats *ks;
+	unsigned int group = 0;
+	bool depends = false;
 
 	if (!why) {
 		if (kinds[r->kind].shape == SHAPE_FIXED)
@@ -493,7 +543,11 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 			why = plan_modrm(p, r->kind, site, r->len, new,
 					 &variant);
 		else
-			why = plan_call(p, site, new, &variant);
+			why = plan_call(p, site, r - p->start, new, &variant,
+					&group, &depends);
+		if (kinds[r->kind].shape != SHAPE_CALL)
+			depends = p->chosen[r->kind] !=
+				  p->other_chosen[r->kind];
 	}
 	if (why) {
 		reject(p, r, addr, why);
@@ -501,10 +555,13 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 	}
 	if (h && h->debug)
 		h->debug(h->ctx, r, site, r->kind, site, new, r->len, variant);
+	if (h && h->mode_dependent && depends)
+		h->mode_dependent(h->ctx, r, site, group);
 	ks = &p->st->kind[r->kind];
 	note_variant(ks, variant);
 	ks->sites++;
-	if (write_site(site, new, r->len))
+	if (write_site(site, (u8 *)(addr + (uintptr_t)p->env->write_offset),
+		       new, r->len))
 		ks->patched++;
 	else
 		ks->kept++;
@@ -514,7 +571,7 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
  * What the caller gave that no record can be checked against: then
  * every record is rejected with this reason, and nothing is written.
  */
-static const char *__init env_problem(const struct fixup_env *env,
+static const char *__repatch env_problem(const struct fixup_env *env,
 				      size_t need)
 {
 	const struct fixup_range *a, *b, *end = env->text + env->nr_text;
@@ -529,7 +586,7 @@ static const char *__init env_problem(const struct fixup_env *env,
 	return NULL;
 }
 
-void __init fixup_apply(const struct fixup_site *start,
+void __repatch fixup_apply(const struct fixup_site *start,
 			const struct fixup_site *end,
 			const struct fixup_env *env, struct fixup_stats *st)
 {
@@ -538,7 +595,9 @@ void __init fixup_apply(const struct fixup_site *start,
 	struct pass p = {
 		.env = env,
 		.st = st,
+		.start = start,
 		.mode = env->smp ? FIXUP_MODE_SMP : FIXUP_MODE_UP,
+		.other = env->smp ? FIXUP_MODE_UP : FIXUP_MODE_SMP,
 		.p6 = cpu_has(env->cpu, X86_FEATURE_NOPL),
 	};
 	const struct fixup_site *r;

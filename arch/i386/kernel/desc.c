@@ -161,12 +161,13 @@ static void load_idt(const u64 *table, unsigned int entries)
 	__asm__ __volatile__("lidt %0" : : "m"(d) : "memory");
 }
 
-void idt_text_write_begin(void)
+/* __repatch: needed after boot only to re-patch (arch/i386/fixup/). */
+void __repatch idt_text_write_begin(void)
 {
 	load_idt(text_write_idt, ARRAY_SIZE(text_write_idt));
 }
 
-void idt_text_write_end(void)
+void __repatch idt_text_write_end(void)
 {
 	load_idt(idt, ARRAY_SIZE(idt));
 }

@@ -183,7 +183,8 @@ void nmi_lint1_set_up(bool nmi)
 	lint1_base[cpu] = nmi_count[cpu] + 1;
 }
 
-void nmi_after_text_write(void)
+/* __repatch: after boot, only a re-patch writes text (arch/i386/fixup/). */
+void __repatch nmi_after_text_write(void)
 {
 	u32 n = text_write_nmis;
 	u8 reason = text_write_reason;

@@ -18,6 +18,7 @@
 #include <asm/page.h>
 #include <asm/pagecopy.h>
 #include <asm/cpufeature.h>
+#include <kernel/smpboot.h>
 
 SELFTEST(atomic_ops)
 {
@@ -269,6 +270,73 @@ SELFTEST(patched_bytes)
 	ok &= atomic_read(&v) == 1;
 	return ok ? SELFTEST_PASS : SELFTEST_FAIL;
 #endif
+}
+#endif
+
+#if defined(CONFIG_SMP) && defined(CONFIG_HOTPLUG_CPU)
+/*
+ * Whether every kept site holds its form for smp: a LOCK site f0 or 3e,
+ * a CALL site a call or a NOP (the spinlock calls vanish on one CPU), an
+ * SMP_MB site a locked add or not. The other kept kinds are not looked
+ * at here (none is kept on the CPUs the tests use).
+ */
+static bool kept_sites_are(const struct fixup_kept *k, bool smp)
+{
+	static const u8 locked_add[] = { 0xf0, 0x83, 0x04, 0x24, 0x00 };
+	const struct fixup_site *r;
+	unsigned int bad = 0;
+
+	for (r = k->start; r < k->end; r++) {
+		const u8 *site = (const u8 *)&r->rel + r->rel;
+		bool is_smp;
+
+		if (r->kind == FIXUP_KIND_LOCK)
+			is_smp = site[0] == 0xf0;
+		else if (r->kind == FIXUP_KIND_CALL)
+			is_smp = site[0] == 0xe8;
+		else if (r->kind == FIXUP_KIND_SMP_MB)
+			is_smp = !memcmp(site, locked_add, 5);
+		else
+			continue;
+		if (is_smp != smp && bad++ < 3)
+			selftest_diag("kept site of kind %u at 0x%08x: %02x, "
+				      "want its %s form", r->kind,
+				      (u32)(uintptr_t)site, site[0],
+				      smp ? "smp" : "up");
+	}
+	return !bad;
+}
+
+/*
+ * On one CPU with sites kept for a CPU hot-add: re-patch to SMP, as a
+ * hot-add does before the new CPU starts, then back to UP, as when the
+ * last other CPU has gone, and look at every kept site and the labelled
+ * LOCK site after each; the text stays read-only throughout.
+ */
+SELFTEST(fixup_repatch)
+{
+	const struct fixup_kept *k = fixup_kept_tables();
+	struct atomic v = ATOMIC_INIT(0);
+	bool ok = true;
+
+	if (!k || num_online_cpus() != 1 || fixup_smp) {
+		selftest_diag("needs one CPU online, UP forms and sites kept "
+			      "for a hot-add (-smp 1,maxcpus=N)");
+		return SELFTEST_SKIP;
+	}
+	ok &= kept_sites_are(k, false) && st_lock_site[0] == 0x3e;
+	ok &= fixup_repatch(true, 1, "selftest") == 0 && fixup_smp;
+	ok &= kept_sites_are(k, true) && st_lock_site[0] == 0xf0;
+	labelled_sites(&v);		/* runs the SMP forms */
+	ok &= fixup_repatch(false, 1, "selftest") == 0 && !fixup_smp;
+	ok &= kept_sites_are(k, false) && st_lock_site[0] == 0x3e;
+	labelled_sites(&v);
+	ok &= atomic_read(&v) == 2;
+	ok &= !(page_flags((u32)(uintptr_t)st_lock_site) & PTE_RW);
+	if (!ok)
+		selftest_diag("lock site %02x, smp %d, counter %d",
+			      st_lock_site[0], fixup_smp, atomic_read(&v));
+	return ok ? SELFTEST_PASS : SELFTEST_FAIL;
 }
 #endif
 

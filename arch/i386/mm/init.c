@@ -1,23 +1,32 @@
 /*
- * The end of boot: the init region (init code and data, the fixup table
- * and the patcher) is poisoned with int3 (0xCC), unmapped so that a stray
- * use faults at once, and given back to the page allocator.
+ * The end of boot: the init region (init code and data, the fixup table)
+ * and, unless the boot pass kept sites for a CPU hot-add, the re-patch
+ * region (the patcher) are poisoned with int3 (0xCC), unmapped so that a
+ * stray use faults at once, and given back to the page allocator.
  */
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <asm/page.h>
+#include <asm/fixup.h>
 
-void free_initmem(void)
+static u32 free_region(char *from, char *to)
 {
-	u32 start = (u32)(uintptr_t)__init_begin;
-	u32 end = (u32)(uintptr_t)__init_end;
-	u32 a;
+	u32 start = (u32)(uintptr_t)from, end = (u32)(uintptr_t)to, a;
 
-	memset(__init_begin, 0xcc, end - start);
+	memset(from, 0xcc, end - start);
 	for (a = start; a < end; a += PAGE_SIZE) {
 		unmap_page(a);
 		free_page_cold((void *)(uintptr_t)a);
 	}
+	return end - start;
+}
+
+void free_initmem(void)
+{
+	u32 n = free_region(__init_begin, __init_end);
+
+	if (!fixup_resident())
+		n += free_region(__repatch_start, __repatch_end);
 	printk(KERN_INFO "Freeing unused kernel memory: %uk freed\n",
-	       (end - start) / 1024);
+	       n / 1024);
 }

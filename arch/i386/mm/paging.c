@@ -2,6 +2,11 @@
  * The kernel's one address space: RAM identity-mapped with 4 KiB pages
  * (no PSE: a 486 has no 4 MiB pages). Page 0 stays unmapped so that a NULL
  * dereference faults. See Intel SDM vol. 3A, 4.3 "32-bit paging".
+ *
+ * Besides, the window (asm/page.h): a few virtual pages above RAM_LIMIT,
+ * where nothing is identity-mapped, that show a physical page at another
+ * address for a while: a writable alias of the read-only text for the
+ * re-patch after boot, or scattered pages side by side.
  */
 #include <kernel/printk.h>
 #include <kernel/string.h>
@@ -36,6 +41,7 @@ void *boot_alloc(size_t size)
 	return (void *)(uintptr_t)p;
 }
 
+/* addr's page table entry; NULL without one (no memory, or !create). */
 static u32 *pte_of(u32 addr, bool create)
 {
 	u32 *pde = &page_dir[PDE_INDEX(addr)];
@@ -47,7 +53,7 @@ static u32 *pte_of(u32 addr, bool create)
 					    : alloc_page();
 
 		if (!pt)
-			panic("mm: no memory for a page table");
+			return NULL;
 		*pde = (u32)(uintptr_t)pt | PTE_PRESENT | PTE_RW;
 	}
 	return (u32 *)(uintptr_t)(*pde & PAGE_MASK) + PTE_INDEX(addr);
@@ -57,6 +63,8 @@ void map_page(u32 phys, u32 flags)
 {
 	u32 *pte = pte_of(phys, true);
 
+	if (!pte)
+		panic("mm: no memory for a page table");
 	*pte = (phys & PAGE_MASK) | PTE_PRESENT | flags;
 	if (read_cr0() & X86_CR0_PG)
 		invlpg(phys);
@@ -106,4 +114,32 @@ u32 boot_alloc_end(void)
 {
 	boot_alloc_limit = 0;
 	return boot_alloc_next;
+}
+
+/*
+ * Show physical page phys at window page slot, with flags (PTE_RW for a
+ * writable alias); its address, or NULL for a slot out of the window or
+ * when the window's one page table cannot be had (it is allocated at the
+ * first use and stays). Only the calling CPU's TLB is told: a window
+ * page is for the CPU that maps it, for a while.
+ */
+void *window_map(unsigned int slot, u32 phys, u32 flags)
+{
+	u32 addr = WINDOW_BASE + slot * PAGE_SIZE;
+	u32 *pte;
+
+	if (slot >= WINDOW_PAGES)
+		return NULL;
+	pte = pte_of(addr, true);
+	if (!pte)
+		return NULL;
+	*pte = (phys & PAGE_MASK) | PTE_PRESENT | flags;
+	invlpg(addr);
+	return (void *)(uintptr_t)addr;
+}
+
+void window_unmap(unsigned int slot)
+{
+	if (slot < WINDOW_PAGES)
+		unmap_page(WINDOW_BASE + slot * PAGE_SIZE);
 }

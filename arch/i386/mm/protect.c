@@ -3,7 +3,9 @@
  * vol. 3A, 4.6 "Access rights": a page without R/W is read-only for
  * supervisor code only while CR0.WP is set (486 and later).
  *
- * Text and rodata, and the symbol table segment, become read-only; each
+ * Text and rodata (the re-patch region among them when it stays: a
+ * re-patch writes through an alias, arch/i386/fixup/repatch.c), and the
+ * symbol table segment, become read-only; each
  * AP loads the boot CPU's CR0, WP included, in the trampoline. Data stays
  * executable: 32-bit paging without PAE has no NX bit, and the 486 has no
  * PAE, so the generic kernel does not do it.
@@ -12,6 +14,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <kernel/smpboot.h>
+#include <asm/fixup.h>
 
 extern char __bss_stop[];	/* ldscripts/vmlinux.lds: .kallsyms follows */
 extern char boot_stack_guard[];	/* arch/i386/boot/head.S */
@@ -46,7 +49,14 @@ void mark_text_ro(void)
 {
 	u32 text, ksyms;
 
-	text = set_readonly((u32)(uintptr_t)_text, (u32)(uintptr_t)_erodata);
+	/* a freed re-patch region is unmapped: it must stay so */
+	text = set_readonly((u32)(uintptr_t)_text,
+			    (u32)(uintptr_t)__repatch_start);
+	if (fixup_resident())
+		text += set_readonly((u32)(uintptr_t)__repatch_start,
+				     (u32)(uintptr_t)__repatch_end);
+	text += set_readonly((u32)(uintptr_t)__repatch_end,
+			     (u32)(uintptr_t)_erodata);
 	ksyms = set_readonly(ALIGN_UP((u32)(uintptr_t)__bss_stop, PAGE_SIZE),
 			     (u32)(uintptr_t)_end);
 	unmap_stack_guards();
