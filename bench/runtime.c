@@ -103,7 +103,8 @@ static void set_text_writable(int writable)
 static void patch(struct variant *v, const struct cpuinfo *cpu)
 {
 	const struct fixup_range text = { __executable_start, etext };
-	struct fixup_hooks hooks = { (void *)v->name, on_reject, NULL };
+	struct fixup_hooks hooks = { .ctx = (void *)v->name,
+				     .reject = on_reject };
 	struct fixup_env env = {
 		.cpu = cpu,
 		.smp = v->patch == 1,

@@ -1030,7 +1030,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct input in = { data, size };
-	struct fixup_hooks hooks = { NULL, on_reject, on_debug };
+	struct fixup_hooks hooks = { .reject = on_reject,
+				     .debug = on_debug };
 	struct fixup_stats st1, st2;
 	struct cpuinfo cpu;
 	struct fixup_env env;

@@ -630,7 +630,8 @@ static void test_profile(const struct profile *p, bool smp)
 	struct fixup_env env;
 	struct fixup_stats st;
 	struct dbg d = { 0 };
-	struct fixup_hooks hooks = { &d, on_reject, on_debug };
+	struct fixup_hooks hooks = { .ctx = &d, .reject = on_reject,
+				     .debug = on_debug };
 	struct built b;
 	unsigned int i;
 	u32 patched;
@@ -796,7 +797,7 @@ static const struct bad bads[] = {
 static void test_bad_records(void)
 {
 	static const struct profile *p = &profiles[4];	/* Pentium III */
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_hooks hooks = { .reject = on_reject };
 	struct fixup_env env = env_for(&p->cpu, false, &hooks);
 	const struct fixup_site *rec[64];
 	const u8 *site[64];
@@ -899,7 +900,7 @@ static void test_bad_records(void)
 
 static void test_calls(void)
 {
-	static const struct fixup_hooks rej_hooks = { NULL, on_reject, NULL };
+	static const struct fixup_hooks rej_hooks = { .reject = on_reject };
 	struct fixup_env env;
 	struct fixup_stats st;
 	const struct fixup_site *start;
@@ -1015,7 +1016,7 @@ static unsigned int doc_hi(int kind)
 
 static void test_catalogue(void)
 {
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_hooks hooks = { .reject = on_reject };
 	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
 	const struct fixup_site *start;
 	struct fixup_stats st;
@@ -1185,7 +1186,7 @@ static void test_page_end(void)
  */
 static void test_range_switch(void)
 {
-	struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	struct fixup_hooks hooks = { .reject = on_reject };
 	struct fixup_env env = env_for(&profiles[0].cpu, false, &hooks);
 	const struct fixup_site *start;
 	struct fixup_stats st;
@@ -1220,7 +1221,7 @@ static void test_range_switch(void)
 static const struct fixup_site *begin(struct fixup_env *env,
 				      const struct profile *p, bool smp)
 {
-	static const struct fixup_hooks hooks = { NULL, on_reject, NULL };
+	static const struct fixup_hooks hooks = { .reject = on_reject };
 
 	reset();
 	*env = env_for(&p->cpu, smp, &hooks);

@@ -124,6 +124,7 @@ static inline void fixup_copy_record(struct fixup_site *to,
 /* repatch.c: the rejected-record line, boot and re-patch alike. */
 void fixup_report_reject(void *ctx, const struct fixup_site *rec,
 			 const u8 *site, unsigned int kind, const char *reason);
+struct fixup_kept;
 /* repatch.c: the kernel's kept table, from fixup_boot(). */
 void fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c);
 
