@@ -15,6 +15,8 @@
  *    (the NOP sets and the ModRM/SIB length rule); only the catalogue's
  *    rows are read through the same X-macros as patcher.c reads them;
  *  - a second pass decides every record the same and writes nothing;
+ *  - with env->call_groups, a vanished call with a group is planned as
+ *    a call of that group (a kept table's), one without stays a NOP;
  *  - the counts add up, in total and per kind, and match the hooks;
  *    one fixup_serialize() per pass, after the last write.
  *
@@ -291,6 +293,15 @@ static uintptr_t o_call_target(const u8 *b, uintptr_t site)
 static struct fixup_call_variant variants[MAX_GROUPS][MAX_VARIANTS];
 static struct fixup_call_group groups[MAX_GROUPS];
 static unsigned int nr_groups;
+
+/* env->call_groups: 1 + a group for each record, 0 none; or not given. */
+static u8 hints[MAX_REC];
+static bool use_hints;
+
+static unsigned int hint(unsigned int rec)
+{
+	return use_hints ? hints[rec] : 0;
+}
 
 static const char *const group_names[MAX_GROUPS] = { "g0", "g1", "g2", "g3" };
 static const char *const variant_names[MAX_GROUPS][MAX_VARIANTS] = {
@@ -838,10 +849,19 @@ static const char *model(unsigned int i, bool room)
 		return "overlaps another site";
 	if (okinds[k].shape != O_CALL)
 		return o_form(k, b, len, 3) ? NULL : "bytes not a variant";
-	if (b[0] != 0xe8)
-		return o_is_nop5(b, 3) ? NULL : "bytes not a variant";
-	g = o_group_of(o_call_target(b, a));
-	if (g < 0)
+	if (b[0] != 0xe8 && !o_is_nop5(b, 3))
+		return "bytes not a variant";
+	if (b[0] != 0xe8 && !hint(i))
+		return NULL;
+	/* a group byte names the group; a call must be of it */
+	if (hint(i) > nr_groups)
+		return "call target not in a group";
+	if (hint(i))
+		g = hint(i) - 1;
+	else
+		g = o_group_of(o_call_target(b, a));
+	if (g < 0 || (b[0] == 0xe8 &&
+		      !o_in_group(&groups[g], o_call_target(b, a))))
 		return "call target not in a group";
 	if (o_shares(g))
 		return "call group shares a function";
@@ -869,14 +889,16 @@ static void check_site(unsigned int i, const struct decision *d, bool p6)
 		uintptr_t to;
 		int g;
 
-		if (d->old[0] != 0xe8) {
+		if (d->old[0] != 0xe8 && !hint(i)) {
 			if (!o_is_nop5(d->old, 3) || !o_is_nop5(now, sets) ||
 			    strcmp(d->variant, "nop"))
 				fail("record %u: a vanished call did not stay "
 				     "a NOP of the CPU's set", i);
 			return;
 		}
-		g = o_group_of(o_call_target(d->old, d->site));
+		/* a call, or a vanished one its group byte names */
+		g = hint(i) ? (int)hint(i) - 1
+			    : o_group_of(o_call_target(d->old, d->site));
 		if (g < 0)
 			fail("record %u: a call outside the groups accepted",
 			     i);
@@ -1056,6 +1078,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	env.hooks = &hooks;
 	need = fixup_taken_size(text, nr_text);
 	room = !one_in(&in, 64);
+	use_hints = one_in(&in, 2);
+	for (i = 0; i < nr_recs; i++)
+		hints[i] = below(&in, nr_groups + 2);
+	env.call_groups = use_hints ? hints : NULL;
 	/* Exactly what it asks for, on the heap: ASan sees a byte more. */
 	env.taken_size = room ? need : need - 1 - below(&in, need);
 	env.taken = malloc(env.taken_size ? env.taken_size : 1);

@@ -43,6 +43,12 @@ extern u8 __fixup_taken_start[], __fixup_taken_end[];
 extern struct fixup_site __fixup_kept_start[];
 extern u8 __fixup_kept_groups[];
 
+#ifdef CONFIG_HOTPLUG_CPU
+static const bool hotplug = true;	/* CPUs may be added after boot */
+#else
+static const bool hotplug = false;
+#endif
+
 /* The kernel's kept table: resident, in the list of repatch.c. */
 static struct fixup_kept kernel_kept;
 
@@ -231,10 +237,8 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",
 	       env.smp ? "smp" : "up", ncpus, reason);
 	/* Only a mode the count chose may change with it. */
-#ifdef CONFIG_HOTPLUG_CPU
-	if (possible > ncpus && fixup_mode == MODE_AUTO)
+	if (hotplug && possible > ncpus && fixup_mode == MODE_AUTO)
 		hooks.mode_dependent = keep_site;
-#endif
 
 	fixup_applied = true;
 	fixup_smp = env.smp;

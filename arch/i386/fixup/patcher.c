@@ -423,9 +423,10 @@ call_variant(const struct pass *p, const struct fixup_call_group *g, u8 mode)
  * CALL: E8 rel32 to a function of a call group goes to the group's
  * first fitting variant (its generic function if none fits), or becomes
  * a 5-byte NOP. A call that vanished (either NOP) stays a NOP, unless
- * env->call_groups says which group it was. *group is 1 + the index of
- * the site's group in env->calls, 0 when it has none; *depends whether
- * the group's variant differs between UP and SMP.
+ * env->call_groups says which group it was; a call must then be of that
+ * group. *group is 1 + the index of the site's group in env->calls, 0
+ * when it has none; *depends whether the group's variant differs
+ * between UP and SMP.
  */
 static const char *__repatch plan_call(const struct pass *p, const u8 *site,
 				       unsigned int index, u8 *new,
@@ -447,15 +448,19 @@ static const char *__repatch plan_call(const struct pass *p, const u8 *site,
 			fixup_pad(new, 5, p->p6);
 			return NULL;
 		}
-		if (hint > env->nr_calls)
-			return "call target not in a group";
+	}
+	if (hint > env->nr_calls)
+		return "call target not in a group";
+	if (hint)
 		g = &env->calls[hint - 1];
-	} else {
+	if (site[0] == 0xe8) {
 		rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
 			    (u32)site[4] << 24);
+		to = next + (uintptr_t)(long)rel;
+		if (g && !in_group(g, to))
+			return "call target not in a group";
 		for (i = 0; i < env->nr_calls && !g; i++)
-			if (in_group(&env->calls[i],
-				     next + (uintptr_t)(long)rel))
+			if (in_group(&env->calls[i], to))
 				g = &env->calls[i];
 		if (!g)
 			return "call target not in a group";

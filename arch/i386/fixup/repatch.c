@@ -43,7 +43,7 @@ const struct fixup_kept *fixup_kept_tables(void)
 }
 
 /* Called by fixup_boot() when it kept the kernel's table. */
-void fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c)
+void __init fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c)
 {
 	resident = true;
 	repatch_cpu = c;
@@ -183,7 +183,6 @@ static void __repatch add_stats(struct fixup_stats *sum,
 static bool __repatch repatch_table(const struct fixup_kept *k, bool smp,
 				    struct fixup_stats *sum)
 {
-	static struct fixup_stats st;	/* one CPU runs here */
 	static const struct fixup_hooks hooks = {
 		.reject = fixup_report_reject,
 	};
@@ -198,6 +197,7 @@ static bool __repatch repatch_table(const struct fixup_kept *k, bool smp,
 		.hooks = &hooks,
 		.call_groups = k->call_groups,
 	};
+	struct fixup_stats st;
 	struct alias a;
 	u32 flags;
 
@@ -233,9 +233,11 @@ static bool __repatch repatch_all(bool smp, struct fixup_stats *sum)
 	return done && !sum->rejected;
 }
 
-static int __repatch repatch(bool smp, unsigned int ncpus, const char *reason)
+/* noinline: GCC would put it into fixup_repatch(), in .text. */
+static int __repatch __attribute__((noinline))
+repatch(bool smp, unsigned int ncpus, const char *reason)
 {
-	static struct fixup_stats sum;
+	struct fixup_stats sum;
 	u64 t0;
 
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",

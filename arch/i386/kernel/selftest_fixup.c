@@ -273,7 +273,7 @@ SELFTEST(patched_bytes)
 }
 #endif
 
-#if defined(CONFIG_SMP) && defined(CONFIG_HOTPLUG_CPU)
+#if defined(CONFIG_FIXUP) && defined(CONFIG_SMP) && defined(CONFIG_HOTPLUG_CPU)
 /*
  * Whether every kept site holds its form for smp: a LOCK site f0 or 3e,
  * a CALL site a call or a NOP (the spinlock calls vanish on one CPU), an

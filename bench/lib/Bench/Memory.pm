@@ -1,7 +1,8 @@
 package Bench::Memory;
 # 3. Memory and size, from vmlinux, nm and vmlinux.map: the table, the
-# call groups, the init region; what of arch/i386/fixup/ stays resident
-# after boot; and the bytes the sites take against what a kernel built
+# call groups, the init region, the re-patch region (resident only when
+# CPUs may be hot-added); what of arch/i386/fixup/ stays resident after
+# every boot; and the bytes the sites take against what a kernel built
 # for this CPU spends on the same instructions.
 #
 # SPDX-License-Identifier: GPL-2.0
@@ -21,6 +22,10 @@ sub measure {
 	my ($ib, $ie) = map { $addr->($_) } qw(__init_begin __init_end);
 	my ($cs, $ce) = map { $addr->($_) } qw(__fixup_calls_start
 					       __fixup_calls_end);
+	# freed with init unless sites are kept for a CPU hot-add
+	my ($rs, $re, $ks) = map { $addr->($_) } qw(__repatch_start
+						    __repatch_end
+						    __fixup_kept_start);
 	die "run-bench: $vm: no fixup table symbols\n"
 		unless defined $fs && defined $fe && defined $ib;
 	my $table = $fe - $fs;
@@ -32,20 +37,26 @@ sub measure {
 	$bench->row('memory', 'call_group_bytes', 'generic', $ce - $cs, 'bytes')
 		if defined $cs;
 	$bench->row('memory', 'init_region', 'generic', $ie - $ib, 'bytes');
+	$bench->row('memory', 'repatch_code_bytes', 'generic', $ks - $rs,
+		    'bytes') if defined $rs && defined $ks;
 	$bench->row('memory', 'init_freed', 'generic', $boot->{freed}, 'bytes')
 		if defined $boot->{freed};
 	$bench->row('memory', 'text', 'generic', Bench::Image::text_size($vm),
 		    'bytes');
-	resident($bench, $vm, $s, $ib, $ie);
+	resident($bench, $vm, $s, [$ib, $ie], [$rs // 0, $re // 0]);
 	padding($bench, $vm, $s);
 	return $sites;
 }
 
-# What of arch/i386/fixup/ stays after the init region is freed: symbols,
-# and input sections as the linker placed them (vmlinux.map), outside
-# __init_begin..__init_end.
+# What of arch/i386/fixup/ stays after the init region (and the re-patch
+# region, as when no CPU can be hot-added) is freed: symbols, and input
+# sections as the linker placed them (vmlinux.map), outside both.
 sub resident {
-	my ($bench, $vm, $s, $ib, $ie) = @_;
+	my ($bench, $vm, $s, @freed) = @_;
+	my $freed = sub {
+		my ($a) = @_;
+		return grep { $a >= $_->[0] && $a < $_->[1] } @freed;
+	};
 	my ($res, @where, %ressec) = (0);
 	for my $o (sort glob 'arch/i386/fixup/*.o') {
 		for (split /\n/, qx{objdump -t $o}) {
@@ -58,7 +69,7 @@ sub resident {
 			next if $name eq $sec || $name =~ /^\.L/;
 			my $e = $s->{$name} or next;
 			for (@$e) {
-				next if $_->{addr} >= $ib && $_->{addr} < $ie;
+				next if $freed->($_->{addr});
 				push @where, sprintf('%s (%s, %u bytes)', $name,
 						     $sec, $_->{size});
 				last;
@@ -85,7 +96,7 @@ sub resident {
 		undef $pending;
 		next unless defined $sec && $file =~ m{arch/i386/fixup/};
 		($addr, $size) = (hex $addr, hex $size);
-		next if !$size || ($addr >= $ib && $addr < $ie);
+		next if !$size || $freed->($addr);
 		next if $sec =~ /^\.(debug|comment|note)/;
 		$res += $size;
 		$ressec{$sec} += $size;
