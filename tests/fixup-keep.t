@@ -92,14 +92,14 @@ for my $i (0 .. $#models) {
 	my ($t) = grep { $_->[2] eq 'fixup_repatch' } @{ $k ? $k->{results} : [] };
 	ok($t && $t->[0] && !$t->[3], "$what: self-test fixup_repatch passes");
 	# time_us is for people: not compared
+	my @trip = ('fixup: mode: smp cpus=1 reason=selftest',
+		    "fixup: repatched sites=$n patched=$n kept=0 rejected=0",
+		    'fixup: mode: up cpus=1 reason=selftest',
+		    "fixup: repatched sites=$n patched=$n kept=0 rejected=0");
 	is_deeply([map { s/ time_us=\d+$//r }
 		   grep { /^fixup: (mode:|repatched) / } @rep],
-		  ['fixup: mode: up cpus=1 reason=auto',
-		   'fixup: mode: smp cpus=1 reason=selftest',
-		   "fixup: repatched sites=$n patched=$n kept=0 rejected=0",
-		   'fixup: mode: up cpus=1 reason=selftest',
-		   "fixup: repatched sites=$n patched=$n kept=0 rejected=0"],
-		  "$what: the re-patch lines")
+		  ['fixup: mode: up cpus=1 reason=auto', (@trip) x 4],
+		  "$what: the re-patch lines, four round trips")
 		or diag(join "\n", @rep);
 	# (up the re-patch region freed, so up to it: it has no site)
 	my @changed = grep { substr($kept->{mem}, $_, 1) ne

@@ -116,6 +116,10 @@ push @cases,
 		what => "early IDT $_" } } qw(486 Conroe)),
 	{ cpu => 'Conroe', smp => 2, append => 'poweroff selftest',
 	  kernel => $kernel, nmi => 1, timeout => 40, what => 'default LINT1' },
+	# sites kept for a hot-add: the self-test re-patches 8 times
+	map({ { cpu => $_, smp => '1,maxcpus=4', append => 'poweroff selftest',
+		kernel => $kernel, nmi => 1, timeout => 40,
+		what => "re-patch $_" } } qw(Conroe pentium3)),
 	{ cpu => 'Conroe', smp => 1, append => 'poweroff selftest nmi=panic',
 	  kernel => $kernel, nmi => 1, timeout => 60, what => 'nmi=panic' },
 	{ cpu => '486', smp => 1, append => 'poweroff selftest nmi=panic',
@@ -194,6 +198,32 @@ for my $what ('early IDT 486', 'early IDT Conroe') {
 	push @p, 'no NMI arrived on the early IDT' unless $n;
 	ok(!@p, "$what: " . ($n // 0) . " NMIs taken on head.S's IDT, boot goes on")
 		or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
+}
+
+# Re-patching after boot writes text as the boot pass does: NMIs that
+# come meanwhile are counted and handled after it. The self-test's re-patches
+# (8 a boot) must see some, and every boot survive them.
+{
+	my ($nmis, $in) = (0, 0);
+	for my $what ('re-patch Conroe', 're-patch pentium3') {
+		my $r = $r{$what};
+		my @p = boot_problems($r);
+		my @l = map { s/^\[[ \d.]+\] //r } split /\n/, $r->{log};
+		my $repatching = 0;
+		for (@l) {
+			$repatching = 1 if /^fixup: mode: \w+ cpus=\d+ reason=selftest$/;
+			if ($repatching && /^fixup: (\d+) NMIs? arrived during the pass/) {
+				$nmis += $1;
+				$in++;
+			}
+		}
+		push @p, 'no re-patch line' unless grep { /reason=selftest$/ } @l;
+		push @p, 'the monitor sent no NMI' unless $r->{sent} > 0;
+		ok(!@p, "$what: survives $r->{sent} NMIs while it re-patches")
+			or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
+	}
+	ok($nmis > 0, "some NMIs arrived while the self-test re-patched: $nmis, "
+	   . "in $in of 16 re-patches");
 }
 
 # Default: the boot CPU's LINT1 is NMI, the APs' masked (as Linux has it).
