@@ -41,6 +41,16 @@ if (my $k = built('CONFIG_FIXUP_SELFTEST', "CONFIG_FIXUP_SELFTEST=y\n")) {
 		     "$cpu: summary counts 8 rejected");
 		like($r->{log}, qr/ok \d+ fixup_bad_records\n/, "$cpu: bad sites untouched");
 	}
+	# Kept for a CPU hot-add: the good records of text, not the one in
+	# init text (a re-patch would refuse it: the self-test would fail).
+	my $r = boot(kernel => $k, cpu => 'Conroe',
+		     qemu_args => ['-smp', '1,maxcpus=4'],
+		     append => 'selftest poweroff');
+	check_boot($r, 'selftest records, -smp 1,maxcpus=4');
+	like($r->{log}, qr/fixup: kept \d+ bytes for CPU hot-add/,
+	     'selftest records: sites kept');
+	like($r->{log}, qr/ok \d+ fixup_repatch\n/,
+	     'selftest records: the re-patch round trip passes');
 }
 
 # CONFIG_SMP=n: the compile-time uniprocessor kernel has no lock

@@ -98,14 +98,16 @@ static void __init hex_bytes(char *buf, size_t size, const u8 *p,
 
 /*
  * A site whose form depends on the CPU count: a rebased copy of its
- * record goes into the kept table, with its call group.
+ * record goes into the kept table, with its call group. Not a site in
+ * init text, which is freed before any other CPU can start.
  */
 static void __init keep_site(void *ctx, const struct fixup_site *rec,
 			     const u8 *site, unsigned int group)
 {
 	struct keeping *k = ctx;
 
-	(void)site;
+	if (site < (const u8 *)_text || site >= (const u8 *)_etext)
+		return;
 	if (k->n == k->max)	/* cannot be: there is room for every record */
 		return;
 	fixup_copy_record(&__fixup_kept_start[k->n], rec);

@@ -26,6 +26,14 @@ fixup_st_call:
 	ret
 	.size fixup_st_text, . - fixup_st_text
 
+	/* A good LOCK site in init text: never kept for a CPU hot-add (the
+	   init text is freed), so the self-test fixup_repatch still passes. */
+	.section .init.text, "ax"
+	.globl fixup_st_init_lock
+fixup_st_init_lock:
+	lock; incl (%eax)
+	ret
+
 	.data
 	.globl fixup_st_data
 fixup_st_data:
@@ -38,6 +46,7 @@ fixup_st_data:
 
 	.section .fixup_sites.selftest, "a"
 	bad_record fixup_st_lock, FIXUP_KIND_LOCK, 1		/* accepted */
+	bad_record fixup_st_init_lock, FIXUP_KIND_LOCK, 1	/* accepted */
 	bad_record fixup_st_lock, FIXUP_KIND_LOCK, 1		/* duplicate */
 	bad_record fixup_st_mb, FIXUP_KIND_MB, 5		/* accepted */
 	bad_record fixup_st_mb, FIXUP_KIND_LOCK, 1		/* overlaps another site */
