@@ -80,7 +80,8 @@ for my $i (0 .. $#models) {
 	is_deeply([grep { /^fixup: re-patch code resident: / } @rep],
 		  ["fixup: re-patch code resident: $resident bytes"],
 		  "$what: re-patch code resident: $resident bytes");
-	like($kept->{log}, qr/^\[[ \d.]+\] Freeing unused kernel memory: ${init_k}k freed$/m,
+	like($kept->{log},
+	     qr/^\[[ \d.]+\] Freeing unused kernel memory: ${init_k}k freed$/m,
 	     "$what: only the init region freed (${init_k}k)");
 	is(substr($kept->{mem}, $rs - $text, length $repatch_image),
 	   $repatch_image, "$what: the re-patch code is in memory as built");

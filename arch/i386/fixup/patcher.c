@@ -114,6 +114,8 @@ struct pass {
 	u8 other;		/* the other one */
 	bool p6;		/* pad with the P6 long NOPs */
 	bool disjoint;		/* no function is in two call groups */
+	bool keep;		/* the hooks want the mode-dependent sites */
+	ptrdiff_t write_offset;	/* env->write_offset */
 	/* by kind: its forms (forms[] lists them together), the chosen one */
 	const struct form *first[FIXUP_NR_KINDS];
 	u8 nr[FIXUP_NR_KINDS];
@@ -146,30 +148,27 @@ static void __repatch put_head(const struct form *f, u8 *new, unsigned int len)
 		new[i] = form_byte(f, i, len);
 }
 
-/* The form of kind k that its first rule fitting in mode names. */
-static const struct form *__repatch pick(const struct pass *p, unsigned int k,
-					 u8 mode)
+/* The form a rule names; NULL if its kind has none of that name. */
+static const struct form *__repatch named(const struct pass *p,
+					  const struct rule *r)
 {
-	const struct rule *r;
 	unsigned int i;
 
-	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
-		if (r->kind != k || !fits(p, r->needs, r->bug, r->mode, mode))
-			continue;
-		for (i = 0; i < p->nr[k]; i++)
-			if (!strcmp(p->first[k][i].name, r->form))
-				return &p->first[k][i];
-	}
-	return p->first[k];	/* the compiled form */
+	for (i = 0; i < p->nr[r->kind]; i++)
+		if (!strcmp(p->first[r->kind][i].name, r->form))
+			return &p->first[r->kind][i];
+	return NULL;
 }
 
 /*
- * Each kind's forms, the form its first fitting rule names in this mode
- * and in the other, and for a FIXED kind (one length) the bytes of the
- * chosen form padded for the CPU.
+ * Each kind's forms, the form its first fitting rule names (and, for a
+ * caller that keeps mode-dependent sites, the one in the other mode),
+ * and for a FIXED kind (one length) the bytes of the chosen form padded
+ * for the CPU.
  */
 static void __repatch choose(struct pass *p)
 {
+	const struct rule *r;
 	unsigned int i, k;
 
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
@@ -179,9 +178,19 @@ static void __repatch choose(struct pass *p)
 		if (p->first[k] + p->nr[k] == &forms[i])
 			p->nr[k]++;
 	}
+	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
+		if (!p->chosen[r->kind] &&
+		    fits(p, r->needs, r->bug, r->mode, p->mode))
+			p->chosen[r->kind] = named(p, r);
+		if (p->keep && !p->other_chosen[r->kind] &&
+		    fits(p, r->needs, r->bug, r->mode, p->other))
+			p->other_chosen[r->kind] = named(p, r);
+	}
 	for (k = 0; k < FIXUP_NR_KINDS; k++) {
-		p->chosen[k] = pick(p, k, p->mode);
-		p->other_chosen[k] = pick(p, k, p->other);
+		if (!p->chosen[k])
+			p->chosen[k] = p->first[k];	/* the compiled form */
+		if (!p->other_chosen[k])
+			p->other_chosen[k] = p->first[k];
 		if (kinds[k].shape == SHAPE_FIXED) {
 			put_head(p->chosen[k], p->fixed[k], kinds[k].max_len);
 			fixup_pad(p->fixed[k] + p->chosen[k]->len,
@@ -425,11 +434,12 @@ call_variant(const struct pass *p, const struct fixup_call_group *g, u8 mode)
  * a 5-byte NOP. A call that vanished (either NOP) stays a NOP, unless
  * env->call_groups says which group it was; a call must then be of that
  * group. *group is 1 + the index of the site's group in env->calls, 0
- * when it has none; *depends whether the group's variant differs
- * between UP and SMP.
+ * when it has none; *depends (when asked) whether the group's variant
+ * differs between UP and SMP.
  */
-static const char *__repatch plan_call(const struct pass *p, const u8 *site,
-				       unsigned int index, u8 *new,
+static const char *__repatch plan_call(const struct pass *p,
+				       const struct fixup_site *r,
+				       const u8 *site, u8 *new,
 				       const char **variant,
 				       unsigned int *group, bool *depends)
 {
@@ -437,7 +447,8 @@ static const char *__repatch plan_call(const struct pass *p, const u8 *site,
 	const struct fixup_call_group *g = NULL;
 	const struct fixup_call_variant *v;
 	uintptr_t next = (uintptr_t)site + 5, to;
-	unsigned int i, hint = env->call_groups ? env->call_groups[index] : 0;
+	unsigned int i, hint = env->call_groups ?
+			       env->call_groups[r - p->start] : 0;
 	s32 rel;
 
 	*variant = "nop";
@@ -469,7 +480,8 @@ static const char *__repatch plan_call(const struct pass *p, const u8 *site,
 		return "call group shares a function";
 	*group = g - env->calls + 1;
 	v = call_variant(p, g, p->mode);
-	*depends = v != call_variant(p, g, p->other);
+	if (depends)
+		*depends = v != call_variant(p, g, p->other);
 	if (v && !v->fn) {
 		fixup_pad(new, 5, p->p6);
 		return NULL;
@@ -500,7 +512,8 @@ static void __repatch reject(struct pass *p, const struct fixup_site *r,
 }
 
 /* A kind's variant= for the report: one name, or "mixed" (CALL only). */
-static void __repatch note_variant(struct fixup_kind_stats *ks, const char *name)
+static void __repatch note_variant(struct fixup_kind_stats *ks,
+				  const char *name)
 {
 	if (ks->variant == name)
 		return;
@@ -548,9 +561,9 @@ static void __repatch patch(struct pass *p, const struct fixup_site *r,
 			why = plan_modrm(p, r->kind, site, r->len, new,
 					 &variant);
 		else
-			why = plan_call(p, site, r - p->start, new, &variant,
-					&group, &depends);
-		if (kinds[r->kind].shape != SHAPE_CALL)
+			why = plan_call(p, r, site, new, &variant, &group,
+					p->keep ? &depends : NULL);
+		if (p->keep && kinds[r->kind].shape != SHAPE_CALL)
 			depends = p->chosen[r->kind] !=
 				  p->other_chosen[r->kind];
 	}
@@ -560,13 +573,13 @@ static void __repatch patch(struct pass *p, const struct fixup_site *r,
 	}
 	if (h && h->debug)
 		h->debug(h->ctx, r, site, r->kind, site, new, r->len, variant);
-	if (h && h->mode_dependent && depends)
+	if (depends)
 		h->mode_dependent(h->ctx, r, site, group);
 	ks = &p->st->kind[r->kind];
 	note_variant(ks, variant);
 	ks->sites++;
-	if (write_site(site, (u8 *)(addr + (uintptr_t)p->env->write_offset),
-		       new, r->len))
+	if (write_site(site, (u8 *)(addr + (uintptr_t)p->write_offset), new,
+		       r->len))
 		ks->patched++;
 	else
 		ks->kept++;
@@ -603,6 +616,8 @@ void __repatch fixup_apply(const struct fixup_site *start,
 		.start = start,
 		.mode = env->smp ? FIXUP_MODE_SMP : FIXUP_MODE_UP,
 		.other = env->smp ? FIXUP_MODE_UP : FIXUP_MODE_SMP,
+		.keep = env->hooks && env->hooks->mode_dependent,
+		.write_offset = env->write_offset,
 		.p6 = cpu_has(env->cpu, X86_FEATURE_NOPL),
 	};
 	const struct fixup_site *r;
