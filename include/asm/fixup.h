@@ -168,8 +168,8 @@ void fixup_report_freed(void);
  * mode's forms (nothing is written or printed then); -1 when the mode
  * cannot change: nothing was kept, or a kept site could not be
  * rewritten (the caller must then not start a CPU on UP code). It
- * takes pages from the page allocator for a while: not for an interrupt
- * handler.
+ * takes a few pages from the page allocator (the overlap bitmap) and
+ * gives them back before it returns.
  */
 int fixup_repatch(bool smp, unsigned int ncpus, const char *reason);
 
