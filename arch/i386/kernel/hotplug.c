@@ -103,6 +103,8 @@ static const char *acpi_enable(void)
 	const struct acpi_fadt *f = &acpi_fadt;
 	u64 end;
 
+	if (!f->pm1a_cnt)
+		return "the FADT has no PM1a control block";
 	if (inw(f->pm1a_cnt) & ACPI_PM1_SCI_EN)
 		return NULL;
 	if (!f->smi_cmd || !f->acpi_enable)
