@@ -32,7 +32,8 @@ u32 cpu_apic_id(int cpu);
 int cpu_of_apic(u32 apicid);	/* the online CPU with that APIC id, or -1 */
 
 /*
- * Boot CPU only, interrupts on, no other CPU being started or stopped:
+ * Boot CPU only, one CPU started or stopped at a time (interrupts off at
+ * boot, on from the hotplug idle loop):
  * start the CPU with APIC id apicid (INIT, STARTUP, STARTUP) under the
  * lowest free CPU number and say "smp: CPUn (apic A) up"; the number, or
  * -1 after saying why not. At boot and for a hot-added CPU.
