@@ -167,4 +167,24 @@ unlike($s->{log}, qr/did not stop|still present|SCIs without/,
        'no CPU refused to stop, none left present');
 finish($s);
 
+# A CPU refused on arrival (fixup=up) never runs; removing it ejects it
+# all the same.
+$s = start(smp => '1,maxcpus=2', append => 'fixup=up');
+ok(wait_for($s, qr/${STAMP}idle: boot complete/), 'fixup=up: booted')
+	or diag($s->{log});
+my $from = length $s->{log};
+hmp($s, sprintf($add, 1, 1));
+like(wait_for($s, settled(1), $from) // $s->{log},
+     qr/${STAMP}hotplug: apic 1 not started: fixup=up/,
+     'fixup=up: the CPU is refused');
+is(cpus($s), 2, 'fixup=up: QEMU has the CPU');
+unlike($s->{log}, qr/smp: CPU1 /, 'fixup=up: CPU1 never started');
+$from = length $s->{log};
+hmp($s, 'device_del cpu1');
+like(wait_for($s, settled(1), $from) // $s->{log},
+     qr/${STAMP}hotplug: remove apic=1 cpu=-1 online=1 ejected=yes$/m,
+     'fixup=up: the CPU that never ran is ejected');
+is(cpus($s), 1, 'fixup=up: QEMU removed it');
+finish($s);
+
 done_testing();
