@@ -31,6 +31,7 @@
 #define APIC_LVT_ERROR	0x370
 #define  APIC_LVT_MASKED	0x10000
 #define  APIC_LVT_DM_NMI	0x00400	/* delivery mode 100b: NMI, edge */
+#define  APIC_LVT_DM_EXTINT	0x00700	/* 111b: the 8259's INTR */
 
 #define SMP_CALL_VECTOR	0xf0	/* IPI: smp_call_all() work for an idle AP */
 
@@ -59,6 +60,7 @@ static inline void apic_write(u32 reg, u32 v)
 
 void apic_init(u32 phys);
 void apic_setup_cpu(bool boot_cpu);
+void apic_lint0_extint(void);
 u32 apic_id(void);
 u32 apic_esr(void);
 bool apic_send_ipi(u32 dest_apic_id, u32 cmd);

@@ -76,6 +76,12 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" : : : "memory");
 }
 
+/* "sti; hlt": an interrupt pending at the sti still ends the hlt. */
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" : : : "memory");
+}
+
 /* "rep; nop" is pause on P4 and a plain nop before it. */
 static inline void cpu_relax(void)
 {

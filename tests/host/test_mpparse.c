@@ -13,6 +13,7 @@
 #include <assert.h>
 #include "tap.h"
 #include <asm/mpspec.h>
+#include <asm/acpi.h>
 
 #define WARN		"\0014"		/* KERN_WARNING */
 #define MEM_START	0x400		/* as the kernel's window */
@@ -1075,12 +1076,70 @@ static void run_case(const struct tcase *t)
 		ok(no_warnings(), "%s: no warnings", t->name);
 }
 
+/*
+ * The FADT fields CPU hot-add keeps (acpi_parse_fadt()), QEMU's PIIX4
+ * values, with the FADT listed after the MADT; then a short FADT and one
+ * with a bad checksum, which are warned about and not used while the
+ * MADT still counts the CPUs.
+ */
+static void fadt_build(u32 len, bool bad_sum)
+{
+	u32 e[2] = { MADT_AT, FACP_AT };
+
+	mem_init(MEM_START, MEM_END);
+	good_acpi(0);
+	rsdt(RSDT_AT, e, 2);
+	put16(FACP_AT + 46, 9);			/* SCI_INT */
+	put32(FACP_AT + 48, 0xb2);		/* SMI_CMD */
+	put8(FACP_AT + 52, 0xf1);		/* ACPI_ENABLE */
+	put32(FACP_AT + 56, 0x600);		/* PM1a_EVT_BLK */
+	put32(FACP_AT + 64, 0x604);		/* PM1a_CNT_BLK */
+	put32(FACP_AT + 80, 0xafe0);		/* GPE0_BLK */
+	put8(FACP_AT + 88, 4);			/* PM1_EVT_LEN */
+	put8(FACP_AT + 92, 4);			/* GPE0_BLK_LEN */
+	sdt(FACP_AT, "FACP", len);
+	put(FACP_AT + 10, "BOCHS ", 6);
+	fix_sum(FACP_AT, len, 9);
+	if (bad_sum)
+		put8(FACP_AT + 9, mem[FACP_AT + 9 - mem_start] + 1);
+	memset(&acpi_fadt, 0x5a, sizeof(acpi_fadt));
+	acpi_fadt.found = false;
+}
+
+static void test_fadt(void)
+{
+	const struct acpi_fadt *f = &acpi_fadt;
+	struct smp_census c;
+
+	fadt_build(116, false);
+	is_int(acpi_find_cpus(&win, &c), 0, "FADT after the MADT: MADT read");
+	ok(f->found && !strcmp(f->oem_id, "BOCHS ") && f->sci_int == 9 &&
+	   f->smi_cmd == 0xb2 && f->acpi_enable == 0xf1 &&
+	   f->pm1a_evt == 0x600 && f->pm1a_cnt == 0x604 &&
+	   f->pm1_evt_len == 4 && f->gpe0_blk == 0xafe0 && f->gpe0_len == 4,
+	   "FADT after the MADT: every kept field read");
+	ok(no_warnings(), "FADT after the MADT: no warnings");
+
+	fadt_build(92, false);
+	is_int(acpi_find_cpus(&win, &c), 0, "short FADT: MADT still read");
+	ok(!f->found, "short FADT: not used");
+	ok(log_has(WARN "acpi: FADT at 0x100400: length 92 is too short, "
+		   "not used"), "short FADT: warned");
+
+	fadt_build(116, true);
+	is_int(acpi_find_cpus(&win, &c), 0, "bad FADT checksum: MADT read");
+	ok(!f->found, "bad FADT checksum: not used");
+	ok(log_has(WARN "acpi: FADT at 0x100400: bad checksum"),
+	   "bad FADT checksum: warned");
+}
+
 int main(void)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
+	test_fadt();
 	free(mem);
 	return done_testing();
 }

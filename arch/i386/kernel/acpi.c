@@ -1,13 +1,16 @@
 /*
  * Find the CPUs in the ACPI MADT. See ACPI specification 6.5: 5.2.5
- * (RSDP), 5.2.6 (table header), 5.2.7 (RSDT), 5.2.8 (XSDT), 5.2.12 (MADT).
- * Only what counting CPUs needs; no AML, no other tables.
+ * (RSDP), 5.2.6 (table header), 5.2.7 (RSDT), 5.2.8 (XSDT), 5.2.12 (MADT),
+ * 5.2.9 (FADT). Only what counting CPUs needs, and the few FADT fields
+ * that CPU hot-add needs to take the SCI (arch/i386/kernel/hotplug.c);
+ * no AML, no other tables.
  */
 #include <kernel/types.h>
 #include <kernel/compiler.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <asm/mpspec.h>
+#include <asm/acpi.h>
 
 #define ACPI_ROM	0xe0000	/* 5.2.5.1: search 0E0000h-0FFFFFh */
 #define ACPI_ROM_LEN	0x20000
@@ -21,6 +24,18 @@
 
 #define SDT_HDR_LEN	36	/* every system description table */
 #define SDT_LENGTH	4	/* u32: whole table */
+#define SDT_OEM_ID	10	/* 6 characters */
+
+/* FADT fields (5.2.9, table 5.9): all in its ACPI 1.0 part. */
+#define FADT_SCI_INT	46	/* u16: 8259 IRQ of the SCI */
+#define FADT_SMI_CMD	48	/* u32: I/O port; 0: always in ACPI mode */
+#define FADT_ACPI_ENABLE 52	/* u8: written to SMI_CMD */
+#define FADT_PM1A_EVT	56	/* u32: PM1a event block (status, enable) */
+#define FADT_PM1A_CNT	64	/* u32: PM1a control block */
+#define FADT_GPE0_BLK	80	/* u32: GPE0 block (status, enable) */
+#define FADT_PM1_EVT_LEN 88	/* u8 */
+#define FADT_GPE0_LEN	92	/* u8: bytes, even */
+#define FADT_MIN_LEN	93
 
 #define MADT_LAPIC_ADDR	36	/* u32 */
 #define MADT_ENTRIES	44	/* first interrupt controller structure */
@@ -167,13 +182,49 @@ static int __init acpi_parse_madt(const struct phys_window *w, u32 at,
 	return smp_census_finish(c, "ACPI MADT");
 }
 
-/* Find the MADT among an RSDT's (4-byte) or XSDT's (8-byte) entries. */
+struct acpi_fadt acpi_fadt;
+
+/*
+ * Keep what the SCI needs: read at boot with paging off, used long after
+ * (not __initdata). A short or bad FADT is reported and left unused.
+ */
+static void __init acpi_parse_fadt(const struct phys_window *w, u32 at)
+{
+	struct acpi_fadt *f = &acpi_fadt;
+	const u8 *t;
+	u32 len;
+
+	t = acpi_map_table(w, at, "FACP", "FADT", &len);
+	if (!t)
+		return;
+	if (len < FADT_MIN_LEN) {
+		printk(KERN_WARNING "acpi: FADT at 0x%x: length %u is too "
+		       "short, not used\n", at, len);
+		return;
+	}
+	memcpy(f->oem_id, t + SDT_OEM_ID, sizeof(f->oem_id) - 1);
+	f->oem_id[sizeof(f->oem_id) - 1] = '\0';
+	f->sci_int = get_le16(t + FADT_SCI_INT);
+	f->smi_cmd = get_le32(t + FADT_SMI_CMD);
+	f->acpi_enable = t[FADT_ACPI_ENABLE];
+	f->pm1a_evt = get_le32(t + FADT_PM1A_EVT);
+	f->pm1a_cnt = get_le32(t + FADT_PM1A_CNT);
+	f->pm1_evt_len = t[FADT_PM1_EVT_LEN];
+	f->gpe0_blk = get_le32(t + FADT_GPE0_BLK);
+	f->gpe0_len = t[FADT_GPE0_LEN];
+	f->found = true;
+}
+
+/*
+ * Find the MADT among an RSDT's (4-byte) or XSDT's (8-byte) entries, and
+ * the FADT on the way.
+ */
 static int __init acpi_scan_sdt(const struct phys_window *w, u32 at,
 				const char *name, u32 entsize,
 				struct smp_census *c)
 {
 	const u8 *t, *e, *h;
-	u32 len, n, i, addr;
+	u32 len, n, i, addr, madt = 0;
 
 	t = acpi_map_table(w, at, name, name, &len);
 	if (!t)
@@ -193,9 +244,13 @@ static int __init acpi_scan_sdt(const struct phys_window *w, u32 at,
 			       "outside memory, skipped\n", name, i, addr);
 			continue;
 		}
-		if (!memcmp(h, "APIC", 4))
-			return acpi_parse_madt(w, addr, c);
+		if (!memcmp(h, "FACP", 4))
+			acpi_parse_fadt(w, addr);
+		else if (!memcmp(h, "APIC", 4) && !madt)
+			madt = addr;
 	}
+	if (madt)
+		return acpi_parse_madt(w, madt, c);
 	printk(KERN_WARNING "acpi: no MADT in the %s at 0x%x\n", name, at);
 	return -1;
 }

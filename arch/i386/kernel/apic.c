@@ -41,6 +41,16 @@ void apic_setup_cpu(bool boot_cpu)
 	apic_write(APIC_ESR, 0);	/* writes arm the error register */
 }
 
+/*
+ * The boot CPU's LINT0 takes the 8259's INTR as an ExtINT (virtual wire,
+ * MP spec 1.4, 3.6.2.2), for the one PIC line the kernel unmasks: the
+ * ACPI SCI (arch/i386/kernel/hotplug.c). An ExtINT needs no APIC EOI.
+ */
+void apic_lint0_extint(void)
+{
+	apic_write(APIC_LVT_LINT0, APIC_LVT_DM_EXTINT);
+}
+
 /* The error register: a write latches the errors so far for reading. */
 u32 apic_esr(void)
 {

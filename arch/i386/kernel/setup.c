@@ -15,6 +15,7 @@
 #include <asm/fixup.h>
 #include <kernel/smp.h>
 #include <kernel/smpboot.h>
+#include <kernel/hotplug.h>
 #include <kernel/string.h>
 #include <asm/multiboot.h>
 #include <asm/cpu.h>
@@ -139,6 +140,7 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 	free_initmem();
 	mark_text_ro();
 	smp_boot_cpus(ncpus);
+	hotplug_init();
 
 #ifdef CONFIG_SELFTESTS
 	if (selftests_requested)
@@ -150,7 +152,7 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 		machine_power_off(failed ? POWER_OFF_FAIL : POWER_OFF_OK);
 	printk(KERN_INFO "idle: boot complete, CPU 0 idle\n");
 	for (;;)
-		halt();
+		hotplug_idle();	/* CPUs arriving and leaving */
 }
 
 void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)

@@ -11,6 +11,10 @@
  * chose, even under fixup_test_unsafe_up. x86 keeps stores in order and
  * loads in order (SDM vol. 3A, 8.2.2), which is all it needs; the
  * smp_wmb()/smp_rmb() say where the order matters.
+ *
+ * The same slot stops an AP that is leaving (CPU hot-remove): it is asked
+ * in its idle loop, where it holds no lock and runs no call, says it has
+ * stopped and halts with interrupts off for good.
  */
 #include <kernel/smpboot.h>
 #include <kernel/printk.h>
@@ -29,17 +33,13 @@ struct call_slot {
 	volatile u32 seq;	/* caller: call number seq is for you */
 	volatile u32 ready;	/* AP: picked up call seq, waiting for go */
 	volatile u32 done;	/* AP: finished call seq */
+	volatile u32 stop;	/* caller: leave (smp_call_stop()) */
+	volatile u32 stopped;	/* AP: halted for good */
 } __aligned(64);		/* a cache line each: no false sharing */
 
 static struct call_slot slots[CONFIG_NR_CPUS];
 static volatile u32 go;		/* the call the ready CPUs may start */
 static u32 last_seq;
-
-/* "sti; hlt": an interrupt pending at the sti still ends the hlt. */
-static inline void safe_halt(void)
-{
-	__asm__ __volatile__("sti; hlt" : : : "memory");
-}
 
 void smp_idle(int cpu)
 {
@@ -48,6 +48,10 @@ void smp_idle(int cpu)
 
 	for (;;) {
 		local_irq_disable();
+		if (s->stop) {
+			s->stopped = 1;	/* last store: nothing after it */
+			halt_forever();
+		}
 		if (s->seq == seen) {
 			safe_halt();
 			continue;
@@ -109,4 +113,30 @@ unsigned int smp_call_all(void (*fn)(void *), void *arg)
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
 		n += !!(mask & (1u << cpu));
 	return n;
+}
+
+/* Before a CPU starts under this number: no call, no stop pending. */
+void smp_call_reset(int cpu)
+{
+	struct call_slot *s = &slots[cpu];
+
+	s->seq = s->ready = s->done = 0;
+	s->stop = s->stopped = 0;
+	smp_wmb();
+}
+
+bool smp_call_stop(int cpu)
+{
+	struct call_slot *s = &slots[cpu];
+	u64 end = clock_ns() + (u64)READY_TIMEOUT_MS * 1000000;
+
+	s->stop = 1;
+	apic_send_ipi(cpu_apic_id(cpu), SMP_CALL_VECTOR);
+	while (!s->stopped && clock_ns() < end)
+		cpu_relax();
+	if (s->stopped)
+		return true;
+	s->stop = 0;
+	pr_err("smp: CPU%d did not stop in %u ms\n", cpu, READY_TIMEOUT_MS);
+	return false;
 }

@@ -10,6 +10,13 @@
  * (arch/i386/boot/trampoline.S) at TRAMPOLINE_PHYS and arrives in
  * start_secondary() on its own stack. A CPU that does not call in within
  * CALLIN_TIMEOUT_MS is reported, put back to sleep with INIT and skipped.
+ *
+ * smp_start_cpu() is the one path for the CPUs of the census at boot and
+ * for a CPU hot-added later (arch/i386/kernel/hotplug.c): everything it
+ * needs outlives boot. The trampoline page is conventional memory below
+ * 1 MiB that the page allocator never gets (it starts above the kernel)
+ * and that stays identity-mapped read-write; the stacks, GDTs, TSSs and
+ * double-fault tasks are static, one per logical CPU number.
  */
 #include <kernel/smpboot.h>
 #include <kernel/smp.h>
@@ -40,6 +47,12 @@
 struct ap_stack ap_stacks[CONFIG_NR_CPUS] __section(".bss.page_aligned");
 static u8 apic_ids[CONFIG_NR_CPUS];
 static volatile bool online[CONFIG_NR_CPUS];
+/*
+ * A number once given to a CPU that did not answer, or that stopped but
+ * was not ejected, is never given again: that CPU may still wake up (an
+ * NMI) on the stack that number owns.
+ */
+static bool retired[CONFIG_NR_CPUS];
 static unsigned int nr_online = 1;
 static int noanswer_cpu = -1;
 
@@ -71,6 +84,16 @@ unsigned int num_online_cpus(void)
 u32 cpu_apic_id(int cpu)
 {
 	return apic_ids[cpu];
+}
+
+int cpu_of_apic(u32 apicid)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (online[cpu] && apic_ids[cpu] == apicid)
+			return cpu;
+	return -1;
 }
 
 /* The AP's C entry, from the trampoline: paging on, interrupts off. */
@@ -124,15 +147,35 @@ static bool wait_callin(int cpu)
 	return online[cpu];
 }
 
-static bool start_cpu(int cpu, u32 apicid, struct trampoline_params *tp)
+/* Copy the trampoline to its page and fill in its parameters for cpu. */
+static void setup_trampoline(int cpu)
 {
-	u32 esr;
-	int i;
+	u8 *low = (u8 *)(uintptr_t)TRAMPOLINE_PHYS;
+	struct trampoline_params *tp;
 
+	BUILD_BUG_ON(TP_OFFSET(cr3) != TP_CR3 || TP_OFFSET(cr0) != TP_CR0 ||
+		     TP_OFFSET(esp) != TP_ESP || TP_OFFSET(entry) != TP_ENTRY ||
+		     TP_OFFSET(cpu) != TP_CPU);
+	memcpy(low, trampoline_start, trampoline_end - trampoline_start);
+	tp = (struct trampoline_params *)
+		(low + (trampoline_params - trampoline_start));
+	tp->cr3 = read_cr3();
+	tp->cr0 = read_cr0();
+	tp->entry = (u32)(uintptr_t)start_secondary;
 	tp->esp = (u32)(uintptr_t)(ap_stacks[cpu].stack + AP_STACK_SIZE);
 	tp->cpu = cpu;
 	smp_wmb();
+}
 
+static bool start_cpu(int cpu, u32 apicid)
+{
+	bool up;
+	u32 esr;
+	int i;
+
+	setup_trampoline(cpu);
+	smp_call_reset(cpu);		/* a number may be given again */
+	set_warm_reset_vector(TRAMPOLINE_PHYS);
 	apic_esr();			/* clear old errors */
 	apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
 		      APIC_ICR_ASSERT);
@@ -146,24 +189,63 @@ static bool start_cpu(int cpu, u32 apicid, struct trampoline_params *tp)
 	if (esr)
 		pr_warn("smp: CPU%d (apic %u): APIC error 0x%02x while "
 			"starting it\n", cpu, apicid, esr);
-	if (wait_callin(cpu))
-		return true;
-	/* Back to wait-for-SIPI: it must not wake up later on a stack
-	   and trampoline given to the next CPU. */
-	apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
-		      APIC_ICR_ASSERT);
-	return false;
+	up = wait_callin(cpu);
+	if (!up) {
+		/* Back to wait-for-SIPI: it must not wake up later on a
+		   stack and trampoline given to the next CPU. */
+		apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
+			      APIC_ICR_ASSERT);
+	}
+	set_warm_reset_vector(0);
+	return up;
+}
+
+int smp_start_cpu(u32 apicid)
+{
+	int cpu;
+
+	for (cpu = 1; cpu < CONFIG_NR_CPUS; cpu++)
+		if (!online[cpu] && !retired[cpu])
+			break;
+	if (cpu == CONFIG_NR_CPUS) {
+		pr_warn("smp: apic %u not started: all %d CPU numbers are "
+			"taken (CONFIG_NR_CPUS)\n", apicid, CONFIG_NR_CPUS);
+		return -1;
+	}
+	apic_ids[cpu] = apicid;
+	if (!start_cpu(cpu, apicid)) {
+		retired[cpu] = true;
+		pr_err("smp: CPU%d (apic %u) did not answer in %u ms, "
+		       "skipped\n", cpu, apicid, CALLIN_TIMEOUT_MS);
+		return -1;
+	}
+	nr_online++;
+	printk(KERN_INFO "smp: CPU%d (apic %u) up\n", cpu, apicid);
+	return cpu;
+}
+
+bool smp_stop_cpu(int cpu)
+{
+	if (cpu <= 0 || !cpu_online(cpu))
+		return false;
+	if (!smp_call_stop(cpu))
+		return false;
+	online[cpu] = false;
+	retired[cpu] = true;		/* until smp_cpu_gone() */
+	nr_online--;
+	return true;
+}
+
+void smp_cpu_gone(int cpu)
+{
+	if (cpu > 0 && cpu < CONFIG_NR_CPUS && !online[cpu])
+		retired[cpu] = false;
 }
 
 void smp_boot_cpus(unsigned int ncpus)
 {
-	struct trampoline_params *tp;
-	unsigned int cpu, left = ncpus - 1;
-	u8 *low = (u8 *)(uintptr_t)TRAMPOLINE_PHYS;
+	unsigned int i, left = ncpus - 1;
 
-	BUILD_BUG_ON(TP_OFFSET(cr3) != TP_CR3 || TP_OFFSET(cr0) != TP_CR0 ||
-		     TP_OFFSET(esp) != TP_ESP || TP_OFFSET(entry) != TP_ENTRY ||
-		     TP_OFFSET(cpu) != TP_CPU);
 	apic_ids[0] = apic_id();
 	online[0] = true;
 	/* Without a local APIC, smp_count_cpus() already counted one CPU. */
@@ -173,29 +255,8 @@ void smp_boot_cpus(unsigned int ncpus)
 			"CPU%s not started\n", left, left == 1 ? "" : "s");
 		left = 0;
 	}
-	if (left) {
-		memcpy(low, trampoline_start,
-		       trampoline_end - trampoline_start);
-		tp = (struct trampoline_params *)
-			(low + (trampoline_params - trampoline_start));
-		tp->cr3 = read_cr3();
-		tp->cr0 = read_cr0();
-		tp->entry = (u32)(uintptr_t)start_secondary;
-		set_warm_reset_vector(TRAMPOLINE_PHYS);
-		for (cpu = 1; cpu <= left; cpu++) {
-			apic_ids[cpu] = smp_census.apic_id[cpu];
-			if (start_cpu(cpu, apic_ids[cpu], tp)) {
-				nr_online++;
-				printk(KERN_INFO "smp: CPU%u (apic %u) up\n",
-				       cpu, apic_ids[cpu]);
-			} else {
-				pr_err("smp: CPU%u (apic %u) did not answer "
-				       "in %u ms, skipped\n", cpu,
-				       apic_ids[cpu], CALLIN_TIMEOUT_MS);
-			}
-		}
-		set_warm_reset_vector(0);
-	}
+	for (i = 1; i <= left; i++)
+		smp_start_cpu(smp_census.apic_id[i]);
 	printk(KERN_INFO "smp: %u CPU%s online\n", nr_online,
 	       nr_online == 1 ? "" : "s");
 }

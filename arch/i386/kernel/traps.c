@@ -17,10 +17,17 @@
 #include <asm/segment.h>
 #include <asm/apic.h>
 #include <asm/nmi.h>
+#include <asm/irq.h>
 #include <kernel/clock.h>
 
+#define PIC1_CMD	0x20
 #define PIC1_DATA	0x21
+#define PIC2_CMD	0xa0
 #define PIC2_DATA	0xa1
+#define PIC_EOI		0x20	/* OCW2: non-specific end of interrupt */
+#define PIC_CASCADE	2	/* the second 8259 on the first's IRQ 2 */
+#define ELCR1		0x4d0	/* PIIX/ICH edge/level control, IRQ 0-7 */
+#define ELCR2		0x4d1	/* IRQ 8-15 */
 #define FIRST_IRQ_VECTOR 0x20
 #define SPURIOUS_VECTOR	0xff	/* local APIC spurious interrupts */
 #define STACK_WORDS	12
@@ -255,6 +262,49 @@ void __noreturn do_double_fault(int cpu, u32 error)
 	oops_end(cpu);
 }
 
+static void (*irq_handlers[NR_PIC_IRQS])(void);
+
+static void pic_set_mask(unsigned int irq, bool masked)
+{
+	u16 port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+	u8 bit = 1u << (irq & 7);
+
+	outb(masked ? inb(port) | bit : inb(port) & ~bit, port);
+}
+
+int irq_request_level(unsigned int irq, void (*fn)(void))
+{
+	u16 elcr = irq < 8 ? ELCR1 : ELCR2;
+
+	/* 0-2: timer, keyboard, cascade are edge-triggered by design. */
+	if (irq <= PIC_CASCADE || irq >= NR_PIC_IRQS || irq_handlers[irq])
+		return -1;
+	irq_handlers[irq] = fn;
+	outb(inb(elcr) | 1u << (irq & 7), elcr);
+	if (irq >= 8)
+		pic_set_mask(PIC_CASCADE, false);
+	pic_set_mask(irq, false);
+	return 0;
+}
+
+void irq_mask(unsigned int irq)
+{
+	if (irq < NR_PIC_IRQS)
+		pic_set_mask(irq, true);
+}
+
+/* A requested line: its handler silences the device, then the EOI. */
+static bool do_pic_irq(unsigned int irq)
+{
+	if (irq >= NR_PIC_IRQS || !irq_handlers[irq])
+		return false;
+	irq_handlers[irq]();
+	if (irq >= 8)
+		outb(PIC_EOI, PIC2_CMD);
+	outb(PIC_EOI, PIC1_CMD);
+	return true;
+}
+
 void do_trap(struct pt_regs *r)
 {
 	static bool warned;
@@ -271,7 +321,9 @@ void do_trap(struct pt_regs *r)
 		apic_eoi();		/* the wake-up is all it is for */
 		return;
 	}
-	/* The PICs are masked and nothing else is wired yet. */
+	if (do_pic_irq(r->vector - FIRST_IRQ_VECTOR))
+		return;
+	/* The other PIC lines are masked and nothing else is wired. */
 	if (!warned) {
 		warned = true;
 		pr_warn("irq: unexpected interrupt, vector %u\n", r->vector);
