@@ -249,7 +249,7 @@ coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
 PHONY += run check tools tools-kconfig
 run: tools vmlinux
 	$(Q)scripts/run-qemu --cpu $(or $(CPU),Conroe) --smp $(or $(SMP),2) \
-		--append "$(or $(APPEND),poweroff)" vmlinux
+		--monitor stdio --append "$(or $(APPEND),poweroff)" vmlinux
 
 check: tools vmlinux host-tests
 	$(Q)prove $(if $(V),-v) -j2 tests/
@@ -308,7 +308,10 @@ help:
 	@echo ''
 	@echo 'Start here:'
 	@echo '  run             - build the kernel if needed, boot it in QEMU, show the log'
-	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff)'
+	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff);'
+	@echo '                    SMP=1,maxcpus=4: room for 3 CPUs to hot-add. The QEMU'
+	@echo '                    monitor shares the terminal: Ctrl-A c switches to it'
+	@echo '                    (device_add, info cpus) and back, Ctrl-A x quits'
 	@echo '  check           - build everything and run all tests (prove tests/)'
 	@echo '  bench           - the generic kernel against kernels built for this machine:'
 	@echo '                    runtime, the pass, memory (table + bench-results.csv)'
