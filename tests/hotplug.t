@@ -109,6 +109,7 @@ sub session {
 	}
 	my $r = $s->finish;
 	$r->{steps} = \@steps;
+	$r->{cpu} = $c{cpu};
 	return $r;
 }
 
@@ -186,6 +187,12 @@ sub session_problems {
 	push @p, 'boot: no "fixup: kept N bytes for CPU hot-add (M sites)"'
 		unless grep { /^fixup: kept [1-9]\d* bytes for CPU hot-add \([1-9]\d* sites\)$/ } @lines;
 	push @p, text_problems($boot->{mem}, '3e', 'boot');
+	# QEMU offers the slots the device_add commands name.
+	my $type = cpu_type($r->{cpu});
+	for my $k (1 .. $maxcpus - 1) {
+		push @p, "boot: QEMU offers no $type at core-id $k"
+			unless $boot->{slots} =~ /type: "\Q$type\E"\n  vcpus_count: "1"\n  CPUInstance Properties:\n    socket-id: "0"\n    core-id: "$k"\n/;
+	}
 	my ($n, $online, $smp) = (0, 1, 0);
 	for my $st (@steps) {
 		my $k = $st->{k};
@@ -310,18 +317,24 @@ for my $what ('nohotplug', 'fixup=up') {
 
 # --- nothing more possible than present: nothing kept ------------------
 
+# The table freed as by a boot with no CPU to hot-add: -smp 2,maxcpus=2
+# as -smp 2, nohotplug (above) as -smp 1.
 {
 	my @b = boot_each($jobs, \&boot,
 		{ cpu => 'Conroe', smp => 2, kernel => $kernel,
 		  qemu_args => ['-smp', '2,maxcpus=2'] },
-		{ cpu => 'Conroe', smp => 2, kernel => $kernel });
+		{ cpu => 'Conroe', smp => 2, kernel => $kernel },
+		{ cpu => 'Conroe', smp => 1, kernel => $kernel });
 	check_boot($b[0], '-smp 2,maxcpus=2');
 	check_boot($b[1], '-smp 2');
+	check_boot($b[2], '-smp 1');
 	my @freed = map { $_->{log} =~ /fixup: freed table bytes=(\d+)/ ? $1
-			  : 'none' } @b;
+			  : 'none' } @b, $r{nohotplug};
 	unlike($b[0]{log}, qr/fixup: kept /, '-smp 2,maxcpus=2: no kept line');
 	is($freed[0], $freed[1], "-smp 2,maxcpus=2: freed table bytes=$freed[0]" .
 	   ' as with -smp 2');
+	is($freed[3], $freed[2], "-smp 1,maxcpus=$maxcpus nohotplug: freed " .
+	   "table bytes=$freed[3] as with -smp 1");
 }
 
 done_testing();
