@@ -62,55 +62,64 @@ sub lines_from {
 # One session: boot, then each of @{$c->{steps}} ("add K", "del K"); for
 # the boot and every step what QEMU answered, the console offset it
 # started at, a dump of the text and the host time it took. Runs in a
-# boot_each() child: returns plain data.
+# boot_each() child: returns plain data; a monitor that stops answering
+# (QEMU gone) ends the session with what it had, and says why in error.
 sub session {
 	my (%c) = @_;
 	my $s = Fixup386::Session->start(cpu => $c{cpu},
 		smp => "1,maxcpus=$maxcpus", kernel => $kernel,
 		append => "selftest_on_hotplug $c{append}");
 	my @steps;
+	my $ok = eval { steps($s, \%c, \@steps); 1 };
+	my $r = $s->finish;
+	$r->{error} = $@ unless $ok;
+	$r->{steps} = \@steps;
+	$r->{cpu} = $c{cpu};
+	return $r;
+}
+
+# The boot and the steps of session(), each pushed onto @$steps.
+sub steps {
+	my ($s, $c, $steps) = @_;
+	my $size = $t->{etext} - $t->{text};
 	my $booted = $s->wait_for(qr/idle: boot complete|oops:|panic/) &&
 		$s->log =~ /idle: boot complete/;
-	push @steps, { what => 'boot', from => 0, booted => $booted,
-		       cpus => $s->hmp('info cpus'),
-		       slots => $s->hmp('info hotpluggable-cpus'),
-		       mem => $booted ? $s->dump($t->{text},
-						 $t->{etext} - $t->{text}) : '' };
+
+	push @$steps, { what => 'boot', from => 0, booted => $booted,
+			cpus => $s->hmp('info cpus'),
+			slots => $s->hmp('info hotpluggable-cpus'),
+			mem => $booted ? $s->dump($t->{text}, $size) : '' };
+	return unless $booted;
 	my $change = 0;
-	for my $step (@{ $c{steps} // [] }) {
-		last unless $booted;
+	for my $step (@{ $c->{steps} }) {
 		my ($op, $k) = split ' ', $step;
 		my $from = length $s->log;
 		my $t0 = time;
 		my $answer = $s->hmp($op eq 'add'
 			? sprintf('device_add %s,id=cpu%d,socket-id=0,' .
-				  'core-id=%d,thread-id=0', cpu_type($c{cpu}), $k, $k)
+				  'core-id=%d,thread-id=0', cpu_type($c->{cpu}),
+				  $k, $k)
 			: "device_del cpu$k");
 		# What the kernel prints when it is done with the change, or
 		# (for the cases that must ignore it) its warning.
-		my $done = $c{ignored}
-			? $s->wait_for($c{ignored}, from => $from, limit => $LIMIT)
-			: $s->wait_for(qr/${STAMP}selftest: after CPU change ${\($change + 1)}: .*\n(?:.*\n)*?${STAMP}selftest: \d+ passed, \d+ failed\n/,
-				       from => $from, limit => $LIMIT);
+		my $n = $change + 1;
+		my $done = $s->wait_for($c->{ignored} //
+			qr/${STAMP}selftest: after CPU change $n: .*\n(?:.*\n)*?${STAMP}selftest: \d+ passed, \d+ failed\n/,
+			from => $from, limit => $LIMIT);
 		my $secs = time - $t0;
-		$change++ if !$c{ignored};
-		my ($up_at) = $s->log =~ /^\[\s*(\d+\.\d+)\] smp: CPU$k \(apic $k\) up$/m;
-		push @steps, { what => $step, op => $op, k => $k, from => $from,
-			       answer => $answer, done => $done, secs => $secs,
-			       cpus => $s->hmp('info cpus'),
-			       events => [map { $_->{event} . ' ' .
-						($_->{data}{device} //
-						 $_->{data}{path} // '') }
-					  $s->events],
-			       mem => $s->dump($t->{text},
-					       $t->{etext} - $t->{text}) };
-		$steps[-1]{to} = length $s->log;
+		$change++ unless $c->{ignored};
+		push @$steps, { what => $step, op => $op, k => $k,
+				from => $from, answer => $answer,
+				done => $done, secs => $secs,
+				cpus => $s->hmp('info cpus'),
+				events => [map { "$_->{event} " .
+						 ($_->{data}{device} //
+						  $_->{data}{path} // '') }
+					   $s->events],
+				mem => $s->dump($t->{text}, $size),
+				to => length $s->log };
 		last unless $done;	# the rest would only wait too
 	}
-	my $r = $s->finish;
-	$r->{steps} = \@steps;
-	$r->{cpu} = $c{cpu};
-	return $r;
 }
 
 # The CPUs QEMU runs, by "info cpus": the list of CPU numbers.
@@ -173,9 +182,10 @@ sub change_problems {
 # all it must.
 sub session_problems {
 	my ($r) = @_;
-	my @steps = @{ $r->{steps} };
+	my @steps = @{ $r->{steps} // [] };
 	my $boot = shift @steps;
-	my @p;
+	my @p = $r->{error} ? ("the session ended early: $r->{error}") : ();
+	return (@p, 'no session') unless $boot;
 	my @lines = lines_from($r->{log}, 0);
 	return ('did not boot to idle') unless $boot->{booted};
 	push @p, 'boot: no "smp: 1 CPU online, ' . ($maxcpus - 1) .
@@ -241,7 +251,7 @@ my @add = map { "add $_" } 1 .. $maxcpus - 1;
 my @del = map { "del $_" } reverse 1 .. $maxcpus - 1;
 my @cases = ((map { { cpu => $_, append => '', steps => [@add, @del],
 		      what => "-cpu $_ -smp 1,maxcpus=$maxcpus" } } @models),
-	     { cpu => 'Conroe', append => $NOREPATCH, steps => ['add 1'],
+	     { cpu => 'Conroe', append => $NOREPATCH, steps => \@add,
 	       what => "negative control: $NOREPATCH" },
 	     { cpu => 'Conroe', append => 'nohotplug', steps => ['add 1'],
 	       ignored => qr/${STAMP}hotplug: apic 1 not started: .*nohotplug/,
@@ -260,7 +270,7 @@ for my $m (@models) {
 	   'then removed: re-patched on the first add and the last remove, ' .
 	   'started, SMP self-tests pass after each, LOCK sites f0, then 3e')
 		or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
-	my @st = @{ $r->{steps} };
+	my @st = @{ $r->{steps} // [] };
 	# Measured, not asserted: the kernel's own SCI-to-"up" time, and
 	# the host's from the monitor command to the end of the self-tests.
 	my @up = $r->{log} =~ /hotplug: add apic=\d+ cpu=(\d+) .*sci_to_up_us=(\d+)/g;
@@ -272,15 +282,20 @@ for my $m (@models) {
 		  @st[1 .. $#st]));
 }
 
-# The negative control: started without re-patching, the counter loses
-# updates, the LOCK sites stay 3e: the checks above catch both.
+# The negative control: CPUs 1..3 started without re-patching. The LOCK
+# sites stay 3e, and the counter loses updates: not always with two CPUs
+# on a loaded host (the vCPUs must really run at once), always so far
+# with four, as in smp.t's. The checks above catch both.
 {
 	my $r = $r{"negative control: $NOREPATCH"};
 	my @p = session_problems($r);
 	my @lines = lines_from($r->{log}, 0);
-	ok(grep({ $_ eq 'smp: CPU1 (apic 1) up' } @lines) &&
-	   grep({ /^    # lost [1-9]\d* of \d+ updates/ } @lines),
-	   "$NOREPATCH: CPU1 started, the counter test reports lost updates")
+	my @up = grep { /^smp: CPU[1-3] \(apic [1-3]\) up$/ } @lines;
+	my @lost = grep { /^    # lost [1-9]\d* of \d+ updates/ } @lines;
+	ok(@up == $maxcpus - 1 && @lost,
+	   "$NOREPATCH: CPUs 1.." . ($maxcpus - 1) . " started, the counter " .
+	   'test reports lost updates (' . scalar(@lost) . ' of ' .
+	   ($maxcpus - 1) . ' runs)')
 		or diag("$r->{cmd}\n$r->{log}");
 	like(join("\n", @p), qr/the atomic counter is not exact/,
 	     "$NOREPATCH: session_problems() names the counter");
@@ -300,10 +315,11 @@ for my $m (@models) {
 # not start it, did not, and the text stayed UP.
 for my $what ('nohotplug', 'fixup=up') {
 	my $r = $r{$what};
-	my ($boot, $add) = @{ $r->{steps} };
+	my ($boot, $add) = @{ $r->{steps} // [] };
 	my @lines = lines_from($r->{log}, 0);
 	my @p;
-	push @p, 'did not boot' unless $boot->{booted};
+	push @p, 'did not boot' unless $boot && $boot->{booted};
+	push @p, "the session ended early: $r->{error}" if $r->{error};
 	push @p, 'a kept line' if grep { /^fixup: kept / } @lines;
 	push @p, "QEMU does not run CPU1" unless $add &&
 		"@{ qemu_cpus($add->{cpus}) }" eq '0 1';
