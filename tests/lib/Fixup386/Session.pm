@@ -25,6 +25,7 @@ use IO::Socket::UNIX;
 use IO::Select;
 use JSON::PP;
 use File::Temp qw(tempdir);
+use File::Path qw(remove_tree);
 use Time::HiRes qw(time sleep);
 
 my $json = JSON::PP->new->canonical;
@@ -185,6 +186,8 @@ sub finish {
 	close $s->{mon} if $s->{mon};
 	close $s->{fh};
 	my $status = $? >> 8;
+	# boot_each() children end with _exit(): File::Temp cannot clean up
+	remove_tree($s->{dir});
 	return { status => $status, log => $s->{log}, cmd => $s->{cmd},
 		 events => $s->{events} };
 }
