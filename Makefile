@@ -247,9 +247,13 @@ coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
 # Running and testing
 
 PHONY += run check tools tools-kconfig
+# With room for CPUs to hot-add (SMP=1,maxcpus=4) the kernel stays up by
+# default, waiting for them; otherwise it powers off after booting.
+run-append = $(or $(APPEND),$(if $(findstring maxcpus=,$(SMP)),,poweroff))
+
 run: tools vmlinux
 	$(Q)scripts/run-qemu --cpu $(or $(CPU),Conroe) --smp $(or $(SMP),2) \
-		--append "$(or $(APPEND),poweroff)" vmlinux
+		--monitor stdio --append "$(run-append)" vmlinux
 
 check: tools vmlinux host-tests
 	$(Q)prove $(if $(V),-v) -j2 tests/
@@ -308,7 +312,11 @@ help:
 	@echo ''
 	@echo 'Start here:'
 	@echo '  run             - build the kernel if needed, boot it in QEMU, show the log'
-	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff)'
+	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff);'
+	@echo '                    SMP=1,maxcpus=4: room for 3 CPUs to hot-add, and no'
+	@echo '                    poweroff unless APPEND says so. The QEMU monitor shares'
+	@echo '                    the terminal: Ctrl-A c switches to it and back'
+	@echo '                    (device_add, device_del, info cpus), Ctrl-A x quits'
 	@echo '  check           - build everything and run all tests (prove tests/)'
 	@echo '  bench           - the generic kernel against kernels built for this machine:'
 	@echo '                    runtime, the pass, memory (table + bench-results.csv)'

@@ -1,39 +1,27 @@
 #!/usr/bin/perl
 # What the patcher really wrote: boot the defconfig kernel, read its text
 # from the running machine (QEMU monitor), and compare with the image:
-# every recorded site (scripts/fixup-report) holds the variant its CPU and
-# mode call for (LOCK reads 3e with one CPU and f0 with two, barriers
-# stay locked adds on a 486 and a Pentium III, ...), and every byte of
-# text outside the sites is exactly the image's.
+# every recorded site (the image's records, Fixup::Image) holds the
+# variant its CPU and mode call for (LOCK reads 3e with one CPU and f0
+# with two, barriers stay locked adds on a 486 and a Pentium III, ...),
+# and every byte of text outside the sites is exactly the image's.
 use strict;
 use warnings;
 use lib 'tests/lib', 'scripts/lib';
 use Test::More;
-use File::Temp qw(tempdir);
 use Fixup386::Memory qw(boot_and_dump);
 use Fixup386::Rules qw(parse_cpu_line expected_variants);
+use Fixup386::Text qw(kernel_text site_hex changed_outside);
 use Fixup::Catalogue;
 
 # The bytes of every form: the catalogue (include/asm/fixup-kinds.h).
 my %KIND = map { $_->{name} => $_ } values %{Fixup::Catalogue::kinds()};
 
-my %sym = map { /^([0-9a-f]+) \S+ (\S+)$/ ? ($2 => hex $1) : () }
-	`nm vmlinux`;
-my ($text, $etext) = @sym{qw(_text _etext)};
-ok(defined $text && defined $etext, 'text bounds from nm') or exit 1;
-
-my $tmp = tempdir(CLEANUP => 1);
-system('objcopy', '-O', 'binary', '--only-section=.text', 'vmlinux',
-       "$tmp/text.bin") == 0 or die 'objcopy failed';
-my $image = do { local (@ARGV, $/) = ("$tmp/text.bin"); <> };
-
-my @sites;
-for (`scripts/fixup-report vmlinux`) {
-	push @sites, { addr => hex $1, kind => $2, len => $3, where => $4 }
-		if /^0x([0-9a-f]+)\s+(\w+)\s+(\d+)\s+(\S+)/;
-}
-cmp_ok(scalar @sites, '>', 20, 'fixup-report lists the sites');
-my @text_sites = grep { $_->{addr} >= $text && $_->{addr} < $etext } @sites;
+# The text and its sites, from the image (Fixup::Image).
+my $t = kernel_text('vmlinux');
+my ($text, $etext) = @$t{qw(text etext)};
+my @text_sites = @{ $t->{sites} };
+cmp_ok(scalar @text_sites, '>', 20, 'the image has sites in its text');
 
 my %NOP5 = (p6 => '0f 1f 44 00 00', old => '90 8d 74 26 00');
 my %PAD2 = (p6 => '66 90', old => '89 f6');
@@ -78,12 +66,10 @@ for my $m (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
 	my $want = expected_variants($c, ($mode // '') eq 'smp');
 	my $nops = $c->{has}{nopl} ? 'p6' : 'old';
 
-	my (%covered, @bad, %checked);
+	my (@bad, %checked);
 	for my $s (@text_sites) {
 		my $off = $s->{addr} - $text;
-		$covered{$_} = 1 for $off .. $off + $s->{len} - 1;
-		my $got = join ' ', map { sprintf '%02x', ord }
-			split //, substr($r->{mem}, $off, $s->{len});
+		my $got = site_hex($t, $r->{mem}, $s);
 		if ($s->{kind} eq 'CALL') {
 			push @bad, "$s->{where} CALL: $got"
 				unless $got =~ /^e8 / || $got eq $NOP5{$nops};
@@ -106,12 +92,7 @@ for my $m (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
 		  join(', ', map { "$_ $checked{$_}" } sort keys %checked) . ')');
 	ok($checked{LOCK}, "$what: LOCK sites checked");
 
-	my @changed;
-	for my $off (0 .. length($image) - 1) {
-		next if $covered{$off};
-		push @changed, sprintf('0x%08x', $text + $off)
-			if substr($image, $off, 1) ne substr($r->{mem}, $off, 1);
-	}
+	my @changed = changed_outside($t, $r->{mem});
 	is(scalar @changed, 0, "$what: no text byte outside the sites changed")
 		or diag("@changed[0 .. ($#changed < 9 ? $#changed : 9)]");
 }

@@ -1,7 +1,9 @@
 /*
  * The self-test runner: KTAP version 1 over the console, one "ok N name"
  * or "not ok N name" line per test. "selftest" runs them all,
- * "selftest=a,b" only those named. "selftest_crash=KIND" then crashes on
+ * "selftest=a,b" only those named. "selftest_on_hotplug" (or
+ * "selftest_on_hotplug=a,b") runs the SELFTEST_HOTPLUG tests again, as a
+ * report of their own, after every CPU hot-add or hot-remove. "selftest_crash=KIND" then crashes on
  * purpose, so that tests can check the oops: an invalid opcode, a write to
  * the read-only text, a read of the freed fixup table, a stack overflow
  * (on every CPU at once, too), and faults where the oops path could
@@ -23,6 +25,10 @@ extern const char __fixup_sites_start[];	/* ldscripts/vmlinux.lds */
 
 bool selftests_requested;
 static char selected[128];
+#ifdef CONFIG_SMP
+static bool hotplug_requested;
+static char hotplug_selected[128];
+#endif
 static char crash_kind[32];
 static char skip_reason[128];
 
@@ -37,6 +43,19 @@ static int __init set_selftest(const char *val)
 	return 0;
 }
 __setup("selftest", set_selftest);
+
+#ifdef CONFIG_SMP
+static int __init set_on_hotplug(const char *val)
+{
+	if (val && (!*val || strlen(val) >= sizeof(hotplug_selected)))
+		return -1;
+	hotplug_requested = true;
+	if (val)
+		memcpy(hotplug_selected, val, strlen(val) + 1);
+	return 0;
+}
+__setup("selftest_on_hotplug", set_on_hotplug);
+#endif
 
 static int __init set_crash(const char *val)
 {
@@ -60,9 +79,9 @@ void selftest_diag(const char *fmt, ...)
 }
 
 /* Is name in the comma-separated selection (all when empty)? */
-static bool wanted(const char *name)
+static bool wanted(const char *sel, const char *name)
 {
-	const char *p = selected;
+	const char *p = sel;
 	size_t n = strlen(name);
 
 	if (!*p)
@@ -78,19 +97,20 @@ static bool wanted(const char *name)
 	return false;
 }
 
-int run_selftests(void)
+/* One KTAP report of the tests in sel (and hotplug ones only, if asked). */
+static int run_tests(const char *sel, bool hotplug_only)
 {
 	const struct selftest *t;
 	int n = 0, i = 0, failed = 0;
 
 	for (t = __selftests_start; t < __selftests_end; t++)
-		n += wanted(t->name);
+		n += (t->hotplug || !hotplug_only) && wanted(sel, t->name);
 	printk(KERN_INFO "KTAP version 1\n");
 	printk(KERN_INFO "1..%d\n", n);
 	for (t = __selftests_start; t < __selftests_end; t++) {
 		enum selftest_result r;
 
-		if (!wanted(t->name))
+		if ((hotplug_only && !t->hotplug) || !wanted(sel, t->name))
 			continue;
 		skip_reason[0] = '\0';
 		r = t->fn();
@@ -103,14 +123,34 @@ int run_selftests(void)
 			       r == SELFTEST_PASS ? "" : "not ", i, t->name);
 		failed += r == SELFTEST_FAIL;
 	}
-	if (selected[0] && n == 0) {
-		pr_err("selftest: no test matches '%s'\n", selected);
+	if (sel[0] && n == 0) {
+		pr_err("selftest: no test matches '%s'\n", sel);
 		failed++;
 	}
 	printk(KERN_INFO "selftest: %d passed, %d failed\n", n - failed,
 	       failed);
 	return failed;
 }
+
+int run_selftests(void)
+{
+	return run_tests(selected, false);
+}
+
+#ifdef CONFIG_SMP
+void selftest_after_hotplug(void)
+{
+	static unsigned int changes;
+	unsigned int n = num_online_cpus();
+
+	if (!hotplug_requested)
+		return;
+	changes++;
+	printk(KERN_INFO "selftest: after CPU change %u: %u CPU%s online\n",
+	       changes, n, n == 1 ? "" : "s");
+	run_tests(hotplug_selected, true);
+}
+#endif
 
 /* Crashes on purpose; each is a real function so the oops names it. */
 static void __attribute__((noinline)) crash_invalid_opcode(void)

@@ -223,7 +223,7 @@ static bool site_is(const char *what, const u8 *site, const u8 *want,
 	return false;
 }
 
-SELFTEST(patched_bytes)
+SELFTEST_HOTPLUG(patched_bytes)
 {
 	static const u8 lock[] __unused = { 0xf0 }, ds[] __unused = { 0x3e };
 	static const u8 locked_add[] = { 0xf0, 0x83, 0x04, 0x24, 0x00 };

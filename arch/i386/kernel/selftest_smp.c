@@ -5,6 +5,8 @@
  * consistent; smp_wmb()/smp_rmb() carry a message from one CPU to another.
  * With fixup_test_unsafe_up (UP variants on several CPUs) the counter test
  * must fail and say how many updates were lost: the negative control.
+ * All are SELFTEST_HOTPLUG: "selftest_on_hotplug" runs them again after
+ * every CPU hot-add or hot-remove, on the CPUs then online.
  */
 #include <kernel/selftest.h>
 #include <kernel/smpboot.h>
@@ -67,7 +69,7 @@ static void note_cpu(void *arg)
 	seen[cpu].ran++;
 }
 
-SELFTEST(smp_call_all_cpus)
+SELFTEST_HOTPLUG(smp_call_all_cpus)
 {
 	unsigned int n, bad = 0;
 	int cpu;
@@ -93,7 +95,7 @@ SELFTEST(smp_call_all_cpus)
 }
 
 /* Text, rodata and the symbol table read-only, CR0.WP on every CPU. */
-SELFTEST(text_readonly)
+SELFTEST_HOTPLUG(text_readonly)
 {
 	static const struct {
 		const char *what;
@@ -173,7 +175,7 @@ static void count_up(void *arg)
 	}
 }
 
-SELFTEST(smp_atomic_counter)
+SELFTEST_HOTPLUG(smp_atomic_counter)
 {
 	unsigned int n;
 	u32 got, want;
@@ -229,7 +231,7 @@ static void lock_work(void *arg)
 	}
 }
 
-SELFTEST(smp_spinlock_contended)
+SELFTEST_HOTPLUG(smp_spinlock_contended)
 {
 	unsigned int n;
 
@@ -289,7 +291,7 @@ static void message_work(void *arg)
 	}
 }
 
-SELFTEST(smp_message_passing)
+SELFTEST_HOTPLUG(smp_message_passing)
 {
 	int cpu;
 
