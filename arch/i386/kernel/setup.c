@@ -151,8 +151,11 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 	if (poweroff_requested)
 		machine_power_off(failed ? POWER_OFF_FAIL : POWER_OFF_OK);
 	printk(KERN_INFO "idle: boot complete, CPU 0 idle\n");
-	for (;;)
-		hotplug_idle();	/* CPUs arriving and leaving */
+	for (;;) {
+		/* CPUs arriving and leaving; selftest_on_hotplug re-tests. */
+		if (hotplug_idle())
+			selftest_after_hotplug();
+	}
 }
 
 void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
