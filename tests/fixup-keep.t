@@ -99,8 +99,8 @@ for my $i (0 .. $#models) {
 		    "fixup: repatched sites=$n patched=$n kept=0 rejected=0");
 	is_deeply([map { s/ time_us=\d+$//r }
 		   grep { /^fixup: (mode:|repatched) / } @rep],
-		  ['fixup: mode: up cpus=1 reason=auto', (@trip) x 4],
-		  "$what: the re-patch lines, four round trips")
+		  ['fixup: mode: up cpus=1 reason=auto', (@trip) x 16],
+		  "$what: the re-patch lines, 16 round trips")
 		or diag(join "\n", @rep);
 	# (up the re-patch region freed, so up to it: it has no site)
 	my @changed = grep { substr($kept->{mem}, $_, 1) ne

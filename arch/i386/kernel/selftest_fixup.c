@@ -314,7 +314,7 @@ static bool kept_sites_are(const struct fixup_kept *k, bool smp)
  * LOCK site after each; the text stays read-only throughout. Several
  * round trips: more text writes for tests/nmi.t's NMIs to land in.
  */
-#define REPATCH_ROUNDS	4
+#define REPATCH_ROUNDS	16
 
 SELFTEST(fixup_repatch)
 {
