@@ -83,7 +83,7 @@ endif
 # Default target
 
 PHONY := all
-all: vmlinux
+all: vmlinux $(if $(CONFIG_MODULES),modules)
 
 # ---------------------------------------------------------------------------
 # Configuration
@@ -179,6 +179,32 @@ ifdef CONFIG_FIXUP
 endif
 
 # ---------------------------------------------------------------------------
+# Modules: modules/NAME.c -> modules/NAME.ko, an ELF32 relocatable file
+# compiled as the kernel is (flags, macros, asm pass) with -DMODULE, its
+# sections merged by modules/module.lds, checked by fixup-verify.
+
+module-names := $(patsubst modules/%.c,%,$(wildcard modules/*.c))
+module-kos := $(addprefix modules/,$(addsuffix .ko,$(module-names)))
+$(module-kos:.ko=.o): KBUILD_CFLAGS += -DMODULE
+
+modules/%.ko: modules/%.o modules/module.lds
+	$(say) LD $@
+	$(Q)$(LD) -m elf_i386 -r --strip-debug -T modules/module.lds -o $@ $<
+ifdef CONFIG_FIXUP
+	$(say) VERIFY $@
+	$(Q)$(PERL) scripts/fixup-verify --march $(march) $@ || \
+		{ rm -f $@; exit 1; }
+endif
+
+PHONY += modules
+ifdef CONFIG_MODULES
+modules: $(module-kos)
+else
+modules:
+	@echo 'make: CONFIG_MODULES is off: no modules to build' >&2; exit 1
+endif
+
+# ---------------------------------------------------------------------------
 # Host unit tests: tests/host/NAME.c + $(NAME-srcs) -> build/host/NAME
 
 include tests/host/sources.mk
@@ -247,11 +273,15 @@ coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
 # Running and testing
 
 PHONY += run check tools tools-kconfig
-run: tools vmlinux
+# MODULES="modules/modtest.ko args,other.ko": Multiboot modules, as
+# QEMU's -initrd takes them.
+run: tools vmlinux $(if $(MODULES),modules)
 	$(Q)scripts/run-qemu --cpu $(or $(CPU),Conroe) --smp $(or $(SMP),2) \
-		--append "$(or $(APPEND),poweroff)" vmlinux
+		--append "$(or $(APPEND),poweroff)" \
+		$(if $(MODULES),--qemu-arg -initrd --qemu-arg "$(MODULES)") \
+		vmlinux
 
-check: tools vmlinux host-tests
+check: tools vmlinux host-tests $(if $(CONFIG_MODULES),modules)
 	$(Q)prove $(if $(V),-v) -j2 tests/
 
 PHONY += bench
@@ -292,8 +322,9 @@ tools-kconfig:
 PHONY += clean mrproper distclean
 clean:
 	$(say) CLEAN .
-	$(Q)find arch -name '*.o' -o -name '*.s' -o -name '*.fx.s' \
-		-o -name '.*.d' | xargs rm -f
+	$(Q)find arch modules -name '*.o' -o -name '*.s' -o -name '*.fx.s' \
+		-o -name '.*.d' -o -name '*.ko' \
+		| xargs rm -f
 	$(Q)rm -rf build vmlinux vmlinux.map .tmp_* System.map bench-results.csv
 
 mrproper distclean: clean
@@ -309,6 +340,7 @@ help:
 	@echo 'Start here:'
 	@echo '  run             - build the kernel if needed, boot it in QEMU, show the log'
 	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff)'
+	@echo '                    MODULES="modtest [args]": boot modules (make modules)'
 	@echo '  check           - build everything and run all tests (prove tests/)'
 	@echo '  bench           - the generic kernel against kernels built for this machine:'
 	@echo '                    runtime, the pass, memory (table + bench-results.csv)'
@@ -330,6 +362,7 @@ help:
 	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
 	@echo '  host-tests      - the host unit tests under build/host/'
 	@echo '  fuzz-build      - the libFuzzer targets under build/fuzz/ (clang)'
+	@echo '  modules         - modules/NAME.ko from modules/NAME.c (CONFIG_MODULES)'
 	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
 	@echo '                    (APPEND="args": its kernel command line)'
 	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'
@@ -347,4 +380,4 @@ FORCE:
 
 .PHONY: $(PHONY)
 
--include $(wildcard $(addsuffix /.*.d,$(kbuild-dirs)))
+-include $(wildcard $(addsuffix /.*.d,$(kbuild-dirs) modules))

@@ -22,6 +22,8 @@ extern char _sinittext[], _einittext[], _sdata[], _end[];
 
 void mm_init(u32 ram_top, u32 map_top, u32 free_start);
 void map_page(u32 phys, u32 flags);
+void map_page_at(u32 virt, u32 phys, u32 flags);
+u32 page_phys(u32 addr);
 void unmap_page(u32 addr);
 u32 page_flags(u32 addr);
 void *boot_alloc(size_t size);

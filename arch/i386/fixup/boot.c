@@ -233,6 +233,14 @@ int fixup_repatch(bool smp, unsigned int ncpus, const char *reason)
 	return -1;
 }
 
+/* The module pass (module.c) reports as the boot pass does. */
+void __init fixup_report_hooks(struct fixup_hooks *h)
+{
+	h->ctx = NULL;
+	h->reject = report_reject;
+	h->debug = fixup_debug ? report_site : NULL;
+}
+
 /* Called just before the init region, which holds the table, is freed. */
 void __init fixup_report_freed(void)
 {

@@ -19,6 +19,7 @@
 #include <asm/barrier.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <kernel/module.h>
 
 #define READY_TIMEOUT_MS	5000
 #define DONE_TIMEOUT_MS		20000
@@ -110,3 +111,4 @@ unsigned int smp_call_all(void (*fn)(void *), void *arg)
 		n += !!(mask & (1u << cpu));
 	return n;
 }
+EXPORT_SYMBOL(smp_call_all);
