@@ -23,9 +23,15 @@ static int refuse(struct modload *m, const char *fmt, ...)
 {
 	va_list ap;
 
+	char *p;
+
 	va_start(ap, fmt);
 	vsnprintf(m->why, sizeof(m->why), fmt, ap);
 	va_end(ap);
+	/* a name from the file may hold any byte: keep it one line */
+	for (p = m->why; *p; p++)
+		if (*p < ' ' || *p > '~')
+			*p = '?';
 	return -1;
 }
 
@@ -145,6 +151,8 @@ static unsigned int part_of(const struct modload *m, u32 i)
 {
 	if (!strcmp(sec_name(m, i), ".fixup_sites"))
 		return MOD_INIT;
+	if (!strcmp(sec_name(m, i), ".selftests"))
+		return MOD_RO;		/* whatever its flags say */
 	if (m->sh[i].sh_flags & SHF_EXECINSTR)
 		return MOD_TEXT;
 	return m->sh[i].sh_flags & SHF_WRITE ? MOD_RW : MOD_RO;
@@ -178,7 +186,9 @@ static int layout(struct modload *m)
 	for (i = 0; i < m->nsec; i++) {
 		u32 t = m->sh[i].sh_type;
 
-		m->place[i] = MODLOAD_NOT_LOADED;
+		/* loaded() holds from here: the symbols are counted first */
+		m->place[i] = i && (m->sh[i].sh_flags & SHF_ALLOC) ? 0
+						: MODLOAD_NOT_LOADED;
 		if (i && !(m->sh[i].sh_flags & SHF_ALLOC) &&
 		    !strcmp(sec_name(m, i), ".fixup_sites"))
 			return refuse(m, ".fixup_sites is not loaded (no "
@@ -238,14 +248,13 @@ static int layout(struct modload *m)
 	return 0;
 }
 
-static int check_symbols(struct modload *m)
+/* Before the layout: each symbol's name and section index. */
+static int check_symtab(struct modload *m)
 {
-	u32 i, addr, n;
+	u32 i;
 
-	m->init = MODLOAD_NOT_LOADED;
 	for (i = 1; i < m->nsym; i++) {
 		const struct elf32_sym *s = &m->sym[i];
-		unsigned int bind = ELF32_ST_BIND(s->st_info);
 		const char *name;
 
 		if (s->st_name >= m->strsize)
@@ -259,6 +268,21 @@ static int check_symbols(struct modload *m)
 				      s->st_shndx);
 		if (s->st_shndx != SHN_ABS && s->st_shndx >= m->nsec)
 			return refuse(m, "symbol '%s' in no section", name);
+	}
+	return 0;
+}
+
+/* After it: values, and what the global ones resolve to. */
+static int check_symbols(struct modload *m)
+{
+	u32 i, addr, n;
+
+	m->init = MODLOAD_NOT_LOADED;
+	for (i = 1; i < m->nsym; i++) {
+		const struct elf32_sym *s = &m->sym[i];
+		unsigned int bind = ELF32_ST_BIND(s->st_info);
+		const char *name = sym_name(m, s);
+
 		if (loaded(m, s->st_shndx) &&
 		    s->st_value > m->sh[s->st_shndx].sh_size)
 			return refuse(m, "symbol '%s' outside its section",
@@ -342,8 +366,8 @@ int modload_check(struct modload *m, const void *file, u32 size,
 	m->size = size;
 	m->resolve = resolve;
 	m->ctx = ctx;
-	if (check_header(m) || check_sections(m) || layout(m) ||
-	    check_symbols(m) || check_relocations(m))
+	if (check_header(m) || check_sections(m) || check_symtab(m) ||
+	    layout(m) || check_symbols(m) || check_relocations(m))
 		return -1;
 	return 0;
 }
@@ -377,10 +401,12 @@ static void relocate(struct modload *m, u8 *mem, u32 addr)
 			continue;
 		r = (const void *)(m->file + s->sh_offset);
 		for (j = 0; j < s->sh_size / sizeof(*r); j++) {
-			u32 off = m->place[t] + r[j].r_offset;
-			u32 v = sym_addr(m, ELF32_R_SYM(r[j].r_info), addr) +
-				get32(mem + off);	/* A: REL, in place */
+			u32 off = m->place[t] + r[j].r_offset, v;
 
+			if (ELF32_R_TYPE(r[j].r_info) == R_386_NONE)
+				continue;	/* its offset is not checked */
+			v = sym_addr(m, ELF32_R_SYM(r[j].r_info), addr) +
+			    get32(mem + off);	/* A: REL, in place */
 			switch (ELF32_R_TYPE(r[j].r_info)) {
 			case R_386_32:
 				put32(mem + off, v);
