@@ -41,6 +41,22 @@ my @tests = map { $_->{name} =~ /^__selftest_(modtest_\w+)$/ ? $1 : () }
 	Fixup::Image::symtab($ko);
 cmp_ok(scalar @tests, '>=', 3, 'modtest has self-tests: ' . join(' ', @tests));
 
+# fixup-verify fails a module with an unrecorded lock prefix, and one
+# with code outside .text (the pass's one range).
+my $tmp = tempdir(CLEANUP => 1);
+for my $c (['unrecorded lock prefix', "\tlock; incl (%eax)\n\tret\n"],
+	   ['code in .text.other', "\tret\n.section .text.other,\"ax\"\n\tnop\n"]) {
+	my ($want, $asm) = @$c;
+	open(my $fh, '>', "$tmp/m.S") or die "$tmp/m.S: $!";
+	print $fh ".text\n.globl init_module\ninit_module:\n$asm";
+	close($fh);
+	system("gcc -m32 -c -o $tmp/m.o $tmp/m.S && ld -m elf_i386 -r "
+	       . "-o $tmp/m.ko $tmp/m.o") == 0 or die 'assembling failed';
+	my $out = `scripts/fixup-verify $tmp/m.ko 2>&1`;
+	ok($? != 0 && $out =~ /\Q$want\E/, "fixup-verify fails a module: $want")
+		or diag($out);
+}
+
 # ---- boots: report lines and self-tests ----
 
 my @machines = (['486', 1], ['486', 2], ['pentium3', 1], ['pentium3', 2],
@@ -73,7 +89,6 @@ for my $i (0 .. $#machines) {
 
 my %rel = map { $_->{offset} => 1 } @{Fixup::Image::elf($ko)->{rel_for}{
 	(grep { $_->{name} eq '.text' } Fixup::Image::sections($ko))[0]{index}}};
-my $tmp = tempdir(CLEANUP => 1);
 system('objcopy', '-O', 'binary', '--only-section=.text', $ko,
        "$tmp/text.bin") == 0 or die 'objcopy failed';
 my $image = do { local (@ARGV, $/) = ("$tmp/text.bin"); <> };

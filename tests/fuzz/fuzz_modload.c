@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target for the module ELF loader (arch/i386/kernel/modload.c):
- * the input is a module file; the seed is modules/modtest.ko (and the
- * corrupt ones tests/modules.t makes from it). Checked:
+ * the input is a module file; the seeds (tests/fuzz/mkseeds fuzz_modload)
+ * are modules/modtest.ko and the corrupt copies tests/modules.t makes of
+ * it, one per reason a file is refused. Checked:
  *
  *  - no read outside the file: it is copied into an exact-size malloc,
  *    so ASan reports any byte before or after it; and no write outside
