@@ -4,7 +4,8 @@
  * prefetches, a spinlock's CALL sites, copy_page()'s CALL site with its
  * MMX/SSE variants), and self-tests that run them on every CPU after the
  * kernel's own, in the same KTAP stream. Its argument "crash" makes its
- * init oops inside the module, to show the oops naming module:symbol.
+ * init oops inside the module, to show the oops naming module:symbol;
+ * "write_text" makes it write to its own (read-only) text.
  */
 #include <kernel/module.h>
 #include <kernel/selftest.h>
@@ -26,6 +27,17 @@ static u32 locked_count;		/* only under lock */
 static bool init_ran;
 static char init_args[32];
 
+/* fn on every online CPU; a CONFIG_SMP=n kernel has one. */
+static unsigned int on_every_cpu(void (*fn)(void *))
+{
+#ifdef CONFIG_SMP
+	return smp_call_all(fn, NULL);
+#else
+	fn(NULL);
+	return 1;
+#endif
+}
+
 static void count_up(void *arg)
 {
 	int i;
@@ -41,7 +53,7 @@ SELFTEST(modtest_atomic)
 	unsigned int n;
 
 	atomic_set(&counter, 0);
-	n = smp_call_all(count_up, NULL);
+	n = on_every_cpu(count_up);
 	if (atomic_read(&counter) != (int)(n * LOOPS)) {
 		selftest_diag("%d increments on %u CPUs, want %u",
 			      atomic_read(&counter), n, n * LOOPS);
@@ -68,7 +80,7 @@ SELFTEST(modtest_spinlock)
 	unsigned int n;
 
 	locked_count = 0;
-	n = smp_call_all(lock_up, NULL);
+	n = on_every_cpu(lock_up);
 	if (locked_count != n * (LOOPS / 10)) {
 		selftest_diag("%u critical sections on %u CPUs, want %u",
 			      locked_count, n, n * (LOOPS / 10));
@@ -141,6 +153,14 @@ static void __attribute__((noinline)) modtest_crash(void)
 	__asm__ __volatile__("ud2");
 }
 
+/* The module's text is read-only from before its init runs. */
+static void __attribute__((noinline)) modtest_write_text(void)
+{
+	volatile u8 *p = (volatile u8 *)(uintptr_t)modtest_write_text;
+
+	*p = *p;
+}
+
 static int modtest_init(const char *args)
 {
 	size_t n = strlen(args);
@@ -152,6 +172,8 @@ static int modtest_init(const char *args)
 	printk(KERN_INFO "modtest: init, args '%s'\n", init_args);
 	if (!strcmp(init_args, "crash"))
 		modtest_crash();
+	if (!strcmp(init_args, "write_text"))
+		modtest_write_text();
 	return 0;
 }
 module_init(modtest_init);

@@ -184,6 +184,13 @@ is(scalar(grep { /^oops: invalid opcode/ } @oops), 1, 'exactly one oops');
 like($r->{log}, qr/^\[[ \d.]+\] EIP: 0008:\[<[0-9a-f]{8}>\] modtest:modtest_crash\+0x[0-9a-f]+\/0x[0-9a-f]+$/m,
      'the oops names module:symbol+off/len');
 
+# Its text is read-only for its init already.
+$r = boot(cpu => '486', smp => 1, append => 'poweroff',
+	  qemu_args => ['-initrd', "$ko write_text"]);
+is($r->{status}, 2, 'module init writing its text: oops') or diag($r->{log});
+like($r->{log}, qr/oops: page fault: write to a read-only page at 0x[0-9a-f]{8} \(module modtest:modtest_write_text\+0x0\/0x[0-9a-f]+\)/,
+     'the page fault names the module text');
+
 # ---- nofixup: the module keeps its compiled forms and still runs ----
 
 $r = boot(cpu => 'Conroe', smp => 2, append => 'nofixup selftest poweroff',

@@ -19,6 +19,7 @@
 #include <kernel/string.h>
 #include <asm/fixup.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 
 /*
  * Virtual addresses of module images, above the identity map (RAM
@@ -31,6 +32,7 @@
 
 struct module modules[MAX_MODULES];
 unsigned int nr_modules;
+static const struct module *loading;	/* during its pass */
 
 struct boot_module {
 	u32 start, end;
@@ -204,7 +206,7 @@ static void __init load_module(const struct boot_module *b)
 	struct module *mod = &modules[nr_modules];
 	char name[sizeof(mod->name)];
 	const char *args = split_string(b->string, name, sizeof(name));
-	u32 base, size, end;
+	u32 base, size;
 	int (*init)(const char *);
 	int ret;
 
@@ -237,20 +239,14 @@ static void __init load_module(const struct boot_module *b)
 		refuse(name, "out of memory");
 		return;
 	}
-	if (modload_place(&ml, (u8 *)(uintptr_t)base, base) ||
-	    patch_module(name, base)) {
-		refuse(name, ml.why[0] ? ml.why : "out of memory");
+	if (modload_place(&ml, (u8 *)(uintptr_t)base, base)) {
+		refuse(name, ml.why);
 		area_free(base, size);
 		return;
 	}
-	/* Read-only: text, rodata and the symbols; then the table goes. */
-	area_protect(base, ml.part[MOD_RW]);
-	area_free(base + ml.part[MOD_INIT], size - ml.part[MOD_INIT]);
-	end = base + ml.part[MOD_INIT];
-
 	memcpy(mod->name, name, sizeof(mod->name));
 	mod->base = base;
-	mod->size = end - base;
+	mod->size = ml.part[MOD_INIT];
 	mod->text_start = base + ml.part[MOD_TEXT];
 	mod->text_end = mod->text_start + ml.text_size;
 	mod->tests = (const void *)(uintptr_t)(base + ml.tests);
@@ -260,6 +256,17 @@ static void __init load_module(const struct boot_module *b)
 	mod->syms.size = mod->syms.addr + ml.nsyms;
 	mod->syms.name_off = mod->syms.size + ml.nsyms;
 	mod->syms.names = (const char *)(mod->syms.name_off + ml.nsyms);
+	loading = mod;			/* fixup_debug names its sites */
+	ret = patch_module(name, base);
+	loading = NULL;
+	if (ret) {
+		refuse(name, "out of memory");
+		area_free(base, size);
+		return;
+	}
+	/* Read-only: text, rodata and the symbols; then the table goes. */
+	area_protect(base, ml.part[MOD_RW]);
+	area_free(base + ml.part[MOD_INIT], size - ml.part[MOD_INIT]);
 	nr_modules++;
 	printk(KERN_INFO "module: %s loaded at 0x%08x (text %u bytes)\n",
 	       name, mod->text_start, ml.text_size);
@@ -268,6 +275,11 @@ static void __init load_module(const struct boot_module *b)
 	       ml.part[MOD_RW] - ml.part[MOD_RO], ml.part[MOD_INIT] -
 	       ml.part[MOD_RW], ml.sites_size, 12 * ml.nsyms + ml.names_size);
 
+	/*
+	 * The kernel's own text becomes read-only later (mark_text_ro());
+	 * CR0.WP now makes the module's read-only for its init already.
+	 */
+	write_cr0(read_cr0() | X86_CR0_WP);
 	init = (int (*)(const char *))(uintptr_t)(base + ml.init);
 	ret = init(args);
 	if (ret)
@@ -314,6 +326,8 @@ const struct module *module_of(u32 addr)
 {
 	unsigned int i;
 
+	if (loading && addr - loading->base < loading->size)
+		return loading;
 	for (i = 0; i < nr_modules; i++)
 		if (addr >= modules[i].base &&
 		    addr - modules[i].base < modules[i].size)
