@@ -83,6 +83,9 @@ for my $i (0 .. $#machines) {
 	my %ok = map { $_->[2] => $_->[0] && !$_->[3] } @{$k->{results}};
 	ok($ok{$_}, "$what: $_ ok in the KTAP stream") for @tests;
 	is($mode, $smp > 1 && $cpu ne '486' ? 'smp' : 'up', "$what: mode");
+	my ($freed) = $r->{log} =~ /module: 1 loaded, 0 refused, files freed: (\d+)k/;
+	cmp_ok($freed // 0, '>=', int((-s $ko) / 4096) * 4,
+	       "$what: the file's memory is freed after loading");
 }
 
 # ---- the running machine's memory ----

@@ -58,18 +58,20 @@ extern unsigned int nr_modules;
 #ifdef CONFIG_MODULES
 /*
  * Before the early allocator starts: note the Multiboot modules, and
- * return the first byte past them (and their strings) that it may use.
+ * return the first byte past them (and their strings) that it may use,
+ * at most top (the end of RAM).
  */
-u32 module_reserve(const struct multiboot_info *mbi, u32 free_start);
+u32 module_reserve(const struct multiboot_info *mbi, u32 free_start,
+		   u32 top);
 /* Once memory is up, before init memory is freed: link and start them. */
 void load_boot_modules(void);
 /* The module whose image holds addr, or NULL. */
 const struct module *module_of(u32 addr);
 #else
 static inline u32 module_reserve(const struct multiboot_info *mbi,
-				 u32 free_start)
+				 u32 free_start, u32 top)
 {
-	(void)mbi;
+	(void)mbi; (void)top;
 	return free_start;
 }
 static inline void load_boot_modules(void) { }

@@ -41,24 +41,30 @@ struct boot_module {
 
 static struct boot_module boot_mods[MAX_BOOT_MODULES] __initdata;
 static unsigned int nr_boot_mods __initdata;
-static u32 files_start __initdata, files_end __initdata;
+static u32 files_start __initdata, files_end __initdata, ram_end __initdata;
 static u32 area_next __initdata = MODULE_AREA_START;
 static struct modload ml __initdata;
 
 extern const struct kernel_symbol __ksymtab_start[], __ksymtab_end[];
 
-/* The end of what the loader gave, if it lies past the kernel image. */
+/*
+ * The end of what the loader gave, if it lies past the kernel image. A
+ * file beyond RAM is not reserved (it is refused when it is loaded):
+ * the early allocator must start in RAM.
+ */
 static void __init note_boot_data(u32 end)
 {
-	if (end > files_end)
+	if (end > files_end && end <= ram_end)
 		files_end = end;
 }
 
-u32 __init module_reserve(const struct multiboot_info *mbi, u32 free_start)
+u32 __init module_reserve(const struct multiboot_info *mbi, u32 free_start,
+			  u32 top)
 {
 	const struct multiboot_mod *mods;
 	u32 i, n;
 
+	ram_end = top;
 	files_start = files_end = ALIGN_UP(free_start, PAGE_SIZE);
 	if (!(mbi->flags & MB_INFO_MODS) || !mbi->mods_count)
 		return free_start;

@@ -115,7 +115,7 @@ static void __init setup_memory(u32 top, const struct multiboot_info *mbi)
 
 	/* The early allocator starts past the image and the modules. */
 	mm_init(top, memmap_table_top,
-		module_reserve(mbi, (u32)(uintptr_t)_end));
+		module_reserve(mbi, (u32)(uintptr_t)_end, top));
 	traps_set_stack_bounds(PAGE_SIZE, top);
 	page_alloc_init(top);
 	free_start = boot_alloc_end();
