@@ -19,7 +19,7 @@
 
 static int refuse(struct modload *m, const char *fmt, ...) __printf(2, 3);
 
-static int refuse(struct modload *m, const char *fmt, ...)
+static int __init refuse(struct modload *m, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -36,17 +36,17 @@ static int refuse(struct modload *m, const char *fmt, ...)
 }
 
 /* [off, off + size) within n bytes, without overflow. */
-static bool within(u32 off, u32 size, u32 n)
+static bool __init within(u32 off, u32 size, u32 n)
 {
 	return off <= n && size <= n - off;
 }
 
-static u32 get32(const u8 *p)
+static u32 __init get32(const u8 *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
 }
 
-static void put32(u8 *p, u32 v)
+static void __init put32(u8 *p, u32 v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
@@ -54,18 +54,18 @@ static void put32(u8 *p, u32 v)
 	p[3] = v >> 24;
 }
 
-static bool loaded(const struct modload *m, u32 shndx)
+static bool __init loaded(const struct modload *m, u32 shndx)
 {
 	return shndx < m->nsec && m->place[shndx] != MODLOAD_NOT_LOADED;
 }
 
-static const char *sym_name(const struct modload *m,
+static const char *__init sym_name(const struct modload *m,
 			    const struct elf32_sym *s)
 {
 	return m->str + s->st_name;
 }
 
-static int check_header(struct modload *m)
+static int __init check_header(struct modload *m)
 {
 	const struct elf32_hdr *eh = (const void *)m->file;
 
@@ -89,7 +89,7 @@ static int check_header(struct modload *m)
 }
 
 /* A string table: in the file, not empty, its last byte a NUL. */
-static bool good_strtab(const struct modload *m, u32 i)
+static bool __init good_strtab(const struct modload *m, u32 i)
 {
 	const struct elf32_shdr *s = &m->sh[i];
 
@@ -97,7 +97,7 @@ static bool good_strtab(const struct modload *m, u32 i)
 	       !m->file[s->sh_offset + s->sh_size - 1];
 }
 
-static int check_sections(struct modload *m)
+static int __init check_sections(struct modload *m)
 {
 	const struct elf32_hdr *eh = (const void *)m->file;
 	u32 i, symtab = 0;
@@ -137,7 +137,7 @@ static int check_sections(struct modload *m)
 	return 0;
 }
 
-static const char *sec_name(const struct modload *m, u32 i)
+static const char *__init sec_name(const struct modload *m, u32 i)
 {
 	const struct elf32_hdr *eh = (const void *)m->file;
 	const struct elf32_shdr *names = &m->sh[eh->e_shstrndx];
@@ -147,7 +147,7 @@ static const char *sec_name(const struct modload *m, u32 i)
 	return (const char *)m->file + names->sh_offset + m->sh[i].sh_name;
 }
 
-static unsigned int part_of(const struct modload *m, u32 i)
+static unsigned int __init part_of(const struct modload *m, u32 i)
 {
 	if (!strcmp(sec_name(m, i), ".fixup_sites"))
 		return MOD_INIT;
@@ -159,7 +159,7 @@ static unsigned int part_of(const struct modload *m, u32 i)
 }
 
 /* Place [size bytes aligned to align] at *off; false past the limit. */
-static bool reserve(u32 *off, u32 size, u32 align, u32 *at)
+static bool __init reserve(u32 *off, u32 size, u32 align, u32 *at)
 {
 	u32 o = ALIGN_UP(*off, align ? align : 1);
 
@@ -171,7 +171,8 @@ static bool reserve(u32 *off, u32 size, u32 align, u32 *at)
 }
 
 /* The symbols kept for the oops path: functions and objects with a size. */
-static bool kept_sym(const struct modload *m, const struct elf32_sym *s)
+static bool __init kept_sym(const struct modload *m,
+			    const struct elf32_sym *s)
 {
 	unsigned int t = ELF32_ST_TYPE(s->st_info);
 
@@ -179,7 +180,7 @@ static bool kept_sym(const struct modload *m, const struct elf32_sym *s)
 	       loaded(m, s->st_shndx);
 }
 
-static int layout(struct modload *m)
+static int __init layout(struct modload *m)
 {
 	u32 off = 0, i, p, at;
 
@@ -249,7 +250,7 @@ static int layout(struct modload *m)
 }
 
 /* Before the layout: each symbol's name and section index. */
-static int check_symtab(struct modload *m)
+static int __init check_symtab(struct modload *m)
 {
 	u32 i;
 
@@ -273,7 +274,7 @@ static int check_symtab(struct modload *m)
 }
 
 /* After it: values, and what the global ones resolve to. */
-static int check_symbols(struct modload *m)
+static int __init check_symbols(struct modload *m)
 {
 	u32 i, addr, n;
 
@@ -309,7 +310,7 @@ static int check_symbols(struct modload *m)
 }
 
 /* Each REL section whose target is loaded: entries, types, bounds. */
-static int check_relocations(struct modload *m)
+static int __init check_relocations(struct modload *m)
 {
 	u32 i, j;
 
@@ -358,7 +359,7 @@ static int check_relocations(struct modload *m)
 	return 0;
 }
 
-int modload_check(struct modload *m, const void *file, u32 size,
+int __init modload_check(struct modload *m, const void *file, u32 size,
 		  modload_resolve_fn resolve, void *ctx)
 {
 	memset(m, 0, sizeof(*m));
@@ -373,7 +374,7 @@ int modload_check(struct modload *m, const void *file, u32 size,
 }
 
 /* A symbol's address once placed at addr (checked by modload_check()). */
-static u32 sym_addr(const struct modload *m, u32 i, u32 addr)
+static u32 __init sym_addr(const struct modload *m, u32 i, u32 addr)
 {
 	const struct elf32_sym *s = &m->sym[i];
 	u32 a = 0;
@@ -388,7 +389,7 @@ static u32 sym_addr(const struct modload *m, u32 i, u32 addr)
 	return addr + m->place[s->st_shndx] + s->st_value;
 }
 
-static void relocate(struct modload *m, u8 *mem, u32 addr)
+static void __init relocate(struct modload *m, u8 *mem, u32 addr)
 {
 	u32 i, j;
 
@@ -420,7 +421,7 @@ static void relocate(struct modload *m, u8 *mem, u32 addr)
 }
 
 /* Every record's site lies whole in the text part. */
-static int check_records(struct modload *m, const u8 *mem, u32 addr)
+static int __init check_records(struct modload *m, const u8 *mem, u32 addr)
 {
 	u32 i;
 
@@ -438,7 +439,7 @@ static int check_records(struct modload *m, const u8 *mem, u32 addr)
 }
 
 /* The kept symbols, sorted by address, for ksym_lookup(). */
-static void build_symbols(struct modload *m, u8 *mem, u32 addr)
+static void __init build_symbols(struct modload *m, u8 *mem, u32 addr)
 {
 	u8 *a = mem + m->syms, *sz = a + 4 * m->nsyms, *no = sz + 4 * m->nsyms;
 	char *names = (char *)no + 4 * m->nsyms;
@@ -467,7 +468,7 @@ static void build_symbols(struct modload *m, u8 *mem, u32 addr)
 	}
 }
 
-int modload_place(struct modload *m, u8 *mem, u32 addr)
+int __init modload_place(struct modload *m, u8 *mem, u32 addr)
 {
 	u32 i;
 
