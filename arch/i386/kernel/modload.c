@@ -301,7 +301,8 @@ static int __init check_symbols(struct modload *m)
 				      "and exported by the kernel", name);
 		if (!strcmp(name, "init_module") &&
 		    loaded(m, s->st_shndx) &&
-		    part_of(m, s->st_shndx) == MOD_TEXT)
+		    part_of(m, s->st_shndx) == MOD_TEXT &&
+		    s->st_value < m->sh[s->st_shndx].sh_size)
 			m->init = m->place[s->st_shndx] + s->st_value;
 	}
 	if (m->init == MODLOAD_NOT_LOADED)
