@@ -83,7 +83,7 @@ endif
 # Default target
 
 PHONY := all
-all: vmlinux
+all: vmlinux $(if $(CONFIG_MODULES),modules)
 
 # ---------------------------------------------------------------------------
 # Configuration
@@ -179,6 +179,32 @@ ifdef CONFIG_FIXUP
 endif
 
 # ---------------------------------------------------------------------------
+# Modules: modules/NAME.c -> modules/NAME.ko, an ELF32 relocatable file
+# compiled as the kernel is (flags, macros, asm pass) with -DMODULE, its
+# sections merged by modules/module.lds, checked by fixup-verify.
+
+module-names := $(patsubst modules/%.c,%,$(wildcard modules/*.c))
+module-kos := $(addprefix modules/,$(addsuffix .ko,$(module-names)))
+$(module-kos:.ko=.o): KBUILD_CFLAGS += -DMODULE
+
+modules/%.ko: modules/%.o modules/module.lds
+	$(say) LD $@
+	$(Q)$(LD) -m elf_i386 -r --strip-debug -T modules/module.lds -o $@ $<
+ifdef CONFIG_FIXUP
+	$(say) VERIFY $@
+	$(Q)$(PERL) scripts/fixup-verify --march $(march) $@ || \
+		{ rm -f $@; exit 1; }
+endif
+
+PHONY += modules
+ifdef CONFIG_MODULES
+modules: $(module-kos)
+else
+modules:
+	@echo 'make: CONFIG_MODULES is off: no modules to build' >&2; exit 1
+endif
+
+# ---------------------------------------------------------------------------
 # Host unit tests: tests/host/NAME.c + $(NAME-srcs) -> build/host/NAME
 
 include tests/host/sources.mk
@@ -249,13 +275,17 @@ coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
 PHONY += run check tools tools-kconfig
 # With room for CPUs to hot-add (SMP=1,maxcpus=4) the kernel stays up by
 # default, waiting for them; otherwise it powers off after booting.
+# MODULES="modules/modtest.ko args,other.ko": Multiboot modules, as
+# QEMU's -initrd takes them.
 run-append = $(or $(APPEND),$(if $(findstring maxcpus=,$(SMP)),,poweroff))
 
-run: tools vmlinux
+run: tools vmlinux $(if $(MODULES),modules)
 	$(Q)scripts/run-qemu --cpu $(or $(CPU),Conroe) --smp $(or $(SMP),2) \
-		--monitor stdio --append "$(run-append)" vmlinux
+		--monitor stdio --append "$(run-append)" \
+		$(if $(MODULES),--qemu-arg -initrd --qemu-arg "$(MODULES)") \
+		vmlinux
 
-check: tools vmlinux host-tests
+check: tools vmlinux host-tests $(if $(CONFIG_MODULES),modules)
 	$(Q)prove $(if $(V),-v) -j2 tests/
 
 PHONY += bench
@@ -296,8 +326,9 @@ tools-kconfig:
 PHONY += clean mrproper distclean
 clean:
 	$(say) CLEAN .
-	$(Q)find arch -name '*.o' -o -name '*.s' -o -name '*.fx.s' \
-		-o -name '.*.d' | xargs rm -f
+	$(Q)find arch modules -name '*.o' -o -name '*.s' -o -name '*.fx.s' \
+		-o -name '.*.d' -o -name '*.ko' \
+		| xargs rm -f
 	$(Q)rm -rf build vmlinux vmlinux.map .tmp_* System.map bench-results.csv
 
 mrproper distclean: clean
@@ -317,6 +348,7 @@ help:
 	@echo '                    poweroff unless APPEND says so. The QEMU monitor shares'
 	@echo '                    the terminal: Ctrl-A c switches to it and back'
 	@echo '                    (device_add, device_del, info cpus), Ctrl-A x quits'
+	@echo '                    MODULES="modtest [args]": boot modules (make modules)'
 	@echo '  check           - build everything and run all tests (prove tests/)'
 	@echo '  bench           - the generic kernel against kernels built for this machine:'
 	@echo '                    runtime, the pass, memory (table + bench-results.csv)'
@@ -338,6 +370,7 @@ help:
 	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
 	@echo '  host-tests      - the host unit tests under build/host/'
 	@echo '  fuzz-build      - the libFuzzer targets under build/fuzz/ (clang)'
+	@echo '  modules         - modules/NAME.ko from modules/NAME.c (CONFIG_MODULES)'
 	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
 	@echo '                    (APPEND="args": its kernel command line)'
 	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'
@@ -355,4 +388,4 @@ FORCE:
 
 .PHONY: $(PHONY)
 
--include $(wildcard $(addsuffix /.*.d,$(kbuild-dirs)))
+-include $(wildcard $(addsuffix /.*.d,$(kbuild-dirs) modules))

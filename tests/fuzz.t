@@ -5,7 +5,7 @@
 # "make fuzz-build") and runs each briefly: FUZZ_RUNS executions (100000)
 # or FUZZ_SECS seconds (8), whichever comes first, from its seed corpus
 # tests/fuzz/corpus/NAME into a fresh one; one input running longer than
-# FUZZ_TIMEOUT seconds (10) is a hang. With four targets that is about
+# FUZZ_TIMEOUT seconds (10) is a hang. With five targets that is about
 # a minute on a loaded 2-core machine, the build included. It fails when
 # libFuzzer reports anything, and when clang or its libFuzzer runtime is
 # missing (scripts/ensure-tools installs them). "make fuzz" runs longer.

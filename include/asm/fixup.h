@@ -111,6 +111,11 @@ struct fixup_call_group {
  * memory unless sites were kept for a CPU hot-add (a kept CALL site
  * needs its group again).
  */
+#ifdef MODULE
+/* A module's CALL sites use the kernel's groups, which the pass walks. */
+#define DEFINE_FIXUP_CALL(gen, ...)					\
+	_Static_assert(0, "DEFINE_FIXUP_CALL in a module")
+#else
 #define DEFINE_FIXUP_CALL(gen, ...)					\
 	static const struct fixup_call_variant				\
 	__fixup_call_variants_##gen[] __repatchconst = { __VA_ARGS__ };	\
@@ -121,6 +126,7 @@ struct fixup_call_group {
 		.variants = __fixup_call_variants_##gen,		\
 		.nr = ARRAY_SIZE(__fixup_call_variants_##gen),		\
 	}
+#endif
 
 extern const struct fixup_call_group __fixup_calls_start[];
 extern const struct fixup_call_group __fixup_calls_end[];
@@ -203,6 +209,16 @@ const struct fixup_kept *fixup_kept_tables(void);
  * ask.
  */
 bool fixup_resident(void);
+
+/*
+ * A module's pass (arch/i386/fixup/module.c), with the boot pass's CPU
+ * and mode, over its text [text, etext); taken: scratch of
+ * fixup_module_taken_size() bytes. Nothing under nofixup.
+ */
+size_t fixup_module_taken_size(const void *text, const void *etext);
+void fixup_module(const char *name, const struct fixup_site *start,
+		  const struct fixup_site *end, const void *text,
+		  const void *etext, u8 *taken, size_t taken_size);
 #else
 static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 			      unsigned int possible, const char *reason)
@@ -211,6 +227,21 @@ static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 }
 static inline void fixup_report_freed(void) { }
 static inline bool fixup_resident(void) { return false; }
+static inline size_t fixup_module_taken_size(const void *text,
+					     const void *etext)
+{
+	(void)text; (void)etext;
+	return 0;
+}
+static inline void fixup_module(const char *name,
+				const struct fixup_site *start,
+				const struct fixup_site *end,
+				const void *text, const void *etext,
+				u8 *taken, size_t taken_size)
+{
+	(void)name; (void)start; (void)end; (void)text; (void)etext;
+	(void)taken; (void)taken_size;
+}
 static inline bool fixup_forced_up(void) { return false; }
 /* Without the pass every site keeps its compiled (SMP-safe) form. */
 static inline int fixup_repatch(bool smp, unsigned int ncpus,

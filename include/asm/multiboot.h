@@ -8,6 +8,7 @@
 
 #define MB_INFO_MEMORY		(1u << 0)	/* mem_lower/mem_upper */
 #define MB_INFO_CMDLINE		(1u << 2)
+#define MB_INFO_MODS		(1u << 3)	/* mods_count/mods_addr */
 #define MB_INFO_MEM_MAP		(1u << 6)
 
 struct multiboot_info {
@@ -27,5 +28,12 @@ struct multiboot_mmap_entry {
 } __attribute__((packed));
 
 #define MB_MEMORY_AVAILABLE	1
+
+/* One boot module (3.3: "mods_addr"): [mod_start, mod_end), a string. */
+struct multiboot_mod {
+	u32 mod_start, mod_end;
+	u32 string;			/* physical address of a C string */
+	u32 reserved;
+} __attribute__((packed));
 
 #endif

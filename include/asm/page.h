@@ -31,6 +31,8 @@ extern char __repatch_start[], __repatch_end[];	/* within _text.._erodata */
 
 void mm_init(u32 ram_top, u32 map_top, u32 free_start);
 void map_page(u32 phys, u32 flags);
+void map_page_at(u32 virt, u32 phys, u32 flags);
+u32 page_phys(u32 addr);
 void unmap_page(u32 addr);
 u32 page_flags(u32 addr);
 void *window_map(unsigned int slot, u32 phys, u32 flags);

@@ -10,3 +10,4 @@ fuzz_mpparse-srcs := arch/i386/kernel/mpparse.c arch/i386/kernel/acpi.c
 # most of a run (fuzz_mpparse.c, fuzz_memcmp).
 fuzz_mpparse-cflags := -fno-sanitize-coverage=trace-cmp -Dmemcmp=fuzz_memcmp
 fuzz_vsprintf-srcs := arch/i386/lib/vsprintf.c
+fuzz_modload-srcs := arch/i386/kernel/modload.c arch/i386/lib/vsprintf.c

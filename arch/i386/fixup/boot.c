@@ -273,6 +273,19 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
  * Called just before the init region, which holds the table, is freed;
  * the re-patch region with it unless sites were kept.
  */
+/* The module pass (module.c) reports as the boot pass does. */
+void __init fixup_report_hooks(struct fixup_hooks *h)
+{
+	*h = (struct fixup_hooks){
+		.reject = fixup_report_reject,
+		.debug = fixup_debug ? report_site : NULL,
+	};
+}
+
+/*
+ * Called just before the init region, which holds the table, is freed;
+ * the re-patch region with it unless sites were kept.
+ */
 void __init fixup_report_freed(void)
 {
 	printk(KERN_INFO "fixup: freed table bytes=%u\n",

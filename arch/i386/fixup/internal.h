@@ -128,6 +128,9 @@ struct fixup_kept;
 /* repatch.c: the kernel's kept table, from fixup_boot(). */
 void fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c);
 
+/* The boot pass's reject and fixup_debug hooks, for the module pass. */
+void fixup_report_hooks(struct fixup_hooks *h);
+
 /* NOP padding (nops.c): fill n bytes, or test whether n bytes are it. */
 void fixup_pad(u8 *p, unsigned int n, bool p6);
 bool fixup_is_pad(const u8 *p, unsigned int n, bool p6);

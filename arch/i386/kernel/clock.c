@@ -16,6 +16,7 @@
 #include <asm/processor.h>
 #include <asm/spinlock.h>
 #include <asm/smp.h>
+#include <kernel/module.h>
 
 #define PIT_CH0		0x40
 #define PIT_CH2		0x42
@@ -44,6 +45,7 @@ static u16 pit_read(void)
 	v |= inb(PIT_CH0) << 8;
 	return v;
 }
+EXPORT_SYMBOL(clock_ns);
 
 void clock_init(void)
 {

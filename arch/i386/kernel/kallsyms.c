@@ -5,6 +5,7 @@
  */
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
+#include <kernel/module.h>
 
 /* Binary search for the last symbol at or below addr. */
 const char *ksym_lookup(const struct ksym_table *t, u32 addr, u32 *off,
@@ -48,11 +49,21 @@ static char *format(char *buf, size_t len, u32 addr, u32 bias)
 {
 	u32 off, size;
 	const char *name = kallsyms_lookup(addr - bias, &off, &size);
+	const struct module *mod;
 
-	if (name)
+	if (name) {
 		snprintf(buf, len, "%s+0x%x/0x%x", name, off + bias, size);
-	else
+	} else if ((mod = module_of(addr - bias)) != NULL) {
+		/* module:symbol+off/len, from the module's own symbols */
+		name = ksym_lookup(&mod->syms, addr - bias, &off, &size);
+		if (name)
+			snprintf(buf, len, "%s:%s+0x%x/0x%x", mod->name, name,
+				 off + bias, size);
+		else
+			snprintf(buf, len, "%s:0x%08x", mod->name, addr);
+	} else {
 		snprintf(buf, len, "0x%08x", addr);
+	}
 	return buf;
 }
 

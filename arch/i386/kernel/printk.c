@@ -14,6 +14,7 @@
 #include <kernel/params.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <kernel/module.h>
 
 #define LOG_BUF_LEN	(32 * 1024)
 #define LINE_MAX	512
@@ -158,6 +159,7 @@ int printk(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(printk);
 
 static int __init set_loglevel(const char *val)
 {

@@ -14,6 +14,7 @@
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/string.h>
+#include <kernel/module.h>
 #include <asm/page.h>
 #include <kernel/clock.h>
 #include <kernel/panic.h>
@@ -77,6 +78,7 @@ void selftest_diag(const char *fmt, ...)
 	memcpy(skip_reason, buf, sizeof(skip_reason));
 	printk(KERN_INFO "    # %s\n", buf);
 }
+EXPORT_SYMBOL(selftest_diag);
 
 /* Is name in the comma-separated selection (all when empty)? */
 static bool wanted(const char *sel, const char *name)
@@ -97,31 +99,61 @@ static bool wanted(const char *sel, const char *name)
 	return false;
 }
 
+/* The kernel's tests, then each loaded module's: one KTAP stream. */
+static unsigned int nr_lists(void)
+{
+#ifdef CONFIG_MODULES
+	return 1 + nr_modules;
+#else
+	return 1;
+#endif
+}
+
+static void test_list(unsigned int l, const struct selftest **start,
+		      const struct selftest **end)
+{
+	*start = __selftests_start;
+	*end = __selftests_end;
+#ifdef CONFIG_MODULES
+	if (l) {
+		*start = modules[l - 1].tests;
+		*end = modules[l - 1].tests_end;
+	}
+#endif
+}
+
 /* One KTAP report of the tests in sel (and hotplug ones only, if asked). */
 static int run_tests(const char *sel, bool hotplug_only)
 {
-	const struct selftest *t;
+	const struct selftest *t, *end;
 	int n = 0, i = 0, failed = 0;
+	unsigned int l;
 
-	for (t = __selftests_start; t < __selftests_end; t++)
-		n += (t->hotplug || !hotplug_only) && wanted(sel, t->name);
+	for (l = 0; l < nr_lists(); l++)
+		for (test_list(l, &t, &end); t < end; t++)
+			n += (t->hotplug || !hotplug_only) &&
+			     wanted(sel, t->name);
 	printk(KERN_INFO "KTAP version 1\n");
 	printk(KERN_INFO "1..%d\n", n);
-	for (t = __selftests_start; t < __selftests_end; t++) {
-		enum selftest_result r;
+	for (l = 0; l < nr_lists(); l++) {
+		for (test_list(l, &t, &end); t < end; t++) {
+			enum selftest_result r;
 
-		if ((hotplug_only && !t->hotplug) || !wanted(sel, t->name))
-			continue;
-		skip_reason[0] = '\0';
-		r = t->fn();
-		i++;
-		if (r == SELFTEST_SKIP)
-			printk(KERN_INFO "ok %d %s # SKIP %s\n", i, t->name,
-			       skip_reason);
-		else
-			printk(KERN_INFO "%sok %d %s\n",
-			       r == SELFTEST_PASS ? "" : "not ", i, t->name);
-		failed += r == SELFTEST_FAIL;
+			if ((hotplug_only && !t->hotplug) ||
+			    !wanted(sel, t->name))
+				continue;
+			skip_reason[0] = '\0';
+			r = t->fn();
+			i++;
+			if (r == SELFTEST_SKIP)
+				printk(KERN_INFO "ok %d %s # SKIP %s\n", i,
+				       t->name, skip_reason);
+			else
+				printk(KERN_INFO "%sok %d %s\n",
+				       r == SELFTEST_PASS ? "" : "not ", i,
+				       t->name);
+			failed += r == SELFTEST_FAIL;
+		}
 	}
 	if (sel[0] && n == 0) {
 		pr_err("selftest: no test matches '%s'\n", sel);

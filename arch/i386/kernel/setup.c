@@ -11,6 +11,7 @@
 #include <kernel/params.h>
 #include <kernel/panic.h>
 #include <kernel/memmap.h>
+#include <kernel/module.h>
 #include <kernel/selftest.h>
 #include <asm/fixup.h>
 #include <kernel/smp.h>
@@ -108,12 +109,14 @@ static void __init setup_cpu(struct cpuinfo *c)
 		clock_use_tsc();
 }
 
-static void __init setup_memory(u32 top)
+static void __init setup_memory(u32 top, const struct multiboot_info *mbi)
 {
 	u32 free_start, lo, hi;
 	unsigned int i;
 
-	mm_init(top, memmap_table_top, (u32)(uintptr_t)_end);
+	/* The early allocator starts past the image and the modules. */
+	mm_init(top, memmap_table_top,
+		module_reserve(mbi, (u32)(uintptr_t)_end, top));
 	traps_set_stack_bounds(PAGE_SIZE, top);
 	page_alloc_init(top);
 	free_start = boot_alloc_end();
@@ -196,7 +199,8 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 
 	fixup_boot(&boot_cpu_data, ncpus, smp_possible_cpus(), reason);
 
-	setup_memory(top);
+	setup_memory(top, mbi);
 	apic_init(smp_census.lapic_phys);
+	load_boot_modules();
 	rest_init(ncpus);
 }

@@ -23,6 +23,7 @@
 #include <asm/barrier.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <kernel/module.h>
 
 #define READY_TIMEOUT_MS	5000
 #define DONE_TIMEOUT_MS		20000
@@ -114,6 +115,7 @@ unsigned int smp_call_all(void (*fn)(void *), void *arg)
 		n += !!(mask & (1u << cpu));
 	return n;
 }
+EXPORT_SYMBOL(smp_call_all);
 
 /* Before a CPU starts under this number: no call, no stop pending. */
 void smp_call_reset(int cpu)

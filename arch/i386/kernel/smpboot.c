@@ -34,6 +34,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <kernel/module.h>
 
 #define CALLIN_TIMEOUT_MS	2000
 #define CMOS_INDEX		0x70
@@ -75,11 +76,13 @@ bool cpu_online(int cpu)
 {
 	return cpu >= 0 && cpu < CONFIG_NR_CPUS && online[cpu];
 }
+EXPORT_SYMBOL(cpu_online);
 
 unsigned int num_online_cpus(void)
 {
 	return nr_online;
 }
+EXPORT_SYMBOL(num_online_cpus);
 
 u32 cpu_apic_id(int cpu)
 {

@@ -19,6 +19,7 @@
 #include <asm/nmi.h>
 #include <asm/irq.h>
 #include <kernel/clock.h>
+#include <kernel/module.h>
 
 #define PIC1_CMD	0x20
 #define PIC1_DATA	0x21
@@ -126,6 +127,11 @@ static void show_page_fault(const struct pt_regs *r)
 	} else if (a >= (u32)(uintptr_t)__init_begin &&
 		   a < (u32)(uintptr_t)__init_end) {
 		snprintf(where, sizeof(where), " (freed init memory)");
+	} else if (module_of(a)) {
+		char sym[80];
+
+		snprintf(where, sizeof(where), " (module %s)",
+			 kallsyms_format(sym, sizeof(sym), a));
 	} else if (a < PAGE_SIZE) {
 		snprintf(where, sizeof(where), " (NULL page)");
 	}

@@ -14,6 +14,7 @@
 #include <asm/barrier.h>
 #include <asm/prefetch.h>
 #include <asm/cpufeature.h>
+#include <kernel/module.h>
 
 #define __variant	__section(".text.variant") __attribute__((noinline))
 
@@ -26,6 +27,7 @@ void __regparm3 clear_page_rep(void *page)
 			     : "a"(0)
 			     : "memory");
 }
+EXPORT_SYMBOL(clear_page_rep);
 
 void __regparm3 copy_page_rep(void *to, const void *from)
 {
@@ -35,6 +37,7 @@ void __regparm3 copy_page_rep(void *to, const void *from)
 			     : "+D"(to), "+S"(from), "+c"(n)
 			     : : "memory");
 }
+EXPORT_SYMBOL(copy_page_rep);
 
 #define LOAD8(src)							\
 	__asm__ __volatile__("movq (%0), %%mm0\n\t"			\

@@ -1,5 +1,6 @@
 /* The C library's memory and string functions, for a kernel without one. */
 #include <kernel/string.h>
+#include <kernel/module.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -14,6 +15,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 			     : "memory");
 	return ret;
 }
+EXPORT_SYMBOL(memcpy);
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -37,6 +39,7 @@ void *memset(void *dst, int c, size_t n)
 			     : "memory");
 	return ret;
 }
+EXPORT_SYMBOL(memset);
 
 int memcmp(const void *a, const void *b, size_t n)
 {
@@ -47,6 +50,7 @@ int memcmp(const void *a, const void *b, size_t n)
 			return *x - *y;
 	return 0;
 }
+EXPORT_SYMBOL(memcmp);
 
 size_t strlen(const char *s)
 {
@@ -56,6 +60,7 @@ size_t strlen(const char *s)
 		p++;
 	return p - s;
 }
+EXPORT_SYMBOL(strlen);
 
 size_t strnlen(const char *s, size_t max)
 {
@@ -72,6 +77,7 @@ int strcmp(const char *a, const char *b)
 		a++, b++;
 	return (u8)*a - (u8)*b;
 }
+EXPORT_SYMBOL(strcmp);
 
 int strncmp(const char *a, const char *b, size_t n)
 {

@@ -13,6 +13,7 @@
 #include <asm/pagecopy.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
+#include <kernel/module.h>
 
 static u32 *free_pfns;
 static u32 nr_free, capacity;
@@ -55,6 +56,7 @@ void free_page(void *p)
 {
 	push_page(p, false);
 }
+EXPORT_SYMBOL(free_page);
 
 /* To be reused last: for pages that stay unmapped while free. */
 void free_page_cold(void *p)
@@ -86,3 +88,4 @@ void *alloc_page(void)
 	clear_page((void *)(uintptr_t)phys);
 	return (void *)(uintptr_t)phys;
 }
+EXPORT_SYMBOL(alloc_page);

@@ -14,6 +14,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/desc.h>
+#include <kernel/module.h>
 
 #define PDE_INDEX(a)	((a) >> 22)
 #define PTE_INDEX(a)	(((a) >> 12) & 0x3ff)
@@ -59,15 +60,21 @@ static u32 *pte_of(u32 addr, bool create)
 	return (u32 *)(uintptr_t)(*pde & PAGE_MASK) + PTE_INDEX(addr);
 }
 
-void map_page(u32 phys, u32 flags)
+/* Map phys at the virtual address virt (module images). */
+void map_page_at(u32 virt, u32 phys, u32 flags)
 {
-	u32 *pte = pte_of(phys, true);
+	u32 *pte = pte_of(virt, true);
 
 	if (!pte)
 		panic("mm: no memory for a page table");
 	*pte = (phys & PAGE_MASK) | PTE_PRESENT | flags;
 	if (read_cr0() & X86_CR0_PG)
-		invlpg(phys);
+		invlpg(virt);
+}
+
+void map_page(u32 phys, u32 flags)
+{
+	map_page_at(phys, phys, flags);
 }
 
 void unmap_page(u32 addr)
@@ -86,6 +93,15 @@ u32 page_flags(u32 addr)
 	u32 *pte = pte_of(addr, false);
 
 	return pte && (*pte & PTE_PRESENT) ? *pte & ~PAGE_MASK : 0;
+}
+EXPORT_SYMBOL(page_flags);
+
+/* The physical page mapped at addr; 0 if it is not mapped. */
+u32 page_phys(u32 addr)
+{
+	u32 *pte = pte_of(addr, false);
+
+	return pte && (*pte & PTE_PRESENT) ? *pte & PAGE_MASK : 0;
 }
 
 /*

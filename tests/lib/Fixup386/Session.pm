@@ -164,11 +164,14 @@ sub events {
 
 # Guest-physical memory [addr, addr + size) as a string of bytes. The
 # kernel maps itself at its physical address (Documentation/boot.md).
+# With virtual true, addr is a virtual address, read through the boot
+# CPU's page tables (memsave): module text, mapped above RAM.
 sub dump {
-	my ($s, $addr, $size) = @_;
+	my ($s, $addr, $size, $virtual) = @_;
 	my $file = "$s->{dir}/mem";
 	unlink $file;
-	$s->qmp('pmemsave', val => $addr, size => $size, filename => $file);
+	$s->qmp($virtual ? 'memsave' : 'pmemsave', val => $addr,
+		size => $size, filename => $file);
 	my $mem = do { local (@ARGV, $/) = ($file); <> };
 	die "pmemsave: " . length($mem // '') . " of $size bytes\n"
 		unless defined $mem && length $mem == $size;
