@@ -3,7 +3,9 @@
  * gets from the kernel's headers and from GCC (lock prefixes, barriers,
  * prefetches, a spinlock's CALL sites, copy_page()'s CALL site with its
  * MMX/SSE variants), and self-tests that run them on every CPU after the
- * kernel's own, in the same KTAP stream. Its argument "crash" makes its
+ * kernel's own, in the same KTAP stream, and again after every CPU
+ * hot-add or hot-remove under "selftest_on_hotplug" (SELFTEST_HOTPLUG:
+ * the re-patch covers the module's text too). Its argument "crash" makes its
  * init oops inside the module, to show the oops naming module:symbol;
  * "write_text" makes it write to its own (read-only) text.
  */
@@ -48,7 +50,7 @@ static void count_up(void *arg)
 }
 
 /* LOCK sites: no update lost on any number of CPUs. */
-SELFTEST(modtest_atomic)
+SELFTEST_HOTPLUG(modtest_atomic)
 {
 	unsigned int n;
 
@@ -75,7 +77,7 @@ static void lock_up(void *arg)
 }
 
 /* CALL sites of the spinlock: NOPs on one CPU, calls on several. */
-SELFTEST(modtest_spinlock)
+SELFTEST_HOTPLUG(modtest_spinlock)
 {
 	unsigned int n;
 
@@ -90,7 +92,7 @@ SELFTEST(modtest_spinlock)
 }
 
 /* Barrier and prefetch sites, and copy_page()'s CALL site, run right. */
-SELFTEST(modtest_barriers_copy)
+SELFTEST_HOTPLUG(modtest_barriers_copy)
 {
 	u8 *a = alloc_page(), *b = alloc_page();
 	u32 i;
@@ -123,7 +125,7 @@ SELFTEST(modtest_barriers_copy)
  * The loader's promises, seen from inside: init ran first with its
  * arguments, the text is read-only, the table's page is unmapped.
  */
-SELFTEST(modtest_loaded)
+SELFTEST_HOTPLUG(modtest_loaded)
 {
 	const struct module *m = module_of((u32)(uintptr_t)count_up);
 	u32 a;

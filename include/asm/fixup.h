@@ -213,12 +213,19 @@ bool fixup_resident(void);
 /*
  * A module's pass (arch/i386/fixup/module.c), with the boot pass's CPU
  * and mode, over its text [text, etext); taken: scratch of
- * fixup_module_taken_size() bytes. Nothing under nofixup.
+ * fixup_module_taken_size() bytes. Nothing under nofixup. keep: room of
+ * fixup_module_keep_size() bytes (0 when the kernel kept nothing for a
+ * CPU hot-add) for the module's kept table, or NULL; fixup_module()
+ * returns how many bytes of it from its start stay in use (registered
+ * with fixup_keep(), never to be freed), 0 when none.
  */
 size_t fixup_module_taken_size(const void *text, const void *etext);
-void fixup_module(const char *name, const struct fixup_site *start,
-		  const struct fixup_site *end, const void *text,
-		  const void *etext, u8 *taken, size_t taken_size);
+size_t fixup_module_keep_size(const struct fixup_site *start,
+			      const struct fixup_site *end);
+size_t fixup_module(const char *name, const struct fixup_site *start,
+		    const struct fixup_site *end, const void *text,
+		    const void *etext, u8 *taken, size_t taken_size,
+		    void *keep, size_t keep_size);
 #else
 static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 			      unsigned int possible, const char *reason)
@@ -233,14 +240,22 @@ static inline size_t fixup_module_taken_size(const void *text,
 	(void)text; (void)etext;
 	return 0;
 }
-static inline void fixup_module(const char *name,
-				const struct fixup_site *start,
-				const struct fixup_site *end,
-				const void *text, const void *etext,
-				u8 *taken, size_t taken_size)
+static inline size_t fixup_module_keep_size(const struct fixup_site *start,
+					    const struct fixup_site *end)
+{
+	(void)start; (void)end;
+	return 0;
+}
+static inline size_t fixup_module(const char *name,
+				  const struct fixup_site *start,
+				  const struct fixup_site *end,
+				  const void *text, const void *etext,
+				  u8 *taken, size_t taken_size,
+				  void *keep, size_t keep_size)
 {
 	(void)name; (void)start; (void)end; (void)text; (void)etext;
-	(void)taken; (void)taken_size;
+	(void)taken; (void)taken_size; (void)keep; (void)keep_size;
+	return 0;
 }
 static inline bool fixup_forced_up(void) { return false; }
 /* Without the pass every site keeps its compiled (SMP-safe) form. */

@@ -6,13 +6,47 @@
  * only the boot CPU is up. The report line, "fixup: module NAME sites=N
  * patched=M kept=K rejected=R", is specified in Documentation/report.md.
  *
- * A module's (records, text range) pair is all the pass needs: kept, it
- * could be walked again by a later re-patch as the kernel's own is.
+ * When the boot pass kept the kernel's mode-dependent records for a CPU
+ * hot-add, the module's are kept too, by the same hook (mode_dependent)
+ * and rule: rebased copies, with their call groups and the module's text
+ * range, in room the caller gives and never frees, registered with
+ * fixup_keep(); a later fixup_repatch() rewrites them with the kernel's
+ * (Documentation/fixup-sites.md, "Kept for CPU hot-add").
  */
 #include <asm/fixup.h>
 #include <asm/processor.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 #include "internal.h"
+
+/* The room's layout: the table's head, the records, their group bytes. */
+struct module_keeping {
+	struct fixup_kept *k;
+	struct fixup_site *recs;
+	u8 *groups;
+	unsigned int n, max;
+};
+
+size_t __init fixup_module_keep_size(const struct fixup_site *start,
+				     const struct fixup_site *end)
+{
+	if (!fixup_applied || !fixup_resident())
+		return 0;
+	return sizeof(struct fixup_kept) +
+	       (end - start) * (sizeof(struct fixup_site) + 1);
+}
+
+static void __init keep_module_site(void *ctx, const struct fixup_site *rec,
+				    const u8 *site, unsigned int group)
+{
+	struct module_keeping *mk = ctx;
+
+	(void)site;
+	if (mk->n == mk->max)	/* cannot be: there is room for every record */
+		return;
+	fixup_copy_record(&mk->recs[mk->n], rec);
+	mk->groups[mk->n++] = group;
+}
 
 size_t __init fixup_module_taken_size(const void *text, const void *etext)
 {
@@ -21,10 +55,13 @@ size_t __init fixup_module_taken_size(const void *text, const void *etext)
 	return fixup_taken_size(&r, 1);
 }
 
-void __init fixup_module(const char *name, const struct fixup_site *start,
-			 const struct fixup_site *end, const void *text,
-			 const void *etext, u8 *taken, size_t taken_size)
+size_t __init fixup_module(const char *name, const struct fixup_site *start,
+			   const struct fixup_site *end, const void *text,
+			   const void *etext, u8 *taken, size_t taken_size,
+			   void *keep, size_t keep_size)
 {
+	struct module_keeping mk = { .max = end - start };
+	size_t kept_bytes;
 	const struct fixup_range range = { text, etext };
 	static struct fixup_stats st __initdata;
 	struct fixup_hooks hooks;
@@ -42,12 +79,38 @@ void __init fixup_module(const char *name, const struct fixup_site *start,
 	u32 flags;
 
 	if (!fixup_applied)		/* nofixup: compiled forms stay */
-		return;
+		return 0;
 	fixup_report_hooks(&hooks);
+	if (keep && keep_size >= fixup_module_keep_size(start, end)) {
+		mk.k = keep;
+		mk.recs = (struct fixup_site *)(mk.k + 1);
+		mk.groups = (u8 *)(mk.recs + mk.max);
+		hooks.ctx = &mk;
+		hooks.mode_dependent = keep_module_site;
+	}
 	flags = local_irq_save();
 	fixup_apply(start, end, &env, &st);
 	local_irq_restore(flags);
 	printk(KERN_INFO "fixup: module %s sites=%u patched=%u kept=%u "
 	       "rejected=%u\n", name, st.sites, st.patched, st.kept,
 	       st.rejected);
+	if (!mk.n)
+		return 0;
+	/* The group bytes move down behind the records kept: compact. */
+	memmove(mk.recs + mk.n, mk.groups, mk.n);
+	*mk.k = (struct fixup_kept){
+		.start = mk.recs,
+		.end = mk.recs + mk.n,
+		.call_groups = (u8 *)(mk.recs + mk.n),
+		.text_start = text,
+		.text_end = etext,
+		.calls = env.calls,
+		.nr_calls = env.nr_calls,
+	};
+	if (fixup_keep(mk.k))
+		return 0;
+	kept_bytes = (u8 *)(mk.recs + mk.n) + mk.n - (u8 *)mk.k;
+	printk(KERN_INFO "fixup: module %s kept %u bytes for CPU hot-add "
+	       "(%u sites)\n", name, (u32)kept_bytes, mk.n);
+	return kept_bytes;
 }

@@ -5,9 +5,10 @@
  * the boot pass kept (Documentation/fixup-sites.md, "Kept for CPU
  * hot-add").
  *
- * The text stays read-only in the kernel's identity map: each kept
- * table's text pages are mapped again, writable, in the window above RAM
- * (asm/page.h), and fixup_apply() writes through that alias
+ * The text stays read-only where it runs (the kernel's in the identity
+ * map, a module's in the module area): each kept table's text pages, the
+ * physical pages behind them, are mapped again, writable, in the window
+ * above RAM (asm/page.h), and fixup_apply() writes through that alias
  * (env->write_offset). One serializing instruction follows the writes,
  * as the SDM asks of code written through one linear address and run
  * through another (Intel SDM vol. 3A, "Handling Self- and
@@ -161,8 +162,11 @@ static bool __repatch alias_map(struct alias *a, const struct fixup_kept *k,
 			return false;
 		}
 	}
+	/* The kernel's text is identity-mapped, a module's is not. */
 	for (i = 0; i < a->text_pages; i++) {
-		if (!window_map(i, a->first + i * PAGE_SIZE, PTE_RW)) {
+		u32 phys = page_phys(a->first + i * PAGE_SIZE);
+
+		if (!phys || !window_map(i, phys, PTE_RW)) {
 			alias_unmap(a);
 			return false;
 		}

@@ -189,21 +189,39 @@ static bool __init module_loaded(const char *name)
 	return false;
 }
 
-/* The module pass with its scratch, which is freed again at once. */
+/*
+ * The module pass with its scratch, which is freed again at once, and
+ * the room for its kept table (when the kernel keeps one for a CPU
+ * hot-add), of which what the pass used stays for good.
+ */
 static int __init patch_module(const char *name, u32 base)
 {
 	const void *text = (const void *)(uintptr_t)(base + ml.part[MOD_TEXT]);
 	const void *etext = (const u8 *)text + ml.text_size;
 	const struct fixup_site *sites =
 		(const void *)(uintptr_t)(base + ml.sites);
+	const struct fixup_site *esites = sites +
+					  ml.sites_size / FIXUP_RECORD_SIZE;
 	u32 size = fixup_module_taken_size(text, etext), taken = 0;
+	u32 keep_size = fixup_module_keep_size(sites, esites), keep = 0;
+	u32 used;
 
 	if (size && !(taken = area_alloc(size)))
 		return -1;
-	fixup_module(name, sites, sites + ml.sites_size / FIXUP_RECORD_SIZE,
-		     text, etext, (u8 *)(uintptr_t)taken, size);
+	if (keep_size && !(keep = area_alloc(keep_size))) {
+		if (taken)
+			area_free(taken, size);
+		return -1;
+	}
+	used = fixup_module(name, sites, esites, text, etext,
+			    (u8 *)(uintptr_t)taken, size,
+			    (void *)(uintptr_t)keep, keep_size);
 	if (taken)
 		area_free(taken, size);
+	if (keep) {
+		used = ALIGN_UP(used, PAGE_SIZE);
+		area_free(keep + used, ALIGN_UP(keep_size, PAGE_SIZE) - used);
+	}
 	return 0;
 }
 

@@ -275,7 +275,8 @@ SELFTEST_HOTPLUG(patched_bytes)
 
 #if defined(CONFIG_FIXUP) && defined(CONFIG_SMP) && defined(CONFIG_HOTPLUG_CPU)
 /*
- * Whether every kept site holds its form for smp: a LOCK site f0 or 3e,
+ * Whether every kept site, of every kept table from k on (the kernel's,
+ * then each module's), holds its form for smp: a LOCK site f0 or 3e,
  * a CALL site a call or a NOP (the spinlock calls vanish on one CPU), an
  * SMP_MB site a locked add or not. The other kept kinds are not looked
  * at here (none is kept on the CPUs the tests use).
@@ -286,23 +287,26 @@ static bool kept_sites_are(const struct fixup_kept *k, bool smp)
 	const struct fixup_site *r;
 	unsigned int bad = 0;
 
-	for (r = k->start; r < k->end; r++) {
-		const u8 *site = (const u8 *)&r->rel + r->rel;
-		bool is_smp;
+	for (; k; k = k->next) {
+		for (r = k->start; r < k->end; r++) {
+			const u8 *site = (const u8 *)&r->rel + r->rel;
+			bool is_smp;
 
-		if (r->kind == FIXUP_KIND_LOCK)
-			is_smp = site[0] == 0xf0;
-		else if (r->kind == FIXUP_KIND_CALL)
-			is_smp = site[0] == 0xe8;
-		else if (r->kind == FIXUP_KIND_SMP_MB)
-			is_smp = !memcmp(site, locked_add, 5);
-		else
-			continue;
-		if (is_smp != smp && bad++ < 3)
-			selftest_diag("kept site of kind %u at 0x%08x: %02x, "
-				      "want its %s form", r->kind,
-				      (u32)(uintptr_t)site, site[0],
-				      smp ? "smp" : "up");
+			if (r->kind == FIXUP_KIND_LOCK)
+				is_smp = site[0] == 0xf0;
+			else if (r->kind == FIXUP_KIND_CALL)
+				is_smp = site[0] == 0xe8;
+			else if (r->kind == FIXUP_KIND_SMP_MB)
+				is_smp = !memcmp(site, locked_add, 5);
+			else
+				continue;
+			if (is_smp != smp && bad++ < 3)
+				selftest_diag("kept site of kind %u at "
+					      "0x%08x: %02x, want its %s "
+					      "form", r->kind,
+					      (u32)(uintptr_t)site, site[0],
+					      smp ? "smp" : "up");
+		}
 	}
 	return !bad;
 }
