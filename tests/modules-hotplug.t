@@ -86,7 +86,7 @@ sub selftest_problems {
 }
 
 my $s = Fixup386::Session->start(cpu => $cpu, smp => "1,maxcpus=$maxcpus",
-	kernel => $kernel, append => 'selftest_on_hotplug',
+	kernel => $kernel, append => 'selftest selftest_on_hotplug',
 	qemu_args => ['-initrd', $ko]);
 my @p;
 my $booted = $s->wait_for(qr/idle: boot complete|oops:|panic/) &&
@@ -106,6 +106,13 @@ ok($k && $k >= @locks && $k <= @recs,
 is_deeply([module_problems($s->dump($base, $size, 1), $base, $c, 0,
 			   'boot')], [], 'boot: module sites hold UP variants')
 	if $booted && $base;
+# The boot's self-tests: the module's, and fixup_repatch, which goes to
+# SMP and back on one CPU and looks at every kept site of every table.
+my $boot_ktap = ktap_results($log) // {};
+my %boot_ok = map { $_->[2] => $_->[0] && !$_->[3] }
+	@{ $boot_ktap->{results} // [] };
+ok($boot_ok{$_}, "boot: self-test $_ ok") for 'fixup_repatch', @tests;
+my ($kernel_k) = $log =~ /fixup: kept \d+ bytes for CPU hot-add \((\d+) sites\)/;
 
 for my $step (['add', 1, 1], ['del', 1, 0]) {
 	my ($op, $n, $smp) = @$step;
@@ -129,8 +136,10 @@ for my $step (['add', 1, 1], ['del', 1, 0]) {
 		   "$op CPU$n: QEMU's DEVICE_DELETED event");
 	}
 	my $mode = $smp ? 'smp cpus=2' : 'up cpus=1';
-	like(substr($s->log, $from), qr/fixup: mode: $mode reason=hotplug\n(?:.*\n)*?.*fixup: repatched /,
-	     "$op CPU$n: re-patched to " . ($smp ? 'SMP' : 'UP'));
+	my ($sites) = substr($s->log, $from) =~ /fixup: mode: $mode reason=hotplug\n(?:.*\n)*?.*fixup: repatched sites=(\d+) patched=\1 kept=0 rejected=0 /;
+	is($sites, ($kernel_k // 0) + ($k // 0),
+	   "$op CPU$n: re-patched to " . ($smp ? 'SMP' : 'UP') .
+	   ': the kernel\'s kept sites and the module\'s');
 	is_deeply([module_problems($s->dump($base, $size, 1), $base, $c, $smp,
 				   "$op CPU$n")], [],
 		  "$op CPU$n: module sites hold " . ($smp ? 'SMP' : 'UP') .
