@@ -183,10 +183,11 @@ int fixup_repatch(bool smp, unsigned int ncpus, const char *reason);
  * A kept table: the records of the sites whose form depends on the CPU
  * count (rebased copies), one call group byte per record (1 + index in
  * calls, 0 none), the text range they lie in and the call groups. The
- * kernel's own is made by fixup_boot(); a module loader makes one for a
- * module's text the same way (fixup_apply() with a mode_dependent hook)
- * and adds it with fixup_keep(), removing it with fixup_forget() before
- * the text goes. Neither runs concurrently with fixup_repatch().
+ * kernel's own is made by fixup_boot(); the module pass, fixup_module(),
+ * makes one for a module's text the same way (fixup_apply() with a
+ * mode_dependent hook) and adds it with fixup_keep(); fixup_forget()
+ * must remove it before the text goes (modules are never unloaded
+ * today). Neither runs concurrently with fixup_repatch().
  */
 struct fixup_kept {
 	const struct fixup_site *start, *end;

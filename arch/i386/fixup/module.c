@@ -109,7 +109,7 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 	};
 	if (fixup_keep(mk.k))
 		return 0;
-	kept_bytes = (u8 *)(mk.recs + mk.n) + mk.n - (u8 *)mk.k;
+	kept_bytes = sizeof(*mk.k) + mk.n * (sizeof(struct fixup_site) + 1);
 	printk(KERN_INFO "fixup: module %s kept %u bytes for CPU hot-add "
 	       "(%u sites)\n", name, (u32)kept_bytes, mk.n);
 	return kept_bytes;
