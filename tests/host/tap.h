@@ -7,10 +7,27 @@
 #define TESTS_TAP_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
 
 static int tap_run, tap_failed;
+
+/* "F0 83 04 24 00" -> bytes at out; returns the count. */
+static unsigned int __attribute__((unused))
+tap_hex(unsigned char *out, const char *s)
+{
+	unsigned int n = 0;
+	char *end;
+
+	while (*s) {
+		out[n++] = (unsigned char)strtoul(s, &end, 16);
+		s = end;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
 
 static int __attribute__((format(printf, 2, 3), unused))
 ok(int cond, const char *fmt, ...)

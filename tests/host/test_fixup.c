@@ -50,21 +50,6 @@ static void reset(void)
 	init_cur = arena + INIT_OFF + GAP;
 }
 
-/* "F0 83 04 24 00" -> bytes; returns the count. */
-static unsigned int hex(u8 *out, const char *s)
-{
-	unsigned int n = 0;
-	char *end;
-
-	while (*s) {
-		out[n++] = strtoul(s, &end, 16);
-		s = end;
-		while (*s == ' ')
-			s++;
-	}
-	return n;
-}
-
 static struct fixup_site *record(u8 kind, u8 len, const u8 *site)
 {
 	struct fixup_site *r = (struct fixup_site *)rec_cur;
@@ -496,7 +481,7 @@ static bool variant_bytes(const struct tsite *t, enum var v, const u8 *at,
 	}
 	if (!t->as[v])
 		return false;
-	*len = hex(out, t->as[v]);
+	*len = tap_hex(out, t->as[v]);
 	return true;
 }
 
@@ -518,7 +503,7 @@ static void build_all(struct built *b)
 		u8 **cur = t->init ? &init_cur : &text_cur;
 
 		if (t->compiled) {
-			n = hex(bytes, t->compiled);
+			n = tap_hex(bytes, t->compiled);
 			b->at[i] = place(cur, bytes, n);
 		} else {
 			n = 5;
@@ -719,17 +704,17 @@ static void test_pad(void)
 	for (n = 1; n <= ARRAY_SIZE(want4); n++) {
 		memset(buf, 0xcc, sizeof(buf));
 		fixup_pad(buf, n, false);
-		good &= hex(w, want4[n - 1]) == n && !memcmp(buf, w, n) &&
+		good &= tap_hex(w, want4[n - 1]) == n && !memcmp(buf, w, n) &&
 			buf[n] == 0xcc && fixup_is_pad(buf, n, false);
 	}
 	for (n = 1; n <= ARRAY_SIZE(want6); n++) {
 		memset(buf, 0xcc, sizeof(buf));
 		fixup_pad(buf, n, true);
-		good &= hex(w, want6[n - 1]) == n && !memcmp(buf, w, n) &&
+		good &= tap_hex(w, want6[n - 1]) == n && !memcmp(buf, w, n) &&
 			buf[n] == 0xcc && fixup_is_pad(buf, n, true);
 	}
 	ok(good, "NOP padding: both sets as documented, nothing beyond");
-	hex(w, "90 90 90 90 90");
+	tap_hex(w, "90 90 90 90 90");
 	ok(!fixup_is_pad(w, 5, false) && !fixup_is_pad(w, 5, true) &&
 	   fixup_is_pad(w, 1, true) && fixup_is_pad(w, 0, false),
 	   "NOP padding: other NOP runs are not padding");
@@ -813,10 +798,10 @@ static void test_bad_records(void)
 #define BAD(r, s, w)							\
 	do { rec[nbad] = (r); site[nbad] = (s); why[nbad++] = (w); } while (0)
 #define GOOD(k, bytes, after) do {					\
-	n = hex(b, bytes);						\
+	n = tap_hex(b, bytes);						\
 	at = place(&text_cur, b, n);					\
 	record(k, n, at);						\
-	hex(want + (at - arena), after);				\
+	tap_hex(want + (at - arena), after);				\
 	} while (0)
 
 	memcpy(want, arena, ARENA);	/* canary; sites are added below */
@@ -825,7 +810,7 @@ static void test_bad_records(void)
 		u8 *s;
 
 		GOOD(FIXUP_KIND_LOCK, "F0", "3E");
-		n = hex(b, x->bytes);
+		n = tap_hex(b, x->bytes);
 		s = place(&text_cur, b, n);
 		memcpy(want + (s - arena), b, n);
 		BAD(record(x->kind, x->len < 0 ? n : (unsigned int)x->len, s),
@@ -839,8 +824,8 @@ static void test_bad_records(void)
 	want[DATA_OFF] = 0xf0;
 	BAD(record(FIXUP_KIND_LOCK, 1, at), at, "outside text");
 	at = arena + TEXT_END - 2;
-	hex(at, LADD);
-	hex(want + (at - arena), LADD);
+	tap_hex(at, LADD);
+	tap_hex(want + (at - arena), LADD);
 	BAD(record(FIXUP_KIND_MB, 5, at), at, "outside text");
 	at = arena + INIT_OFF - 1;
 	at[0] = want[at - arena] = 0xf0;
@@ -1166,7 +1151,7 @@ static void test_page_end(void)
 	env.nr_text = 1;
 	for (i = 0; i < ARRAY_SIZE(tail); i++) {
 		memset(m + 64, 0xcc, pg - 64);
-		n = hex(b, tail[i]);
+		n = tap_hex(b, tail[i]);
 		memcpy(m + pg - n, b, n);
 		rec->rel = (s32)(m + pg - n - (u8 *)&rec->rel);
 		rec->kind = kinds[i];
@@ -1249,7 +1234,7 @@ static void test_out_of_order(void)
 	u8 *t = arena + TEXT_OFF + 200;
 
 	start = begin(&env, &profiles[0], false);
-	hex(t, LADD);
+	tap_hex(t, LADD);
 	t[-16] = 0xf0;
 	record(FIXUP_KIND_MB, 5, t);
 	record(FIXUP_KIND_LOCK, 1, t - 16);
@@ -1278,7 +1263,7 @@ static void test_rejected_keeps(void)
 	bool good = true;
 
 	start = begin(&env, &profiles[5], false);
-	hex(t, "F0 89 47 04");
+	tap_hex(t, "F0 89 47 04");
 	record(FIXUP_KIND_MOVNTI, 4, t);
 	record(FIXUP_KIND_LOCK, 1, t);
 	memcpy(want, arena, ARENA);

@@ -117,20 +117,6 @@ void fixup_serialize(const struct cpuinfo *c)
 	(void)c;
 }
 
-static unsigned int hex(u8 *out, const char *s)
-{
-	unsigned int n = 0;
-	char *end;
-
-	while (*s) {
-		out[n++] = strtoul(s, &end, 16);
-		s = end;
-		while (*s == ' ')
-			s++;
-	}
-	return n;
-}
-
 /* E8 rel32 from site to fn, both in the ro view. */
 static void call_bytes(u8 *b, const u8 *site, const void *fn)
 {
@@ -165,7 +151,7 @@ static void build(void)
 		const struct fixup_site *rr = table() + i;
 
 		if (t->compiled)
-			hex(b, t->compiled);
+			tap_hex(b, t->compiled);
 		else
 			call_bytes(b, at, groups[t->group - 1].generic);
 		memcpy(w(at), b, t->len);
