@@ -348,7 +348,7 @@ help:
 	@echo '                    poweroff unless APPEND says so. The QEMU monitor shares'
 	@echo '                    the terminal: Ctrl-A c switches to it and back'
 	@echo '                    (device_add, device_del, info cpus), Ctrl-A x quits'
-	@echo '                    MODULES="modtest [args]": boot modules (make modules)'
+	@echo '                    MODULES="modules/modtest.ko [args],...": boot modules'
 	@echo '  check           - build everything and run all tests (prove tests/)'
 	@echo '  bench           - the generic kernel against kernels built for this machine:'
 	@echo '                    runtime, the pass, memory (table + bench-results.csv)'
