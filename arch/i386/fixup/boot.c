@@ -52,11 +52,6 @@ static const bool hotplug = false;
 /* The kernel's kept table: resident, in the list of repatch.c. */
 static struct fixup_kept kernel_kept;
 
-/* While the pass runs: where the next kept record goes. */
-struct keeping {
-	unsigned int n, max;
-};
-
 static int __init set_fixup(const char *val)
 {
 	static const char *const names[] = {
@@ -98,20 +93,22 @@ static void __init hex_bytes(char *buf, size_t size, const u8 *p,
 
 /*
  * A site whose form depends on the CPU count: a rebased copy of its
- * record goes into the kept table, with its call group. Not a site in
- * init text, which is freed before any other CPU can start.
+ * record goes into the kept table, with its call group. Only a site in
+ * the table's text range: the kernel's excludes init text, which is
+ * freed before any other CPU can start.
  */
-static void __init keep_site(void *ctx, const struct fixup_site *rec,
-			     const u8 *site, unsigned int group)
+void __init fixup_keep_site(void *ctx, const struct fixup_site *rec,
+			    const u8 *site, unsigned int group)
 {
-	struct keeping *k = ctx;
+	struct fixup_keeping *k = ctx;
 
-	if (site < (const u8 *)_text || site >= (const u8 *)_etext)
+	if (site < (const u8 *)k->text_start ||
+	    site >= (const u8 *)k->text_end)
 		return;
 	if (k->n == k->max)	/* cannot be: there is room for every record */
 		return;
-	fixup_copy_record(&__fixup_kept_start[k->n], rec);
-	__fixup_kept_groups[k->n++] = group;
+	fixup_copy_record(&k->recs[k->n], rec);
+	k->groups[k->n++] = group;
 }
 
 static void __init report_site(void *ctx, const struct fixup_site *rec,
@@ -183,14 +180,14 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		{ _sinittext, _einittext },
 	};
 	static struct fixup_stats st __initdata;
-	struct keeping keeping = {
+	struct fixup_keeping keeping = {
+		.recs = __fixup_kept_start,
+		.groups = __fixup_kept_groups,
 		.max = __fixup_sites_end - __fixup_sites_start,
+		.text_start = _text,
+		.text_end = _etext,
 	};
-	struct fixup_hooks hooks = {
-		.ctx = &keeping,
-		.reject = fixup_report_reject,
-		.debug = fixup_debug ? report_site : NULL,
-	};
+	struct fixup_hooks hooks;
 	struct fixup_env env = {
 		.cpu = c,
 		.text = text,
@@ -204,6 +201,8 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	u32 flags;
 	u64 t0;
 
+	fixup_report_hooks(&hooks);
+	hooks.ctx = &keeping;
 	print_cpu(c);
 	if (nofixup) {
 		printk(KERN_INFO "fixup: mode: off cpus=%u reason=nofixup\n",
@@ -240,7 +239,7 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	       env.smp ? "smp" : "up", ncpus, reason);
 	/* Only a mode the count chose may change with it. */
 	if (hotplug && possible > ncpus && fixup_mode == MODE_AUTO)
-		hooks.mode_dependent = keep_site;
+		hooks.mode_dependent = fixup_keep_site;
 
 	fixup_applied = true;
 	fixup_smp = env.smp;
@@ -269,10 +268,6 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	       keeping.n * (u32)(sizeof(struct fixup_site) + 1), keeping.n);
 }
 
-/*
- * Called just before the init region, which holds the table, is freed;
- * the re-patch region with it unless sites were kept.
- */
 /* The module pass (module.c) reports as the boot pass does. */
 void __init fixup_report_hooks(struct fixup_hooks *h)
 {

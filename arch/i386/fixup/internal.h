@@ -131,6 +131,22 @@ void fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c);
 /* The boot pass's reject and fixup_debug hooks, for the module pass. */
 void fixup_report_hooks(struct fixup_hooks *h);
 
+/*
+ * A kept table being filled during a pass (boot.c): the mode_dependent
+ * hook fixup_keep_site() copies the record of each site in [text_start,
+ * text_end) to recs[n] and its call group to groups[n], with room for
+ * max of each. The kernel's pass and a module's both keep this way.
+ */
+struct fixup_keeping {
+	struct fixup_site *recs;
+	u8 *groups;
+	unsigned int n, max;
+	const void *text_start, *text_end;
+};
+
+void fixup_keep_site(void *ctx, const struct fixup_site *rec,
+		     const u8 *site, unsigned int group);
+
 /* NOP padding (nops.c): fill n bytes, or test whether n bytes are it. */
 void fixup_pad(u8 *p, unsigned int n, bool p6);
 bool fixup_is_pad(const u8 *p, unsigned int n, bool p6);

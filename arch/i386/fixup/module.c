@@ -19,14 +19,6 @@
 #include <kernel/string.h>
 #include "internal.h"
 
-/* The room's layout: the table's head, the records, their group bytes. */
-struct module_keeping {
-	struct fixup_kept *k;
-	struct fixup_site *recs;
-	u8 *groups;
-	unsigned int n, max;
-};
-
 size_t __init fixup_module_keep_size(const struct fixup_site *start,
 				     const struct fixup_site *end)
 {
@@ -34,18 +26,6 @@ size_t __init fixup_module_keep_size(const struct fixup_site *start,
 		return 0;
 	return sizeof(struct fixup_kept) +
 	       (end - start) * (sizeof(struct fixup_site) + 1);
-}
-
-static void __init keep_module_site(void *ctx, const struct fixup_site *rec,
-				    const u8 *site, unsigned int group)
-{
-	struct module_keeping *mk = ctx;
-
-	(void)site;
-	if (mk->n == mk->max)	/* cannot be: there is room for every record */
-		return;
-	fixup_copy_record(&mk->recs[mk->n], rec);
-	mk->groups[mk->n++] = group;
 }
 
 size_t __init fixup_module_taken_size(const void *text, const void *etext)
@@ -60,7 +40,13 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 			   const void *etext, u8 *taken, size_t taken_size,
 			   void *keep, size_t keep_size)
 {
-	struct module_keeping mk = { .max = end - start };
+	/* The room's layout: the table's head, the records, their groups. */
+	struct fixup_kept *k = keep;
+	struct fixup_keeping mk = {
+		.max = end - start,
+		.text_start = text,
+		.text_end = etext,
+	};
 	size_t kept_bytes;
 	const struct fixup_range range = { text, etext };
 	static struct fixup_stats st __initdata;
@@ -82,11 +68,10 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 		return 0;
 	fixup_report_hooks(&hooks);
 	if (keep && keep_size >= fixup_module_keep_size(start, end)) {
-		mk.k = keep;
-		mk.recs = (struct fixup_site *)(mk.k + 1);
+		mk.recs = (struct fixup_site *)(k + 1);
 		mk.groups = (u8 *)(mk.recs + mk.max);
 		hooks.ctx = &mk;
-		hooks.mode_dependent = keep_module_site;
+		hooks.mode_dependent = fixup_keep_site;
 	}
 	flags = local_irq_save();
 	fixup_apply(start, end, &env, &st);
@@ -98,7 +83,7 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 		return 0;
 	/* The group bytes move down behind the records kept: compact. */
 	memmove(mk.recs + mk.n, mk.groups, mk.n);
-	*mk.k = (struct fixup_kept){
+	*k = (struct fixup_kept){
 		.start = mk.recs,
 		.end = mk.recs + mk.n,
 		.call_groups = (u8 *)(mk.recs + mk.n),
@@ -107,9 +92,9 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 		.calls = env.calls,
 		.nr_calls = env.nr_calls,
 	};
-	if (fixup_keep(mk.k))
+	if (fixup_keep(k))
 		return 0;
-	kept_bytes = sizeof(*mk.k) + mk.n * (sizeof(struct fixup_site) + 1);
+	kept_bytes = sizeof(*k) + mk.n * (sizeof(struct fixup_site) + 1);
 	printk(KERN_INFO "fixup: module %s kept %u bytes for CPU hot-add "
 	       "(%u sites)\n", name, (u32)kept_bytes, mk.n);
 	return kept_bytes;
