@@ -59,6 +59,16 @@ static bool __init loaded(const struct modload *m, u32 shndx)
 	return shndx < m->nsec && m->place[shndx] != MODLOAD_NOT_LOADED;
 }
 
+/*
+ * A relocation section that applies: REL, for a section that is loaded.
+ * check_relocations() and relocate() both go by it, so that only checked
+ * entries are ever applied.
+ */
+static bool __init applies(const struct modload *m, const struct elf32_shdr *s)
+{
+	return s->sh_type == SHT_REL && loaded(m, s->sh_info);
+}
+
 static const char *__init sym_name(const struct modload *m,
 			    const struct elf32_sym *s)
 {
@@ -320,7 +330,7 @@ static int __init check_relocations(struct modload *m)
 		const struct elf32_rel *r;
 		u32 t = s->sh_info;
 
-		if (s->sh_type != SHT_REL || t >= m->nsec || !loaded(m, t))
+		if (!applies(m, s))
 			continue;
 		if (s->sh_size % sizeof(*r) || s->sh_link >= m->nsec ||
 		    m->sh[s->sh_link].sh_type != SHT_SYMTAB)
@@ -399,7 +409,7 @@ static void __init relocate(struct modload *m, u8 *mem, u32 addr)
 		const struct elf32_rel *r;
 		u32 t = s->sh_info;
 
-		if (s->sh_type != SHT_REL || t >= m->nsec || !loaded(m, t))
+		if (!applies(m, s))
 			continue;
 		r = (const void *)(m->file + s->sh_offset);
 		for (j = 0; j < s->sh_size / sizeof(*r); j++) {
