@@ -189,8 +189,8 @@ for (split /\n/, run("$tmp/kinds")) {
 }
 
 is_deeply(differ(\%DOC, \%C, 'the documentation', 'the header (C)'), [],
-    'the documentation\'s kind table is the header\'s (numbers, names, '
-    . 'lengths)');
+    'Documentation/fixup-sites.md\'s kind table is the header\'s (numbers, '
+    . 'names, lengths; adding-a-kind.md, step 5)');
 my %C_DEFINE = map { /^FIXUP_KIND_(\w+)$/ ? ($1 => { n => $define_kinds{$_} })
     : () } keys %define_kinds;
 is_deeply(differ(\%C_DEFINE, \%C, 'the #defines', 'the rows'), [],
@@ -355,7 +355,7 @@ for my $tool (qw(fixup-verify fixup-report)) {
 	my %bits = slurp("$root/include/asm/cpufeature.h") =~
 	    /^#define X86_FEATURE_(\w+)\s+\(1u << (\d+)\)/mg;
 	my ($table) = slurp("$root/arch/i386/kernel/cpu.c") =~
-	    /\bfeatures\[X86_NR_FEATURES\][^=]*=\s*\{(.*?)^\};/ms;
+	    /\bfeatures\[\w*\][^=]*=\s*\{(.*?)^\};/ms;
 	my @names = ($table // '') =~ /\{\s*"(\w+)",/g;
 	my ($list) = slurp("$root/Documentation/cmdline.md") =~
 	    /^### clearcpuid=LIST\s*$(.*?)\(the\s+names\s+of/ms;
