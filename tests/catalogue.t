@@ -15,6 +15,12 @@
 # fixup-report gives the records of the pass's output. The forms and
 # rules are compared between the host program and Fixup::Catalogue, the
 # doc's compiled bytes against the host program's compiled forms.
+#
+# Then a kind's whole path (Documentation/adding-a-kind.md): the views
+# written out by hand, each checked to know every kind (Rules.pm,
+# bench/pass.c, the variant lists of report.md and fixup-sites.md) and
+# every CPU feature bit (cpu.c's names, cmdline.md's clearcpuid= list),
+# each failure named after the file and the guide's step.
 
 use strict;
 use warnings;
