@@ -291,6 +291,12 @@ run: tools vmlinux $(if $(MODULES),modules)
 check: tools vmlinux host-tests $(if $(CONFIG_MODULES),modules)
 	$(Q)prove $(if $(V),-v) -j2 tests/
 
+# Frama-C over the patcher (scripts/proof, Documentation/proof.md):
+# PARTS="eva-walk" runs named parts, among them those not yet proved.
+PHONY += prove
+prove: tools
+	$(Q)$(PERL) scripts/proof $(if $(filter 1,$(V)),-v) $(PARTS)
+
 PHONY += bench
 bench: tools vmlinux
 	$(Q)$(PERL) bench/run-bench $(if $(filter 1,$(V)),-v)
@@ -359,6 +365,9 @@ help:
 	@echo '                    corpus in build/fuzz/corpus-NAME, findings in build/fuzz/'
 	@echo '  coverage        - line coverage of the patcher by tests/host/test_fixup.c'
 	@echo '                    (gcc --coverage, gcov), naming every line not run'
+	@echo '  prove           - Frama-C (Eva, WP with Z3 and CVC4) over the patcher:'
+	@echo '                    goals proved per function (Documentation/proof.md);'
+	@echo '                    PARTS="name ...": only those (scripts/proof --list)'
 	@echo ''
 	@echo 'Configuration (kconfig-frontends):'
 	@echo '  defconfig       - the generic distribution kernel (arch/i386/configs/defconfig)'

@@ -42,34 +42,72 @@ static const struct nop_set nop_sets[2] __repatchconst = {
 	{ p6_nops, 8 },
 };
 
+/*@ predicate apart_from_nops(u8 *p, integer n) =
+	\separated(p + (0 .. n - 1), i486_nops + (0 .. 27),
+		   p6_nops + (0 .. 35), nop_sets + (0 .. 1));
+ */
+
+/*@ requires s == &nop_sets[0] || s == &nop_sets[1];
+    requires 1 <= n <= s->max;
+    assigns \nothing;
+    ensures \result == s->bytes + n * (n - 1) / 2;
+    ensures \valid_read(\result + (0 .. n - 1));
+ */
 static const u8 *__repatch nop(const struct nop_set *s, unsigned int n)
 {
 	return s->bytes + n * (n - 1) / 2;
 }
 
 /* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
+/*@ requires \valid(p + (0 .. n - 1));
+    requires apart_from_nops(p, n);
+    assigns p[0 .. n - 1];
+ */
 void __repatch fixup_pad(u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
 	unsigned int c, i;
 
+	/*@ loop invariant 0 <= n <= \at(n, Pre);
+	    loop invariant p == \at(p, Pre) + (\at(n, Pre) - n);
+	    loop assigns n, c, i, p, \at(p, Pre)[0 .. \at(n, Pre) - 1];
+	    loop variant n;
+	 */
 	for (; n; n -= c) {
 		const u8 *q = nop(s, c = n < s->max ? n : s->max);
 
+		/*@ loop invariant 0 <= i <= c;
+		    loop invariant p == \at(p, Pre) + (\at(n, Pre) - n) + i;
+		    loop assigns i, p, \at(p, Pre)[0 .. \at(n, Pre) - 1];
+		    loop variant c - i;
+		 */
 		for (i = 0; i < c; i++)
 			*p++ = q[i];
 	}
 }
 
 /* Whether n bytes are exactly what fixup_pad() writes for that set. */
+/*@ requires \valid_read(p + (0 .. n - 1));
+    assigns \nothing;
+ */
 bool __repatch fixup_is_pad(const u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
 	unsigned int c, i;
 
+	/*@ loop invariant 0 <= n <= \at(n, Pre);
+	    loop invariant p == \at(p, Pre) + (\at(n, Pre) - n);
+	    loop assigns n, c, i, p;
+	    loop variant n;
+	 */
 	for (; n; n -= c) {
 		const u8 *q = nop(s, c = n < s->max ? n : s->max);
 
+		/*@ loop invariant 0 <= i <= c;
+		    loop invariant p == \at(p, Pre) + (\at(n, Pre) - n) + i;
+		    loop assigns i, p;
+		    loop variant c - i;
+		 */
 		for (i = 0; i < c; i++)
 			if (*p++ != q[i])
 				return false;

@@ -1,0 +1,75 @@
+#!/usr/bin/perl
+# The proof of the patcher (Documentation/proof.md): every part that
+# scripts/proof runs by default passes, one test each with its goal
+# counts; then the proof is shown failing, on a copy of the sources, for
+# each deliberate break below, naming the goal or alarm that caught it.
+use strict;
+use warnings;
+use Test::More;
+use File::Temp qw(tempdir);
+use File::Path qw(make_path);
+use File::Copy qw(copy);
+use File::Find;
+use TAP::Parser;
+
+my $parser = TAP::Parser->new({ exec => ['scripts/proof', '--tap'] });
+my @said;
+while (my $r = $parser->next) {
+	if ($r->is_test) {
+		ok($r->is_ok, $r->description =~ s/^- //r) or diag(@said);
+		@said = ();
+	} elsif ($r->is_comment) {
+		push @said, $r->as_string =~ s/^#\s?//r . "\n";
+	} elsif ($r->is_unknown && $r->as_string ne '') {
+		push @said, $r->as_string . "\n";
+	}
+}
+ok($parser->exit == 0 && !$parser->parse_errors,
+   'scripts/proof: exit status 0, its TAP well formed')
+	or diag(@said, map { "$_\n" } $parser->parse_errors);
+
+# A break: a file, the line it changes (a literal string, once), what it
+# becomes, the part that must fail, and what its failure must name.
+my @breaks = (
+	{ what => 'fixup_pad writes a byte past the site',
+	  file => 'arch/i386/fixup/nops.c',
+	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
+	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
+	  part => 'wp-nops', names => qr/fixup_pad: goal \S+ not proved/ },
+	{ what => 'fixup_pad writes a byte past the site (Eva)',
+	  file => 'arch/i386/fixup/nops.c',
+	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
+	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
+	  part => 'eva-nops', names => qr/nops\.c:\d+: out of bounds/ },
+);
+
+for my $b (@breaks) {
+	my $dir = tempdir(CLEANUP => 1);
+	copy_tree($dir, qw(include arch/i386/fixup tests/proof));
+	my $f = "$dir/$b->{file}";
+	my $text = do { local (@ARGV, $/) = ($f); <> };
+	my $n = () = $text =~ /\Q$b->{from}\E/g;
+	is($n, 1, "break '$b->{what}': the line is in $b->{file} once")
+		or next;
+	$text =~ s/\Q$b->{from}\E/$b->{to}/;
+	open(my $fh, '>', $f) or die "$f: $!";
+	print $fh $text;
+	close $fh;
+	my $out = `scripts/proof --src $dir --out $dir/out $b->{part} 2>&1`;
+	my $status = $? >> 8;
+	ok($status == 1 && $out =~ $b->{names},
+	   "break '$b->{what}': $b->{part} fails, naming it")
+		or diag("exit $status:\n$out");
+	note($out);
+}
+
+done_testing();
+
+sub copy_tree {
+	my ($to, @dirs) = @_;
+	find({ no_chdir => 1, wanted => sub {
+		return unless -f;
+		make_path("$to/" . ($File::Find::dir));
+		copy($_, "$to/$_") or die "$_: $!";
+	} }, @dirs);
+}
