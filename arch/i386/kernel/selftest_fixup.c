@@ -275,37 +275,30 @@ SELFTEST_HOTPLUG(patched_bytes)
 
 #if defined(CONFIG_FIXUP) && defined(CONFIG_SMP) && defined(CONFIG_HOTPLUG_CPU)
 /*
- * Whether every kept site, of every kept table from k on (the kernel's,
- * then each module's), holds its form for smp: a LOCK site f0 or 3e,
- * a CALL site a call or a NOP (the spinlock calls vanish on one CPU), an
- * SMP_MB site a locked add or not. The other kept kinds are not looked
- * at here (none is kept on the CPUs the tests use).
+ * Whether every kept site, of every kept table from k on (each module's,
+ * then the kernel's), holds its kept bytes for smp, and every one-byte
+ * site (a LOCK prefix: no other kept kind has one byte) f0 on SMP, 3e
+ * on UP.
  */
 static bool kept_sites_are(const struct fixup_kept *k, bool smp)
 {
-	static const u8 locked_add[] = { 0xf0, 0x83, 0x04, 0x24, 0x00 };
-	const struct fixup_site *r;
 	unsigned int bad = 0;
+	u32 i;
 
 	for (; k; k = k->next) {
-		for (r = k->start; r < k->end; r++) {
-			const u8 *site = (const u8 *)&r->rel + r->rel;
-			bool is_smp;
+		const u8 *b = k->bytes;
 
-			if (r->kind == FIXUP_KIND_LOCK)
-				is_smp = site[0] == 0xf0;
-			else if (r->kind == FIXUP_KIND_CALL)
-				is_smp = site[0] == 0xe8;
-			else if (r->kind == FIXUP_KIND_SMP_MB)
-				is_smp = !memcmp(site, locked_add, 5);
-			else
+		for (i = 0; i < k->nr; b += 2 * k->sites[i++].len) {
+			const u8 *site = (const u8 *)k->sites[i].addr;
+			unsigned int len = k->sites[i].len;
+
+			if ((!memcmp(site, smp ? b + len : b, len) &&
+			     (len != 1 || site[0] == (smp ? 0xf0 : 0x3e))) ||
+			    bad++ >= 3)
 				continue;
-			if (is_smp != smp && bad++ < 3)
-				selftest_diag("kept site of kind %u at "
-					      "0x%08x: %02x, want its %s "
-					      "form", r->kind,
-					      (u32)(uintptr_t)site, site[0],
-					      smp ? "smp" : "up");
+			selftest_diag("kept site at 0x%08x: %02x, want its "
+				      "%s form", (u32)(uintptr_t)site,
+				      site[0], smp ? "smp" : "up");
 		}
 	}
 	return !bad;
