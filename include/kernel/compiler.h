@@ -18,20 +18,18 @@
 #define __initdata
 #define __initconst
 #define __repatch
-#define __repatchconst
 #else
 /* Code and data only needed during boot: freed by free_initmem(). */
 #define __init		__section(".init.text") __attribute__((cold, noinline))
 #define __initdata	__section(".init.data")
 #define __initconst	__section(".init.rodata")
 /*
- * What re-patching after boot needs (the patcher, its tables, the call
- * groups): the re-patch region of ldscripts/vmlinux.lds, which stays,
- * read-only, when the boot pass kept sites for a CPU hot-add, and is
- * freed with the init region otherwise.
+ * What re-patching after boot needs (the loop over the kept sites, the
+ * bracket around writing text): the re-patch region of
+ * ldscripts/vmlinux.lds, which stays, read-only, when the boot pass kept
+ * sites for a CPU hot-add, and is freed with the init region otherwise.
  */
 #define __repatch	__section(".repatch.text")
-#define __repatchconst	__section(".repatch.rodata")
 #endif
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")

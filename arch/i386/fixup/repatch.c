@@ -99,23 +99,24 @@ void __repatch fixup_write_text(const struct cpuinfo *c,
 	nmi_after_text_write();
 }
 
-/* The alias of a table's text pages, from window slot 0. */
-static unsigned int __repatch alias_map(const struct fixup_kept *k)
+/*
+ * The alias of pages text pages from first, from window slot 0; how many
+ * were mapped. The kernel's text is identity-mapped, a module's is not:
+ * the physical page behind each.
+ */
+static u32 __repatch alias_map(u32 first, u32 pages)
 {
-	u32 first = ALIGN_DOWN(k->text_start, PAGE_SIZE);
-	u32 n = (ALIGN_UP(k->text_end, PAGE_SIZE) - first) / PAGE_SIZE, i;
+	u32 i, phys;
 
-	for (i = 0; i < n && i < WINDOW_PAGES; i++) {
-		u32 phys = page_phys(first + i * PAGE_SIZE);
-
-		/* The kernel's text is identity-mapped, a module's is not. */
+	for (i = 0; i < pages && i < WINDOW_PAGES; i++) {
+		phys = page_phys(first + i * PAGE_SIZE);
 		if (!phys || !window_map(i, phys, PTE_RW))
 			break;
 	}
 	return i;
 }
 
-static void __repatch alias_unmap(unsigned int pages)
+static void __repatch alias_unmap(u32 pages)
 {
 	while (pages)
 		window_unmap(--pages);
@@ -127,22 +128,22 @@ struct repatch {
 	struct fixup_stats st;
 };
 
+/* Inside the bracket: each table through its alias. */
 static void __repatch write_kept(void *arg)
 {
 	struct repatch *r = arg;
 	const struct fixup_kept *k;
-	unsigned int pages;
+	u32 first, pages, mapped;
 
 	for (k = kept; k; k = k->next) {
-		u32 first = ALIGN_DOWN(k->text_start, PAGE_SIZE);
-
-		pages = alias_map(k);
-		if (pages == (ALIGN_UP(k->text_end, PAGE_SIZE) - first) /
-			     PAGE_SIZE)
+		first = ALIGN_DOWN(k->text_start, PAGE_SIZE);
+		pages = (ALIGN_UP(k->text_end, PAGE_SIZE) - first) / PAGE_SIZE;
+		mapped = alias_map(first, pages);
+		if (mapped == pages)
 			fixup_kept_write(k, r->smp, WINDOW_BASE - first, &r->st);
 		else
 			r->unmapped++;
-		alias_unmap(pages);
+		alias_unmap(mapped);
 	}
 }
 
