@@ -305,6 +305,28 @@ static bool kept_sites_are(const struct fixup_kept *k, bool smp)
 }
 
 /*
+ * Whether every kept table, its head, sites and bytes, is read-only: who
+ * could write one would steer the re-patch's writes.
+ */
+static bool kept_tables_read_only(const struct fixup_kept *k)
+{
+	u32 i, n;
+
+	for (; k; k = k->next) {
+		for (i = 0, n = 0; i < k->nr; i++)
+			n += 2 * k->sites[i].len;
+		if ((page_flags((u32)(uintptr_t)k) |
+		     page_flags((u32)(uintptr_t)k->sites) |
+		     page_flags((u32)(uintptr_t)(k->bytes + n - 1))) & PTE_RW) {
+			selftest_diag("kept table at 0x%08x is writable",
+				      (u32)(uintptr_t)k);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
  * On one CPU with sites kept for a CPU hot-add: re-patch to SMP, as a
  * hot-add does before the new CPU starts, then back to UP, as when the
  * last other CPU has gone, and look at every kept site and the labelled
@@ -326,6 +348,7 @@ SELFTEST(fixup_repatch)
 		return SELFTEST_SKIP;
 	}
 	ok &= kept_sites_are(k, false) && st_lock_site[0] == 0x3e;
+	ok &= kept_tables_read_only(k);
 	for (i = 0; i < REPATCH_ROUNDS; i++) {
 		ok &= fixup_repatch(true, 1, "selftest") == 0 && fixup_smp;
 		ok &= kept_sites_are(k, true) && st_lock_site[0] == 0xf0;
