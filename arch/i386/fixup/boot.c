@@ -66,12 +66,18 @@ static int __init set_fixup(const char *val)
 }
 __setup("fixup", set_fixup);
 
-static int __init set_nofixup(const char *val)
+/* A plain word that sets the mode. */
+static int __init set_mode_word(const char *val, enum mode m)
 {
 	if (param_flag(val))
 		return -1;
-	set_mode(MODE_OFF);
+	set_mode(m);
 	return 0;
+}
+
+static int __init set_nofixup(const char *val)
+{
+	return set_mode_word(val, MODE_OFF);
 }
 __setup("nofixup", set_nofixup);
 
@@ -82,10 +88,7 @@ __setup("nofixup", set_nofixup);
  */
 static int __init set_unsafe_up(const char *val)
 {
-	if (param_flag(val))
-		return -1;
-	set_mode(MODE_UNSAFE_UP);
-	return 0;
+	return set_mode_word(val, MODE_UNSAFE_UP);
 }
 __setup("fixup_test_unsafe_up", set_unsafe_up);
 
