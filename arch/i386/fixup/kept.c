@@ -78,13 +78,11 @@ size_t __init fixup_keep_done(struct fixup_keeping *k)
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				ptrdiff_t write_offset, struct fixup_stats *st)
 {
-	const u8 *b = k->bytes;
+	const u8 *b = k->bytes, *site, *from, *to;	/* b: site i's UP bytes */
 	u32 i, len;
 
-	for (i = 0; i < k->nr; i++, b += 2 * len) {
-		const u8 *site = (const u8 *)k->sites[i].addr;
-		const u8 *from, *to;
-
+	for (i = 0; i < k->nr; i++) {
+		site = (const u8 *)k->sites[i].addr;
 		len = k->sites[i].len;
 		from = smp ? b : b + len;
 		to = smp ? b + len : b;
@@ -97,6 +95,7 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 		} else {
 			st->rejected++;
 		}
+		b += 2 * len;
 	}
 }
 
@@ -106,10 +105,11 @@ void __repatch fixup_kept_report(const struct fixup_kept *k, bool smp,
 	const u8 *b = k->bytes;
 	u32 i, len;
 
-	for (i = 0; i < k->nr; i++, b += 2 * len) {
+	for (i = 0; i < k->nr; i++) {
 		len = k->sites[i].len;
 		if (memcmp((const u8 *)k->sites[i].addr, smp ? b + len : b,
 			   len))
 			neither(k->sites[i].addr);
+		b += 2 * len;
 	}
 }

@@ -416,19 +416,6 @@ static bool __init shares(const struct fixup_env *env,
 	return false;
 }
 
-/* The first variant of g that fits in mode m; NULL: the generic function. */
-static const struct fixup_call_variant *__init
-call_variant(const struct pass *p, const struct fixup_call_group *g,
-	     unsigned int m)
-{
-	unsigned int i;
-
-	for (i = 0; i < g->nr; i++)
-		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, m))
-			return &g->variants[i];
-	return NULL;
-}
-
 /*
  * CALL: E8 rel32 to a function of a call group goes to the group's
  * first fitting variant (its generic function if none fits), or becomes
@@ -441,7 +428,7 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 {
 	const struct fixup_env *env = p->env;
 	const struct fixup_call_group *g = NULL;
-	const struct fixup_call_variant *v;
+	const struct fixup_call_variant *v = NULL;
 	uintptr_t next = (uintptr_t)site + 5, to;
 	unsigned int i;
 	s32 rel;
@@ -463,7 +450,9 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 		return "call target not in a group";
 	if (!p->disjoint && shares(env, g))
 		return "call group shares a function";
-	v = call_variant(p, g, m);
+	for (i = 0; i < g->nr && !v; i++)
+		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, m))
+			v = &g->variants[i];
 	if (v && !v->fn) {
 		fixup_pad(new, 5, p->p6);
 		return NULL;
@@ -509,8 +498,7 @@ static void __init reject(struct pass *p, const struct fixup_site *r,
 }
 
 /* A kind's variant= for the report: one name, or "mixed" (CALL only). */
-static void __init note_variant(struct fixup_kind_stats *ks,
-				  const char *name)
+static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 {
 	if (ks->variant == name)
 		return;
@@ -537,7 +525,9 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 
 /*
  * Check, plan, and when keeping plan the other mode too: a site whose
- * bytes differ is mode-dependent. Then report, write, count.
+ * bytes differ is mode-dependent (one that cannot be planned in either
+ * mode is rejected: a kept site must have both forms). Then report,
+ * write, count.
  */
 static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
@@ -573,8 +563,7 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
  * What the caller gave that no record can be checked against: then
  * every record is rejected with this reason, and nothing is written.
  */
-static const char *__init env_problem(const struct fixup_env *env,
-				      size_t need)
+static const char *__init env_problem(const struct fixup_env *env, size_t need)
 {
 	const struct fixup_range *a, *b, *end = env->text + env->nr_text;
 
