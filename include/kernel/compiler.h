@@ -18,6 +18,7 @@
 #define __initdata
 #define __initconst
 #define __repatch
+#define __repatchconst
 #else
 /* Code and data only needed during boot: freed by free_initmem(). */
 #define __init		__section(".init.text") __attribute__((cold, noinline))
@@ -30,6 +31,7 @@
  * sites for a CPU hot-add, and is freed with the init region otherwise.
  */
 #define __repatch	__section(".repatch.text")
+#define __repatchconst	__section(".repatch.rodata")
 #endif
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")
