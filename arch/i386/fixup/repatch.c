@@ -131,7 +131,8 @@ struct repatch {
 /*
  * Inside the bracket: each table through its alias. Between one table's
  * writes and the serialization runs only what has no site (the window's
- * page tables, memcmp(), memcpy(): scripts/fixup-report lists none
+ * PTEs, whose page table exists once the first table is mapped, before
+ * any write; memcmp(), memcpy(): scripts/fixup-report lists no site
  * there), so no code just written runs unserialized.
  */
 static void __repatch write_kept(void *arg)
