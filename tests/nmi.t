@@ -13,7 +13,8 @@
 # "nmi=panic", the default
 # (APs' LINT1 masked), and the oops paths that could deadlock or reset:
 # two CPUs double-faulting at once, an oops inside clock_ns(), with the
-# console lock held here or by a CPU that never lets it go.
+# console lock held here or by a CPU that never lets it go, with the
+# clock lock held by a CPU that never lets it go.
 use strict;
 use warnings;
 use lib 'tests/lib';
@@ -140,7 +141,8 @@ push @cases,
 	# load 16. The time-out only catches a hang, so it is generous.
 	map({ { cpu => 'Conroe', smp => 2, timeout => 300, kernel => $kernel,
 		append => "selftest_crash=$_ poweroff", what => $_ } }
-	    qw(oops_in_clock oops_console_held oops_console_other)),
+	    qw(oops_in_clock oops_console_held oops_console_other
+	       oops_clock_other)),
 	{ cpu => 'Conroe', smp => 2, timeout => 300, kernel => $kernel,
 	  append => 'selftest_crash=oops_in_clock_ap poweroff',
 	  what => 'oops_in_clock_ap' };
@@ -313,7 +315,8 @@ for my $what ('double fault on two CPUs', 'double fault on four CPUs') {
 
 # Oopses where the oops path could deadlock still print, to the end.
 my %eip = (oops_in_clock => 'clock_ns', oops_console_held => 'vprintk',
-	   oops_console_other => 'crash_oops_console_other');
+	   oops_console_other => 'crash_oops_console_other',
+	   oops_clock_other => 'keep_clock_on_cpu1');
 for my $what (sort keys %eip) {
 	my $r = $r{$what};
 	my @p;

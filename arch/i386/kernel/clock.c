@@ -156,6 +156,12 @@ void clock_oops_release(void)
 	}
 }
 
+void clock_test_keep_lock(void)
+{
+	local_irq_disable();
+	spin_lock(&clock_lock);
+}
+
 void udelay(unsigned int us)
 {
 	u64 end = clock_ns() + (u64)us * 1000;
