@@ -41,8 +41,8 @@ static volatile u32 console_owner;	/* 0 or CPU number + 1 */
 /*
  * Lines printed in NMI context, per CPU: a ring that only that CPU's NMI
  * handler writes (NMIs do not nest, SDM vol. 3A, 6.7.1) and only a holder
- * of the console lock reads. Each line is its level character, its text
- * and a NUL. x86 keeps stores in order and loads in order (SDM vol. 3A,
+ * of the console lock reads. Each line is its level (a byte), its length
+ * (two bytes, little-endian) and its text. x86 keeps stores in order and loads in order (SDM vol. 3A,
  * 8.2.2): the bytes are written before head, read before tail.
  */
 #define NMI_RING_LEN	1024
@@ -161,14 +161,15 @@ static void nmi_store(const char *line, int n, int level)
 		cpu = 0;
 	r = &nmi_rings[cpu];
 	h = r->head;
-	if ((u32)n + 2 > NMI_RING_LEN - (h - r->tail)) {
+	if ((u32)n + 3 > NMI_RING_LEN - (h - r->tail)) {
 		r->lost++;
 		return;
 	}
-	r->buf[h++ % NMI_RING_LEN] = level < 0 ? 'c' : '0' + level;
+	r->buf[h++ % NMI_RING_LEN] = level;
+	r->buf[h++ % NMI_RING_LEN] = n;
+	r->buf[h++ % NMI_RING_LEN] = n >> 8;
 	for (i = 0; i < (u32)n; i++)
 		r->buf[h++ % NMI_RING_LEN] = line[i];
-	r->buf[h++ % NMI_RING_LEN] = '\0';
 	__asm__ __volatile__("" : : : "memory");	/* bytes, then head */
 	r->head = h;
 }
@@ -185,13 +186,13 @@ static void write_nmi_lines(void)
 
 		__asm__ __volatile__("" : : : "memory");  /* head, then bytes */
 		while (t != h) {
-			char level = r->buf[t++ % NMI_RING_LEN];
+			s8 level = r->buf[t++ % NMI_RING_LEN];
+			int i, len = (u8)r->buf[t++ % NMI_RING_LEN];
 
-			for (n = 0; r->buf[t % NMI_RING_LEN]; t++)
-				if (n < LINE_MAX - 1)
-					line[n++] = r->buf[t % NMI_RING_LEN];
-			t++;
-			write_line(line, n, level == 'c' ? -1 : level - '0');
+			len |= (u8)r->buf[t++ % NMI_RING_LEN] << 8;
+			for (i = 0; i < len; i++)	/* len < LINE_MAX */
+				line[i] = r->buf[t++ % NMI_RING_LEN];
+			write_line(line, len, level);
 		}
 		__asm__ __volatile__("" : : : "memory");  /* bytes, then tail */
 		r->tail = t;
