@@ -71,18 +71,24 @@ static volatile u32 callin[CONFIG_NR_CPUS];
 static int noanswer_cpu = -1, late_cpu = -1, restart_cpu = -1;
 static volatile bool late_given_up, late_answered;
 
+/* A test parameter's CPU number: 1 .. CONFIG_NR_CPUS - 1 (0 boots). */
+static int __init param_ap(const char *val, int *cpu)
+{
+	unsigned int n;
+
+	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
+		return -1;
+	*cpu = n;
+	return 0;
+}
+
 /*
  * Test only: CPU N gets its start-up IPIs but halts before calling in, so
  * that the boot CPU's time-out and recovery can be seen working.
  */
 static int __init set_noanswer(const char *val)
 {
-	unsigned int n;
-
-	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
-		return -1;
-	noanswer_cpu = n;
-	return 0;
+	return param_ap(val, &noanswer_cpu);
 }
 __setup("smp_test_noanswer", set_noanswer);
 
@@ -93,12 +99,7 @@ __setup("smp_test_noanswer", set_noanswer);
  */
 static int __init set_late(const char *val)
 {
-	unsigned int n;
-
-	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
-		return -1;
-	late_cpu = n;
-	return 0;
+	return param_ap(val, &late_cpu);
 }
 __setup("smp_test_late", set_late);
 
@@ -110,12 +111,7 @@ __setup("smp_test_late", set_late);
  */
 static int __init set_restart(const char *val)
 {
-	unsigned int n;
-
-	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
-		return -1;
-	restart_cpu = n;
-	return 0;
+	return param_ap(val, &restart_cpu);
 }
 __setup("smp_test_restart", set_restart);
 
