@@ -150,6 +150,8 @@ int cpu_of_apic(u32 apicid)
 /* The AP's C entry, from the trampoline: paging on, interrupts off. */
 static void __noreturn start_secondary(int cpu)
 {
+	bool up;
+
 	cpu_load_descriptors(cpu);	/* GDT, IDT and its own TSS */
 	if (cpu_has(&boot_cpu_data, X86_FEATURE_FPU))
 		__asm__ __volatile__("fninit");
@@ -158,11 +160,11 @@ static void __noreturn start_secondary(int cpu)
 		halt_forever();
 	while (cpu == late_cpu && !late_given_up)
 		cpu_relax();
-	if (callin_swap(cpu, CALLIN_UP) != CALLIN_WAITING) {
+	up = callin_swap(cpu, CALLIN_UP) == CALLIN_WAITING;
+	if (cpu == late_cpu)
 		late_answered = true;
+	if (!up)
 		halt_forever();		/* given up: the INIT is coming */
-	}
-	late_answered = true;
 	smp_idle(cpu);
 }
 
