@@ -304,10 +304,8 @@ static u32 kept_like(const u8 *sym, u32 n, u32 *st)
 static void mutate_names(u8 *trailer, const u8 *d, const struct elf_view *v,
 			 u32 *st)
 {
-	static const u32 counts[] = { 1, 2, 16, 256, 1024, 2047, 2048 };
 	static const u32 totals[] = { 0xffffffff, MODLOAD_MAX_SIZE };
-	u32 n = rnd(st) % 2 ? counts[rnd(st) % ARRAY_SIZE(counts)]
-			    : 1 + rnd(st) % 2048;
+	u32 n = 1 + rnd(st) % 2048;	/* modload.c keeps 2048 symbols */
 	u64 total = (u64)totals[rnd(st) % ARRAY_SIZE(totals)] + rnd(st) % 64;
 
 	put32(trailer, GROW_MAGIC);
@@ -336,6 +334,29 @@ size_t LLVMFuzzerCustomMutator(u8 *d, size_t size, size_t max, u32 seed)
 		return LLVMFuzzerMutate(d, size, max);
 	mutate_names(d + file, d, &v, &st);	/* half of the time */
 	return file + GROW_SIZE;
+}
+
+/*
+ * The room: a module file of up to 64 KiB and a trailer. libFuzzer's own
+ * limit is the largest seed or 4 KiB, whichever is larger: a seed near
+ * it would have no room for a trailer. Flags given on the command line
+ * come after this one, and win.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static char max_len[] = "-max_len=65536", *args[256];
+	int i;
+
+	if (*argc < 1 || *argc > 250)
+		return 0;
+	args[0] = (*argv)[0];
+	args[1] = max_len;
+	for (i = 1; i <= *argc; i++)
+		args[i + 1] = (*argv)[i];	/* and the NULL after them */
+	*argc += 1;
+	*argv = args;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t n);
