@@ -7,7 +7,7 @@
 #include "internal.h"
 
 /* Intel SDM vol. 2B, "NOP": the recommended multi-byte sequences (P6+). */
-static const u8 p6_nops[] __repatchconst = {
+static const u8 p6_nops[] __initconst = {
 	0x90,
 	0x66, 0x90,
 	0x0f, 0x1f, 0x00,
@@ -19,7 +19,7 @@ static const u8 p6_nops[] __repatchconst = {
 };
 
 /* Plain i386 instructions that do nothing: mov %esi,%esi; lea 0(%esi),%esi. */
-static const u8 i486_nops[] __repatchconst = {
+static const u8 i486_nops[] __initconst = {
 	0x90,
 	0x89, 0xf6,
 	0x8d, 0x76, 0x00,
@@ -37,7 +37,7 @@ struct nop_set {
 	unsigned int max;	/* longest NOP in the set */
 };
 
-static const struct nop_set nop_sets[2] __repatchconst = {
+static const struct nop_set nop_sets[2] __initconst = {
 	{ i486_nops, 7 },
 	{ p6_nops, 8 },
 };
@@ -53,7 +53,7 @@ static const struct nop_set nop_sets[2] __repatchconst = {
     ensures \result == s->bytes + n * (n - 1) / 2;
     ensures \valid_read(\result + (0 .. n - 1));
  */
-static const u8 *__repatch nop(const struct nop_set *s, unsigned int n)
+static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 {
 	return s->bytes + n * (n - 1) / 2;
 }
@@ -63,7 +63,7 @@ static const u8 *__repatch nop(const struct nop_set *s, unsigned int n)
     requires apart_from_nops(p, n);
     assigns p[0 .. n - 1];
  */
-void __repatch fixup_pad(u8 *p, unsigned int n, bool p6)
+void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
 	unsigned int c, i;
@@ -90,7 +90,7 @@ void __repatch fixup_pad(u8 *p, unsigned int n, bool p6)
 /*@ requires \valid_read(p + (0 .. n - 1));
     assigns \nothing;
  */
-bool __repatch fixup_is_pad(const u8 *p, unsigned int n, bool p6)
+bool __init fixup_is_pad(const u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
 	unsigned int c, i;
