@@ -1,9 +1,9 @@
 package Fixup::Baseline;
 # SPDX-License-Identifier: GPL-2.0
 #
-# fixup-verify's second job: does the code outside the fixup sites run on
-# the processor the generic image is built for (--march), and is every
-# instruction that a site would replace inside one?
+# fixup-verify's second job: does the code run on the processor the
+# generic image is built for (--march), and is every instruction that a
+# site would replace inside one?
 
 use strict;
 use warnings;
@@ -24,7 +24,8 @@ Fixup::Baseline - the CPU baseline of the code outside the fixup sites
   push @errors, Fixup::Baseline::check(
       insns => \@insns, text => \@text, variant => \@variant,
       sites => \@good, march => 'i486', allow => $allow,
-      function_of => $finder);        # [address, message] each
+      function_of => $finder,         # [address, message] each
+      object_of => $objects);
   my @warnings = Fixup::Baseline::unused($allow);
 
 =head1 DESCRIPTION
@@ -42,16 +43,22 @@ C<raw-lock>;
 
 =item *
 
-outside the sites and the CALL-variant text, there is no C<mfence>,
+it is an instruction L<Fixup::Isa> knows (an allow-list: anything else,
+undecodable bytes included, is an error wherever it is);
+
+=item *
+
+outside the CALL-variant text, no instruction needs a feature the
+B<--march> CPU lacks (a site's compiled form included: it runs on every
+CPU until the boot pass), and outside the sites there is no C<mfence>,
 C<lfence>, C<sfence>, prefetch, C<movnt*> or C<maskmov*> (they are only
-sites), and no instruction needs a feature the B<--march> CPU lacks,
-unless its function is allowed C<baseline>.
+sites), unless its function is allowed C<baseline>.
 
 =back
 
 Functions are named through C<function_of> (see
-L<Fixup::Image/function_finder>). C<cpuid> counts as 486 code: the
-kernel probes for it with EFLAGS.ID first.
+L<Fixup::Image/function_finder>), their object files through
+C<object_of> (L<Fixup::Image/object_finder>, or the module's file).
 
 =head1 FUNCTIONS
 
@@ -70,23 +77,31 @@ True if MARCH is one of them.
 What MARCH has beyond the 486: a list of feature names (C<tsc>, C<cmov>,
 C<sse>, ...), empty for C<i486> (and an unknown CPU).
 
-=item insn_feature(INSN)
-
-The feature an instruction (a hash of L<Fixup::Image/disassemble>) needs
-beyond the 486, or undef.
-
 =item read_allow(FILES...)
 
 Reads allow-lists, one entry a line, C<#> starting a comment:
 
-  raw-lock SYMBOL   # reason
-  baseline SYMBOL   # reason
+  raw-lock SYMBOL OBJECT        # reason
+  baseline SYMBOL OBJECT        # reason
+  variant-ref SYMBOL OBJECT     # reason
+  data-in-text SECTION OBJECT   # reason
 
 Returns C<{ entries =E<gt> ..., errors =E<gt> [[undef, message]...] }>,
 an entry without a reason or a line it cannot parse being an error
 (C<FILE:LINE: message>). Dies if a file cannot be read.
 
-=item check(insns, text, variant, sites, march, allow, function_of)
+=item allowed(ARGS, WHAT, ADDRESS)
+
+True (and the entry counted as used) if the allow-list C<allow> of ARGS
+(a hash with C<allow>, C<function_of>, C<object_of>) has an entry WHAT
+for the function at ADDRESS in its object file.
+
+=item object_is(PATH, OBJECT)
+
+True if an entry's OBJECT names the object file at PATH: the same path,
+or its end after a C</>.
+
+=item check(insns, text, variant, sites, march, allow, function_of, object_of)
 
 The errors, C<[address, message]> each.
 

@@ -89,11 +89,12 @@ sub groups {
 	return { groups => \@g, errors => \@errors };
 }
 
-# The target of a direct call or jump as objdump prints it, or undef.
+# The target of a direct call or jump as objdump prints it (prefixes,
+# a branch hint ",pt" included), or undef.
 sub branch_target {
 	my ($text) = @_;
-	return $text =~ /^(?:\S+[ ])*?(?:call|jmp|j[a-z]+|loop\w*)l?[ ]
-	    ([0-9a-f]+)(?:[ ]<|$)/x ? hex $1 : undef;
+	return $text =~ /^(?:\S+[ ])*?(?:call|jmp|j[a-z]+|loop\w*)l?
+	    (?:,p[nt])?[ ]([0-9a-f]+)(?:[ ]<|$)/x ? hex $1 : undef;
 }
 
 sub call_sites {

@@ -224,6 +224,7 @@ sub feature {
 	my @w = split / /, $text;
 	shift @w while @w > 1 && $PREFIX_WORD{$w[0]};
 	my ($m, $ops) = (shift(@w) // '', join(' ', @w));
+	$m =~ s/,p[nt]$//;	# jne,pt: a hint, ignored before the P4
 	if ($m =~ /^nop[wl]?$/) {	# 90, with prefixes: xchg %eax,%eax
 		return $i < @b && $b[$i] == 0x90 ? '' : undef;
 	}
