@@ -166,6 +166,8 @@ my @BAD = (
 	    . qr/lacks \(the compiled form of a site\)/],
 	['BAD_VARIANT_CALL', 'bad_here', qr/refers to the variant copy_page_sse/
 	    . qr/ \(call .*\): variant text is reached only through/],
+	['BAD_VARIANT_PTR', 'bad_here', qr/holds the address of the variant /
+	    . qr/copy_page_sse: variant text is reached only through/],
 	['BAD_CALL_GROUP', 'bad_here', qr/CALL site \(call .*<lock_site>\): /
 	    . qr/call target not in a group/],
 	['BAD_DESYNC', 'bad_here', qr/branch to 0x\w+, inside 'mov \$.*' at /

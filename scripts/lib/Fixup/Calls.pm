@@ -54,6 +54,13 @@ an error naming the referring function and the variant, unless it is a
 CALL site (the boot pass sends it to the variant the CPU can run) or
 C<allowed-E<gt>(ADDRESS)> says so (an allow-list C<variant-ref> entry).
 
+=item check_data_refs(image, groups, variant, allowed, function_of)
+
+The same for data: every aligned word of an allocated section that is
+not code (but C<.kallsyms>, the symbol table) that holds an address in
+the VARIANT ranges is an error naming the data, unless it is a group's
+variant slot or C<allowed-E<gt>(ADDRESS)> says so.
+
 =back
 
 =cut
@@ -84,7 +91,8 @@ sub groups {
 			    . 'Fixup::Calls?'];
 			next;
 		}
-		push @g, { at => $a, generic => $gen, fns => [$gen, @fns] };
+		push @g, { at => $a, generic => $gen, fns => [$gen, @fns],
+		    slots => [map { $vars + $_ * $VARIANT_SIZE } 0 .. $nr - 1] };
 	}
 	return { groups => \@g, errors => \@errors };
 }
@@ -155,6 +163,33 @@ sub check_refs {
 			    . " ($in->{text}): variant text is reached only "
 			    . 'through its call group\'s CALL sites'];
 			last;
+		}
+	}
+	return @errors;
+}
+
+sub check_data_refs {
+	my (%a) = @_;
+	my %slot = map { $_ => 1 } map { @{$_->{slots}} } @{$a{groups}};
+	my @errors;
+	for my $sec (Fixup::Image::sections($a{image})) {
+		# .kallsyms holds every symbol's address: a name table,
+		# not a way to call anything.
+		next if $sec->{flags} !~ /A/ || $sec->{flags} =~ /X/
+		    || $sec->{type} ne 'PROGBITS' || $sec->{name} eq '.kallsyms';
+		my $b = Fixup::Image::bytes($a{image}, $sec->{addr},
+		    $sec->{size}) // next;
+		my $first = ($sec->{addr} + 3) & ~3;
+		for (my $at = $first; $at + 4 <= $sec->{addr} + $sec->{size};
+		    $at += 4) {
+			my $v = unpack('V', substr($b, $at - $sec->{addr}, 4));
+			next if $slot{$at} || !grep { $v >= $_->[0]
+			    && $v < $_->[1] } @{$a{variant}};
+			next if $a{allowed}->($at);
+			my ($f) = @{$a{function_of}->($v)};
+			push @errors, [$at, "holds the address of the variant "
+			    . "$f: variant text is reached only through its "
+			    . 'call group\'s CALL sites'];
 		}
 	}
 	return @errors;
