@@ -166,6 +166,9 @@ my @BAD = (
 	    . qr/lacks \(the compiled form of a site\)/],
 	['BAD_VARIANT_CALL', 'bad_here', qr/refers to the variant copy_page_sse/
 	    . qr/ \(call .*\): variant text is reached only through/],
+	['BAD_DESYNC_PTR', 'bad_here', qr/address in \.data to 0x\w+, inside /
+	    . qr/'mov \$.*' at 0x\w+: these bytes decode two ways/, [],
+	    qr/<bad_fn\+0x1>: unrecorded lock prefix \(lock incl/],
 	['BAD_VARIANT_PTR', 'bad_here', qr/holds the address of the variant /
 	    . qr/copy_page_sse: variant text is reached only through/],
 	['BAD_CALL_GROUP', 'bad_here', qr/CALL site \(call .*<lock_site>\): /

@@ -172,25 +172,15 @@ sub check_data_refs {
 	my (%a) = @_;
 	my %slot = map { $_ => 1 } map { @{$_->{slots}} } @{$a{groups}};
 	my @errors;
-	for my $sec (Fixup::Image::sections($a{image})) {
-		# .kallsyms holds every symbol's address: a name table,
-		# not a way to call anything.
-		next if $sec->{flags} !~ /A/ || $sec->{flags} =~ /X/
-		    || $sec->{type} ne 'PROGBITS' || $sec->{name} eq '.kallsyms';
-		my $b = Fixup::Image::bytes($a{image}, $sec->{addr},
-		    $sec->{size}) // next;
-		my $first = ($sec->{addr} + 3) & ~3;
-		for (my $at = $first; $at + 4 <= $sec->{addr} + $sec->{size};
-		    $at += 4) {
-			my $v = unpack('V', substr($b, $at - $sec->{addr}, 4));
-			next if $slot{$at} || !grep { $v >= $_->[0]
-			    && $v < $_->[1] } @{$a{variant}};
-			next if $a{allowed}->($at);
-			my ($f) = @{$a{function_of}->($v)};
-			push @errors, [$at, "holds the address of the variant "
-			    . "$f: variant text is reached only through its "
-			    . 'call group\'s CALL sites'];
-		}
+	# .kallsyms holds every symbol's address: a name table, not a way
+	# to call anything.
+	for my $p (Fixup::Image::data_pointers($a{image}, $a{variant})) {
+		my ($at, $v, $sec) = @$p;
+		next if $sec eq '.kallsyms' || $slot{$at} || $a{allowed}->($at);
+		my ($f) = @{$a{function_of}->($v)};
+		push @errors, [$at, "holds the address of the variant $f: "
+		    . 'variant text is reached only through its call group\'s '
+		    . 'CALL sites'];
 	}
 	return @errors;
 }

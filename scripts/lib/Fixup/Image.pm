@@ -112,6 +112,13 @@ the object file as the linker was given it. Dies if FILE cannot be read.
 A function of an address that names the object file whose input section
 holds it (MAP as B<link_map> returns it), or undef.
 
+=item data_pointers(FILE, RANGES)
+
+The aligned 32-bit words of the image's data (allocated PROGBITS
+sections without the execute flag) whose values lie in RANGES (a
+reference to C<[start, end)> pairs): a list of C<[address, value,
+section name]>.
+
 =item table(FILE)
 
 Where the table of an image lies: C<{ start, end, via }>, C<via>
@@ -383,6 +390,24 @@ sub object_finder {
 		}
 		return undef;
 	};
+}
+
+sub data_pointers {
+	my ($file, $ranges) = @_;
+	my @p;
+	for my $sec (sections($file)) {
+		next if $sec->{flags} !~ /A/ || $sec->{flags} =~ /X/
+		    || $sec->{type} ne 'PROGBITS' || !$sec->{size};
+		my $b = read_at($file, $sec->{offset}, $sec->{size});
+		my $end = $sec->{addr} + $sec->{size};
+		for (my $at = ($sec->{addr} + 3) & ~3; $at + 4 <= $end;
+		    $at += 4) {
+			my $v = unpack('V', substr($b, $at - $sec->{addr}, 4));
+			push @p, [$at, $v, $sec->{name}] if grep { $v >= $_->[0]
+			    && $v < $_->[1] } @$ranges;
+		}
+	}
+	return @p;
 }
 
 sub table {
