@@ -166,7 +166,7 @@ my @LEAVE = (['ud2', 2], ['int3', 1], ['lret', 1], ['int $0x80', 2],
 
 for my $case (1 .. $count) {
 	my (@want, $src);
-	my %off;
+	my %off = (nmi_entry => 0, nmi_count => 0);
 	my $add = sub {
 		my ($fn, $asm, $len, $bad) = @_;
 		push @want, sprintf('%s+0x%x', $fn, $off{$fn}) if $bad;
