@@ -163,7 +163,8 @@ my @BAD = (
 	    qr/pminsb needs sse4\.1, which --march pentium4 lacks/,
 	    ['--march', 'pentium4']],
 	['BAD_SITE_FORM', 'bad_here', qr/movq needs mmx, which --march i486 /
-	    . qr/lacks \(the compiled form of a site\)/],
+	    . qr/lacks \(the compiled form of a MOVNTQ site: its sites belong in /
+	    . qr/variant text\)/],
 	['BAD_VARIANT_CALL', 'bad_here', qr/refers to the variant copy_page_sse/
 	    . qr/ \(call .*\): variant text is reached only through/],
 	['BAD_DESYNC_PTR', 'bad_here', qr/address in \.data to 0x\w+, inside /

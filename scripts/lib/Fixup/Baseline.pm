@@ -101,7 +101,10 @@ for the function at ADDRESS in its object file.
 True if an entry's OBJECT names the object file at PATH: the same path,
 or its end after a C</>.
 
-=item check(insns, text, variant, sites, march, allow, function_of, object_of)
+=item check(insns, text, variant, sites, march, allow, function_of, object_of, [kinds])
+
+C<kinds> (the catalogue's, L<Fixup::Catalogue/kinds>) names the kind of
+a site whose compiled form is above B<--march>.
 
 The errors, C<[address, message]> each.
 
@@ -207,7 +210,7 @@ sub check {
 	for my $s (@{$a{sites}}) {
 		$lock_site{$s->{addr}} = 1 if $s->{locked};
 		$lock_site{$s->{addr} + $_} = 1 for @{$s->{lock_at} // []};
-		$covered{$_} = 1 for $s->{addr} .. $s->{addr} + $s->{len} - 1;
+		$covered{$_} = $s for $s->{addr} .. $s->{addr} + $s->{len} - 1;
 	}
 	for my $in (@{$a{insns}}) {
 		my $ip = $in->{addr};
@@ -238,9 +241,13 @@ sub check {
 			    unless allowed(\%a, 'baseline', $ip);
 			next;
 		}
+		my $kind = $in_site && $a{kinds} ? $a{kinds}{$covered{$ip}{kind}}
+		    : undef;
 		push @errors, [$ip, "$m needs $f, which --march $a{march} "
-		    . 'lacks' . ($in_site ? ' (the compiled form of a site)'
-		    : '')] if !$have{$f} && !allowed(\%a, 'baseline', $ip);
+		    . 'lacks' . ($in_site ? ' (the compiled form of a'
+		    . ($kind ? " $kind->{name}" : '') . ' site: its sites '
+		    . 'belong in variant text)' : '')]
+		    if !$have{$f} && !allowed(\%a, 'baseline', $ip);
 	}
 	return @errors;
 }
