@@ -30,14 +30,14 @@ pass("seed $seed, $count cases each (VERIFY_FUZZ_SEED=$seed to repeat)");
 # What each --march CPU has (GCC's -march documentation, "x86 Options").
 my %MARCH = (
 	'i486' => [],
-	'pentium' => [qw(tsc cx8 msr)],
-	'pentium-mmx' => [qw(tsc cx8 msr mmx)],
-	'pentiumpro' => [qw(tsc cx8 msr cmov nopl)],
-	'pentium2' => [qw(tsc cx8 msr cmov nopl mmx fxsr sep)],
-	'pentium3' => [qw(tsc cx8 msr cmov nopl mmx fxsr sep sse mmxext)],
-	'pentium4' => [qw(tsc cx8 msr cmov nopl mmx fxsr sep sse mmxext sse2)],
-	'k6-2' => [qw(tsc cx8 msr mmx 3dnow)],
-	'athlon' => [qw(tsc cx8 msr mmx 3dnow cmov nopl mmxext 3dnowext)],
+	'pentium' => [qw(tsc cx8 msr cr4)],
+	'pentium-mmx' => [qw(tsc cx8 msr cr4 mmx)],
+	'pentiumpro' => [qw(tsc cx8 msr cr4 cmov nopl)],
+	'pentium2' => [qw(tsc cx8 msr cr4 cmov nopl mmx fxsr sep)],
+	'pentium3' => [qw(tsc cx8 msr cr4 cmov nopl mmx fxsr sep sse mmxext)],
+	'pentium4' => [qw(tsc cx8 msr cr4 cmov nopl mmx fxsr sep sse mmxext sse2)],
+	'k6-2' => [qw(tsc cx8 msr cr4 mmx 3dnow)],
+	'athlon' => [qw(tsc cx8 msr cr4 mmx 3dnow cmov nopl mmxext 3dnowext)],
 );
 
 # [bytes, what]: what is '' (any 486), a feature, 'lock' (a raw lock
@@ -49,6 +49,7 @@ my @INSNS = (
 	['8d 44 24 04', ''], ['d9 e8', ''], ['dd d8', ''], ['0f 01 38', ''],
 	['66 90', ''], ['2e 74 00', ''], ['3e 75 00', ''], ['f2 eb 00', ''],
 	['0f 31', 'tsc'], ['0f c7 0f', 'cx8'], ['0f 32', 'msr'],
+	['0f 20 e0', 'cr4'], ['0f 22 e0', 'cr4'], ['0f 20 c0', ''],
 	['0f 44 c1', 'cmov'], ['da c1', 'cmov'], ['db f1', 'cmov'],
 	['0f 1f 00', 'nopl'], ['0f 1f 44 00 00', 'nopl'], ['0f 18 c0', 'nopl'],
 	['0f 19 c0', 'nopl'], ['0f 18 20', 'nopl'],

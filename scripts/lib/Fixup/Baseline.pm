@@ -120,7 +120,7 @@ that allowed nothing in the last B<check>.
 # What each --march CPU has beyond the 486 instruction set.
 my %MARCH;
 {
-	my @p5 = qw(tsc cx8 msr);
+	my @p5 = qw(tsc cx8 msr cr4);
 	my @p6 = (@p5, qw(cmov nopl pmc));
 	my @p2 = (@p6, qw(mmx fxsr sep));
 	my @p3 = (@p2, qw(sse mmxext));

@@ -33,8 +33,8 @@ B<objdump -d> prints it, AT&T syntax, its prefix words dropped) is in a
 table below, tied to the feature that introduced it. The feature is the
 empty string for the Intel486 instruction set (the 386's, the 387's and
 the 486's C<bswap>, C<xadd>, C<cmpxchg>, C<invd>, C<wbinvd>, C<invlpg>),
-else the name of a CPUID feature or generation: C<tsc>, C<cx8>, C<msr>
-(the Pentium's), C<cmov>, C<nopl>, C<pmc>, C<mmx>, C<fxsr>, C<sep>,
+else the name of a CPUID feature or generation: C<tsc>, C<cx8>, C<msr>,
+C<cr4> (the Pentium's), C<cmov>, C<nopl>, C<pmc>, C<mmx>, C<fxsr>, C<sep>,
 C<sse>, C<mmxext>, C<sse2>, C<3dnow>, C<3dnowext>, C<syscall>, and the
 extensions above every B<--march> CPU (C<sse3>, C<ssse3>, C<sse4.1>,
 C<sse4.2>, C<aes>, C<pclmul>, C<sha>, C<gfni>, C<popcnt>, C<movbe>, ...).
@@ -220,6 +220,10 @@ sub feature {
 		}
 		return defined $modrm && $modrm >> 6 != 3 ? '3dnow' : undef
 		    if $op == 0x0d;
+		# mov to or from CR4, which the Pentium introduced (SDM
+		# vol. 3A, "Architecture Compatibility", control registers).
+		return 'cr4' if ($op == 0x20 || $op == 0x22) && defined $modrm
+		    && ($modrm >> 3 & 7) == 4;
 	}
 	my @w = split / /, $text;
 	shift @w while @w > 1 && $PREFIX_WORD{$w[0]};
