@@ -56,6 +56,16 @@ KBUILD_CFLAGS := -m32 -march=$(march) -std=gnu11 -O2 -pipe \
 ifdef CONFIG_DEBUG_INFO
 KBUILD_CFLAGS += -g
 endif
+# Spectre v2 (Documentation/spectre.md): indirect branches and returns
+# through the thunks of arch/i386/lib/retpoline.S, in modules too. No
+# jump tables, as in Linux: a switch would be one more indirect jump.
+ifdef CONFIG_RETPOLINE
+KBUILD_CFLAGS += -mindirect-branch=thunk-extern -mindirect-branch-register \
+	-fno-jump-tables
+endif
+ifdef CONFIG_RETHUNK
+KBUILD_CFLAGS += -mfunction-return=thunk-extern
+endif
 ifdef CONFIG_FRAME_POINTER
 KBUILD_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 endif
@@ -167,6 +177,10 @@ endif
 # Linking: two passes for the symbol table (scripts/link-vmlinux.sh), then
 # the image check.
 
+# The thunks' speculation-only lfence (scripts/fixup-verify-retpoline.allow).
+verify-allow := $(if $(CONFIG_RETPOLINE),--allow scripts/fixup-verify.allow \
+	--allow scripts/fixup-verify-retpoline.allow)
+
 vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 		scripts/nmi-section-check \
 		scripts/kallsyms.pl
@@ -175,7 +189,7 @@ vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 	    sh scripts/link-vmlinux.sh $@ $(objs)
 ifdef CONFIG_FIXUP
 	$(say) VERIFY $@
-	$(Q)$(PERL) scripts/fixup-verify $@
+	$(Q)$(PERL) scripts/fixup-verify $(verify-allow) $@
 endif
 
 # ---------------------------------------------------------------------------
