@@ -42,15 +42,25 @@ struct spectre_v2_choice {
 /* The row of spectre_v2=val, or NULL when val is not one of the words. */
 const struct spectre_v2_word *spectre_v2_parse(const char *val);
 
+/* What the command line said: spectre_v2= (NULL: auto), nospectre_v2. */
+struct spectre_v2_cmdline {
+	const struct spectre_v2_word *word;
+	bool off;
+};
+
+/* Set by the parameters' setters while the command line is parsed. */
+extern struct spectre_v2_cmdline spectre_v2_cmdline;
+int spectre_v2_set(const char *val);		/* spectre_v2=WORD */
+int nospectre_v2_set(const char *val);		/* nospectre_v2 */
+
 /*
  * Pure: the mode for a CPU (its X86_BUG_SPECTRE_V2 bit, and whether its
- * lfence is dispatch-serializing), what the command line said (word NULL
- * for auto; off true for nospectre_v2) and whether the kernel was built
- * with thunks (CONFIG_RETPOLINE).
+ * lfence is dispatch-serializing), what the command line said and
+ * whether the kernel was built with thunks (CONFIG_RETPOLINE).
  */
 struct spectre_v2_choice spectre_v2_choose(const struct cpuinfo *c,
-					   const struct spectre_v2_word *word,
-					   bool off, bool built);
+					   const struct spectre_v2_cmdline *cmd,
+					   bool built);
 
 /* Whether lfence stops speculation on this CPU (spectre.md). */
 bool spectre_v2_lfence_serializing(const struct cpuinfo *c);

@@ -145,6 +145,7 @@ static void test_choose(void)
 		{ "k7", "on", false, true,
 		  "mode=retpoline reason=spectre_v2=on" },
 	};
+	struct spectre_v2_cmdline line;
 	struct spectre_v2_choice ch;
 	const struct cpuinfo *c;
 	char buf[80];
@@ -154,8 +155,9 @@ static void test_choose(void)
 		c = !strcmp(t[i].cpu, "486") ? &i486 :
 		    !strcmp(t[i].cpu, "core2") ? &core2 :
 		    !strcmp(t[i].cpu, "zen") ? &zen : &k7;
-		ch = spectre_v2_choose(c, spectre_v2_parse(t[i].word),
-				       t[i].off, t[i].built);
+		line.word = spectre_v2_parse(t[i].word);
+		line.off = t[i].off;
+		ch = spectre_v2_choose(c, &line, t[i].built);
 		spectre_v2_format(&ch, buf, sizeof(buf));
 		if (!ok(!strcmp(buf, t[i].line), "%s %s%s%s%s: %s", t[i].cpu,
 			t[i].word ? "spectre_v2=" : "",
@@ -164,7 +166,9 @@ static void test_choose(void)
 			t[i].built ? "" : " (no thunks)", t[i].line))
 			diag("got %s", buf);
 	}
-	ch = spectre_v2_choose(&core2, NULL, false, true);
+	line.word = NULL;
+	line.off = false;
+	ch = spectre_v2_choose(&core2, &line, true);
 	is_int(ch.mode, SPECTRE_V2_RETPOLINE, "the mode is the enum value");
 }
 

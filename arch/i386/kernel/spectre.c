@@ -60,14 +60,15 @@ bool __init spectre_v2_lfence_serializing(const struct cpuinfo *c)
 }
 
 struct spectre_v2_choice __init spectre_v2_choose(const struct cpuinfo *c,
-					const struct spectre_v2_word *word,
-					bool off, bool built)
+					const struct spectre_v2_cmdline *line,
+					bool built)
 {
 	struct spectre_v2_choice ch = { SPECTRE_V2_NONE, NULL, NULL };
+	const struct spectre_v2_word *word = line->word;
 	u8 cmd = word ? word->cmd : SPECTRE_V2_CMD_AUTO;
 	bool affected = c->bugs & X86_BUG_SPECTRE_V2;
 
-	if (off) {
+	if (line->off) {
 		ch.reason = "nospectre_v2";	/* wins, as in Linux */
 		return ch;
 	}
@@ -110,6 +111,24 @@ int __init spectre_v2_format(const struct spectre_v2_choice *ch, char *buf,
 }
 
 u8 spectre_v2_mode;
+struct spectre_v2_cmdline spectre_v2_cmdline __initdata;
+
+/* A word that is not Linux's: warned about, and auto, as Linux does. */
+int __init spectre_v2_set(const char *val)
+{
+	spectre_v2_cmdline.word = spectre_v2_parse(val);
+	return spectre_v2_cmdline.word ? 0 : -1;
+}
+__setup("spectre_v2", spectre_v2_set);
+
+int __init nospectre_v2_set(const char *val)
+{
+	if (param_flag(val))
+		return -1;
+	spectre_v2_cmdline.off = true;
+	return 0;
+}
+__setup("nospectre_v2", nospectre_v2_set);
 
 #ifndef HOST_TEST
 #ifdef CONFIG_RETPOLINE
@@ -118,25 +137,12 @@ u8 spectre_v2_mode;
 #define BUILT_WITH_THUNKS	false
 #endif
 
-static const struct spectre_v2_word *cmdline_word __initdata;
-static bool nospectre_v2 __initdata;
-
-/* A word that is not Linux's: warned about, and auto, as Linux does. */
-static int __init set_spectre_v2(const char *val)
-{
-	cmdline_word = spectre_v2_parse(val);
-	return cmdline_word ? 0 : -1;
-}
-__setup("spectre_v2", set_spectre_v2);
-__setup_flag("nospectre_v2", nospectre_v2);
-
 void __init spectre_v2_select(const struct cpuinfo *c)
 {
 	struct spectre_v2_choice ch;
 	char line[64];
 
-	ch = spectre_v2_choose(c, cmdline_word, nospectre_v2,
-			       BUILT_WITH_THUNKS);
+	ch = spectre_v2_choose(c, &spectre_v2_cmdline, BUILT_WITH_THUNKS);
 	spectre_v2_mode = ch.mode;
 	spectre_v2_format(&ch, line, sizeof(line));
 	printk(KERN_INFO "fixup: spectre_v2: %s\n", line);
