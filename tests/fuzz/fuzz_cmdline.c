@@ -496,8 +496,8 @@ static int set_value(int self, const char *val)
 		/* val stays in the line's buffer until the line is checked */
 		model_word = model_spectre_word(val) ? val : NULL;
 		if (r != want_set(self, val))
-			fail("spectre_v2_set(\"%s\") = %d", val ? val : "(null)",
-			     r);
+			fail("spectre_v2_set(\"%s\") = %d",
+			     val ? val : "(null)", r);
 		return r;
 	case P_NOSPECTRE:
 		r = nospectre_v2_set(val);
