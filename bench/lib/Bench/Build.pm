@@ -30,7 +30,7 @@ sub make_flags {
 	my %f;
 	for (split /\n/, $out) {
 		$f{$1} = [split ' ', $2]
-			if /^(KBUILD_[AC]FLAGS|RETPOLINE_CFLAGS|RETHUNK_CFLAGS)=(.*)$/;
+			if /^(KBUILD_[AC]FLAGS|RET(?:POLINE|HUNK)_CFLAGS)=(.*)$/;
 	}
 	die "run-bench: make print-cflags printed no flags:\n$out"
 		unless $f{KBUILD_CFLAGS} && $f{KBUILD_AFLAGS};
