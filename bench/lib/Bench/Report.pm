@@ -55,9 +55,9 @@ sub print_table {
 			$val{'harness,spread_max,all'};
 		if ($g{branches}) {
 			print "\nIndirect branches and returns: the generic "
-				. "build has the thunks (CONFIG_RETPOLINE,\n"
+				. "build has the thunks\n(CONFIG_RETPOLINE, "
 				. "CONFIG_RETHUNK; not patched yet), the "
-				. "compile-time builds branch inline\n";
+				. "compile-time builds\nbranch inline\n";
 			runtime_table($bench, '', @{$g{branches}});
 		}
 		forms($bench);
