@@ -184,9 +184,10 @@ verify-allow := $(if $(CONFIG_RETPOLINE),--allow scripts/fixup-verify.allow \
 	--allow scripts/fixup-verify-retpoline.allow)
 
 vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
-		scripts/nmi-section-check \
+		scripts/nmi-section-check scripts/lifetime-check \
 		scripts/kallsyms.pl
 	$(Q)LD="$(LD)" NM="$(NM)" CC="$(CC)" PERL="$(PERL)" Q="$(Q)" \
+	    OBJCOPY="$(OBJCOPY)" \
 	    LDFLAGS="$(KBUILD_LDFLAGS)" AFLAGS="$(KBUILD_AFLAGS)" \
 	    sh scripts/link-vmlinux.sh $@ $(objs)
 ifdef CONFIG_FIXUP
@@ -203,9 +204,11 @@ module-names := $(patsubst modules/%.c,%,$(wildcard modules/*.c))
 module-kos := $(addprefix modules/,$(addsuffix .ko,$(module-names)))
 $(module-kos:.ko=.o): KBUILD_CFLAGS += -DMODULE
 
-modules/%.ko: modules/%.o modules/module.lds
+modules/%.ko: modules/%.o modules/module.lds scripts/lifetime-check
 	$(say) LD $@
 	$(Q)$(LD) -m elf_i386 -r --strip-debug -T modules/module.lds -o $@ $<
+	$(say) LIFECHK $@
+	$(Q)$(PERL) scripts/lifetime-check --quiet $@ || { rm -f $@; exit 1; }
 ifdef CONFIG_FIXUP
 	$(say) VERIFY $@
 	$(Q)$(PERL) scripts/fixup-verify --march $(march) $@ || \
