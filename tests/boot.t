@@ -45,6 +45,12 @@ check_boot($r, 'bad parameters');
 like($r->{log}, qr/cmdline: unknown parameter 'bogus' ignored/, 'unknown parameter named');
 like($r->{log}, qr/cmdline: bad value 'abc' for 'loglevel'/, 'bad value named');
 
+# A selection that names no test is one failure, and nothing passed.
+$r = boot(cpu => 'pentium', append => 'selftest=NOMATCH poweroff');
+is($r->{status}, 1, 'selftest=NOMATCH: status 1, a failure');
+like($r->{log}, qr/\] selftest: no test matches 'NOMATCH'\n.*\] selftest: 0 passed, 1 failed\n/s,
+     'selftest=NOMATCH: no test matches, 0 passed, 1 failed');
+
 # Without the isa-debug-exit device the kernel halts with a message.
 $r = boot(cpu => '486', append => 'poweroff', timeout => 5,
 	  no_exit_device => 1);
