@@ -509,11 +509,28 @@ static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 }
 
 /* Write the bytes that differ; whether there were any. */
+/*@ requires \valid(site + (0 .. len - 1));
+    requires \valid_read(new + (0 .. len - 1));
+    requires \separated(site + (0 .. len - 1), new + (0 .. len - 1));
+    assigns site[0 .. len - 1];
+    ensures planned: \forall integer j; 0 <= j < len ==> site[j] == new[j];
+    ensures changed: \result <==>
+	(\exists integer j; 0 <= j < len && \old(site[j]) != new[j]);
+ */
 static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 {
 	bool changed = false;
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= len;
+	    loop invariant \forall integer j; 0 <= j < i ==> site[j] == new[j];
+	    loop invariant \forall integer j; i <= j < len ==>
+		site[j] == \at(site[j], Pre);
+	    loop invariant changed <==>
+		(\exists integer j; 0 <= j < i && \at(site[j], Pre) != new[j]);
+	    loop assigns i, changed, site[0 .. len - 1];
+	    loop variant len - i;
+	 */
 	for (i = 0; i < len; i++) {
 		if (site[i] != new[i]) {
 			site[i] = new[i];
