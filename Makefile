@@ -275,7 +275,7 @@ coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
 PHONY += run check tools tools-kconfig
 # With room for CPUs to hot-add (SMP=1,maxcpus=4) the kernel stays up by
 # default, waiting for them; otherwise it powers off after booting.
-# MODULES="modules/modtest.ko args,other.ko": Multiboot modules, as
+# MODULES="modules/modtest.ko args,modules/b.ko": Multiboot modules, as
 # QEMU's -initrd takes them.
 run-append = $(or $(APPEND),$(if $(findstring maxcpus=,$(SMP)),,poweroff))
 

@@ -20,6 +20,7 @@ sub fake {
 	my @defs = ("-DMESSAGE=\"$msg\"", '-DSTATUS=' . ($o{status} // 0));
 	push @defs, '-DHANG' if $o{hang};
 	push @defs, '-DTRIPLE_FAULT' if $o{triple};
+	push @defs, '-DSILENT_EXIT' if $o{silent_exit};
 	system('gcc', '-m32', '-c', @defs, '-o', "$dir/$name.o",
 	       'tests/fixtures/fake-kernel.S') == 0 or die "gcc failed";
 	system('ld', '-m', 'elf_i386', '-Ttext=0x100000', '-e', '_start',
@@ -41,6 +42,10 @@ my %cases = (
 		    qr/Freeing unused kernel memory/],
 	hang => [{ message => $good_log, hang => 1 }, qr/run-qemu status 3/],
 	triple_fault => [{ message => $good_log, triple => 1 }, qr/run-qemu status 4/],
+	# QEMU's status 1 without the power-off line: what QEMU's own
+	# errors look like, not a success
+	silent_exit => [{ message => $good_log . 'KTAP version 1\\n1..1\\nok 1 a\\n',
+			  silent_exit => 1 }, qr/run-qemu status 4/],
 );
 
 for my $name (sort keys %cases) {
@@ -52,6 +57,46 @@ for my $name (sort keys %cases) {
 	like(join("\n", @p), $want, "$name kernel: the right problem named")
 		or diag(join "\n", @p, $r->{log});
 }
+
+# QEMU's own errors exit 1, as a kernel's power-off with status 0 does:
+# run-qemu must say 4 (its --help), and make run must fail.
+sub run_out {
+	my (@cmd) = @_;
+	my $pid = open(my $fh, '-|') // die "fork: $!";
+	if (!$pid) {
+		open(STDIN, '<', '/dev/null');
+		open(STDERR, '>&', \*STDOUT);
+		exec @cmd or die "exec: $!";
+	}
+	local $/;
+	my $out = <$fh> // '';
+	close $fh;
+	return ($? >> 8, $out);
+}
+my @qemu_errors = (
+	['an unknown CPU model', [qw(--cpu bogus)], qr/unable to find CPU model 'bogus'/],
+	['a missing -initrd file',
+	 [qw(--qemu-arg -initrd --qemu-arg modules/missing.ko)],
+	 qr/Failed to open file 'modules\/missing.ko'/],
+	['a bad QEMU option', [qw(--qemu-arg -no-such-option)],
+	 qr/invalid option/],
+);
+for my $e (@qemu_errors) {
+	my ($what, $args, $msg) = @$e;
+	my ($st, $out) = run_out('scripts/run-qemu', @$args,
+				 '--append', 'poweroff', 'vmlinux');
+	is($st, 4, "run-qemu: $what is status 4, not success") or diag($out);
+	like($out, $msg, "run-qemu: $what: QEMU's message shown");
+	like($out, qr/^run-qemu: QEMU exited with status 1 before the kernel powered off/m,
+	     "run-qemu: $what: says the kernel did not run");
+}
+for my $args (['CPU=bogus'], ['MODULES=modules/modtest.ko,modules/missing.ko']) {
+	my ($st, $out) = run_out('make', '--no-print-directory', 'run', @$args);
+	isnt($st, 0, "make run @$args fails") or diag($out);
+}
+my ($st, $out) = run_out('make', '--no-print-directory', 'run');
+is($st, 0, 'make run: the kernel powers off with status 0') or diag($out);
+like($out, qr/power: off, status 0/, 'make run: the power-off line');
 
 my $r = boot(cpu => '486', append => 'selftest poweroff');
 is_deeply([boot_problems($r)], [], 'the real kernel passes the same checks')
