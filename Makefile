@@ -138,7 +138,8 @@ $(flags-stamp): $(KCONFIG_AUTOHEADER) FORCE
 	$(Q)echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' | cmp -s - $@ || \
 		echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' > $@
 
-c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MT $@ -MF $(@D)/.$(@F).d
+c_flags = $(KBUILD_CFLAGS) $(MODULE_CFLAGS) $(CFLAGS_$(notdir $@)) \
+	-MD -MP -MT $@ -MF $(@D)/.$(@F).d
 
 # The pass takes its kind numbers from the catalogue.
 fixup-pass-deps := include/asm/fixup-kinds.h scripts/lib/Fixup/Catalogue.pm \
@@ -185,7 +186,9 @@ endif
 
 module-names := $(patsubst modules/%.c,%,$(wildcard modules/*.c))
 module-kos := $(addprefix modules/,$(addsuffix .ko,$(module-names)))
-$(module-kos:.ko=.o): KBUILD_CFLAGS += -DMODULE
+# Not in KBUILD_CFLAGS: a target's variables reach its prerequisites,
+# and the flags stamp that every kernel object depends on is one of them.
+$(module-kos:.ko=.o): MODULE_CFLAGS := -DMODULE
 
 modules/%.ko: modules/%.o modules/module.lds
 	$(say) LD $@
