@@ -139,7 +139,23 @@ $(flags-stamp): $(KCONFIG_AUTOHEADER) FORCE
 		echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' > $@
 
 c_flags = $(KBUILD_CFLAGS) $(MODULE_CFLAGS) $(CFLAGS_$(notdir $@)) \
+	$(if $(filter $@,$(baseline-objs)),-march=i486) \
 	-MD -MP -MT $@ -MF $(@D)/.$(@F).d
+
+# What runs before the CPU check, and what it calls, is built for the 486
+# whatever CONFIG_MARCH says: on a CPU older than the kernel's it must
+# still run to say so (arch/i386/boot/cpucheck.c).
+baseline-objs := arch/i386/boot/cpucheck.o arch/i386/kernel/cpu.o \
+	arch/i386/kernel/serial.o arch/i386/kernel/vga.o arch/i386/lib/string.o
+
+# The features the check requires: what -march lets the code use, as
+# fixup-verify's baseline check knows it (scripts/lib/Fixup/Baseline.pm).
+required-features := include/generated/required-features.h
+$(required-features): $(KCONFIG_AUTOHEADER) scripts/required-features \
+		scripts/lib/Fixup/Baseline.pm include/asm/cpufeature.h
+	$(say) GEN $@
+	$(Q)$(PERL) scripts/required-features --march $(march) -o $@
+arch/i386/boot/cpucheck.o: $(required-features)
 
 # The pass takes its kind numbers from the catalogue.
 fixup-pass-deps := include/asm/fixup-kinds.h scripts/lib/Fixup/Catalogue.pm \

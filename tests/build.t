@@ -2,7 +2,8 @@
 # The build does only what changed: after a full build, "make modules" and
 # "make" again build nothing (-DMODULE, the modules' flag, once reached the
 # flags stamp that every kernel object depends on, and each of the two
-# rebuilt the whole kernel after the other).
+# rebuilt the whole kernel after the other). And the generated list of
+# what a kernel built for a CPU requires of it.
 use strict;
 use warnings;
 use lib 'tests/lib';
@@ -28,5 +29,18 @@ for my $step (qw(modules all modules all)) {
 	is($out, '', "make $step after a full build does nothing")
 		or diag($out);
 }
+
+# The CPU check's requirements (arch/i386/boot/cpucheck.c) come from
+# what fixup-verify lets each -march use.
+my $p3 = `scripts/required-features --march pentium3`;
+is($?, 0, 'required-features --march pentium3');
+like($p3, qr/^#define CPU_REQUIRED_FEATURES \(.*X86_FEATURE_CMOV.*X86_FEATURE_SSE\)$/m,
+     'a Pentium III kernel requires cmov and sse');
+unlike($p3, qr/MMXEXT/, 'but not AMD\'s mmxext bit, which Intel\'s SSE CPUs lack');
+like(`scripts/required-features --march i486`,
+     qr/^#define CPU_REQUIRED_FEATURES \(0\)$/m, 'the 486 kernel requires nothing');
+my $bad = `scripts/required-features --march bogus 2>&1`;
+is($? >> 8, 2, 'required-features: an unknown --march is a usage error');
+like($bad, qr/^required-features: unknown --march bogus/, 'and named');
 
 done_testing();

@@ -20,6 +20,7 @@
 #include <kernel/string.h>
 #include <asm/multiboot.h>
 #include <asm/cpu.h>
+#include <asm/cpucheck.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/page.h>
@@ -42,22 +43,6 @@ static bool early_nmi_test __initdata;
  */
 __setup_flag("nmi_test_early_idt", early_nmi_test);
 #define EARLY_NMI_TEST_MS	300
-
-static bool __init cmdline_has_word(const struct multiboot_info *mbi,
-				    const char *w)
-{
-	const char *s = mbi->flags & MB_INFO_CMDLINE ?
-			(const char *)(uintptr_t)mbi->cmdline : NULL;
-	size_t n = strlen(w);
-
-	for (; s && *s; s++) {
-		if ((s == (const char *)(uintptr_t)mbi->cmdline ||
-		     s[-1] == ' ') && !strncmp(s, w, n) &&
-		    (s[n] == ' ' || s[n] == '\0'))
-			return true;
-	}
-	return false;
-}
 
 static void __init early_idt_test(void)
 {
