@@ -318,18 +318,13 @@ print-cflags: $(KCONFIG_AUTOHEADER)
 	@printf '%s\n' 'KBUILD_CFLAGS=$(KBUILD_CFLAGS)' \
 		'KBUILD_AFLAGS=$(KBUILD_AFLAGS)'
 
-# A bootable CD image: GRUB 2 loads vmlinux with its multiboot command.
+# A bootable CD image: GRUB 2 loads vmlinux with its multiboot command,
+# APPEND= its command line, MODULES= (as for run) one module line each.
 PHONY += iso
-iso: tools vmlinux
+iso: tools vmlinux $(if $(MODULES),modules)
 	$(say) ISO build/fixup386.iso
-	$(Q)rm -rf build/iso && mkdir -p build/iso/boot/grub
-	$(Q)cp vmlinux build/iso/boot/vmlinux
-	$(Q)printf '%s\n' 'set timeout=0' 'serial --unit=0 --speed=115200' \
-		'terminal_input serial console' \
-		'terminal_output serial console' \
-		'menuentry "fixup386" {' \
-		'	multiboot /boot/vmlinux $(APPEND)' '	boot' '}' \
-		> build/iso/boot/grub/grub.cfg
+	$(Q)$(PERL) scripts/iso-tree --append "$(APPEND)" \
+		--modules "$(MODULES)" build/iso
 	$(Q)grub-mkrescue -o build/fixup386.iso build/iso >build/iso.log 2>&1 \
 		|| { cat build/iso.log; exit 1; }
 
@@ -391,7 +386,9 @@ help:
 	@echo '  fuzz-build      - the libFuzzer targets under build/fuzz/ (clang)'
 	@echo '  modules         - modules/NAME.ko from modules/NAME.c (CONFIG_MODULES)'
 	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
-	@echo '                    (APPEND="args": its kernel command line)'
+	@echo '                    APPEND="args": its kernel command line (none);'
+	@echo '                    MODULES= as for run; boot it with'
+	@echo '                    qemu-system-i386 -cdrom build/fixup386.iso (README.md)'
 	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'
 	@echo ''
 	@echo 'Cleaning:'
