@@ -8,6 +8,7 @@ use warnings;
 use lib 'tests/lib';
 use Test::More;
 use File::Temp qw(tempdir);
+use IPC::Open2 qw(open2);
 use Fixup386::Boot qw(boot boot_problems);
 
 my $dir = tempdir(CLEANUP => 1);
@@ -97,6 +98,32 @@ for my $args (['CPU=bogus'], ['MODULES=modules/modtest.ko,modules/missing.ko']) 
 my ($st, $out) = run_out('make', '--no-print-directory', 'run');
 is($st, 0, 'make run: the kernel powers off with status 0') or diag($out);
 like($out, qr/power: off, status 0/, 'make run: the power-off line');
+
+# With the monitor on standard input (make run), a kernel that idles
+# gets a line saying how to leave; Ctrl-A x then quits QEMU, which is not
+# a power-off with status 0.
+{
+	my $pid = open2(my $out, my $in, 'sh', '-c', 'exec scripts/run-qemu '
+			. '--monitor stdio --timeout 120 --append selftest '
+			. 'vmlinux 2>&1');
+	my $log = '';
+	while (my $l = <$out>) {
+		$log .= $l;
+		last if $l =~ /^run-qemu: the kernel idles/;
+	}
+	like($log, qr/^\[\s*\d+\.\d+\] idle: boot complete.*\n^run-qemu: the kernel idles \(no "poweroff" on its command line\): Ctrl-A x quits QEMU, Ctrl-A c switches to the \(qemu\) monitor and back$/m,
+	     'run-qemu --monitor: an idle kernel, and how to leave');
+	print $in "\x01x";
+	close $in;
+	local $/;
+	$log .= <$out> // '';
+	$log =~ s/\r//g;
+	waitpid($pid, 0);
+	is($? >> 8, 4, 'run-qemu --monitor: Ctrl-A x is status 4, not success')
+		or diag($log);
+	like($log, qr/^run-qemu: QEMU was quit before the kernel powered off/m,
+	     'run-qemu --monitor: Ctrl-A x named') or diag($log);
+}
 
 my $r = boot(cpu => '486', append => 'selftest poweroff');
 is_deeply([boot_problems($r)], [], 'the real kernel passes the same checks')
