@@ -351,6 +351,8 @@ mrproper distclean: clean
 
 # ---------------------------------------------------------------------------
 
+other-defconfigs = $(notdir $(wildcard arch/i386/configs/*_defconfig))
+
 PHONY += help
 help:
 	@echo 'fixup386 -- a generic i386 kernel patched at boot for its CPU'
@@ -374,14 +376,15 @@ help:
 	@echo ''
 	@echo 'Configuration (kconfig-frontends):'
 	@echo '  defconfig       - the generic distribution kernel (arch/i386/configs/defconfig)'
-	@echo '  NAME_defconfig  - another config from arch/i386/configs/'
+	$(if $(other-defconfigs),@echo '  NAME_defconfig  - another config from arch/i386/configs/:' \
+		'$(other-defconfigs)')
 	@echo '  menuconfig      - change options in a menu'
 	@echo '  olddefconfig    - update .config, new options at their defaults'
 	@echo '  randconfig      - a random configuration'
 	@echo '  savedefconfig   - write a minimal ./defconfig'
 	@echo ''
 	@echo 'Building:'
-	@echo '  all             - vmlinux (the default target)'
+	@echo '  all             - vmlinux, and the modules with CONFIG_MODULES (the default)'
 	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
 	@echo '  host-tests      - the host unit tests under build/host/'
 	@echo '  fuzz-build      - the libFuzzer targets under build/fuzz/ (clang)'
@@ -391,6 +394,8 @@ help:
 	@echo '                    MODULES= as for run; boot it with'
 	@echo '                    qemu-system-i386 -cdrom build/fixup386.iso (README.md)'
 	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'
+	@echo '  tools           - check for (as root: install) QEMU, GRUB, kconfig, clang'
+	@echo '                    and what else the build and tests use (scripts/ensure-tools)'
 	@echo ''
 	@echo 'Cleaning:'
 	@echo '  clean           - remove built files, keep the configuration'

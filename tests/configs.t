@@ -60,6 +60,8 @@ if (my $k = built('CONFIG_SMP=n', "# CONFIG_SMP is not set\n")) {
 	my $r = boot(kernel => $k, cpu => 'Conroe', smp => 2,
 		     append => 'selftest poweroff');
 	check_boot($r, 'UP kernel');
+	like($r->{log}, qr/fixup386: generic i386 kernel, built for i486, UP, up to 1 CPU$/m,
+	     'UP kernel: its banner says one CPU');
 	my @kinds = map { /^fixup: kind (\w+) / ? $1 : () } report_lines($r->{log});
 	ok(!grep({ /^(LOCK|SMP_MB|SMP_RMB|SMP_WMB)$/ } @kinds),
 	   'UP kernel: no LOCK or SMP barrier sites') or diag("@kinds");

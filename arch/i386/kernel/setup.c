@@ -166,13 +166,13 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 	traps_init_pic();
 
 	printk(KERN_INFO "fixup386: generic i386 kernel, built for %s, "
-	       "%s, up to %d CPUs\n", CONFIG_MARCH,
+	       "%s, up to %d CPU%s\n", CONFIG_MARCH,
 #ifdef CONFIG_SMP
 	       "SMP",
 #else
 	       "UP",
 #endif
-	       CONFIG_NR_CPUS);
+	       CONFIG_NR_CPUS, CONFIG_NR_CPUS == 1 ? "" : "s");
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("boot: not started by a Multiboot loader (magic 0x%08x)",
 		      magic);
