@@ -1,0 +1,112 @@
+#!/usr/bin/perl
+# The README's and Documentation/report.md's examples are what the kernel
+# prints. The README's "make run" commands that end on their own (the
+# kernel powers off) are run as printed and must succeed; then every
+# console line the two documents show in their examples must be a line
+# of one of those boots, or of the few more below that report.md's
+# examples come from (timestamps and time_us= aside). A line that only a
+# session can show (a CPU added by hand) is named and not checked here:
+# tests/hotplug.t and tests/hotplug-sci.t check those lines' form.
+use strict;
+use warnings;
+use lib 'tests/lib';
+use Test::More;
+
+sub slurp {
+	my ($f) = @_;
+	open(my $fh, '<', $f) or die "$f: $!";
+	local $/;
+	return <$fh>;
+}
+
+sub make_run {
+	my ($args) = @_;
+	my $pid = open(my $fh, '-|') // die "fork: $!";
+	if (!$pid) {
+		open(STDIN, '<', '/dev/null');
+		open(STDERR, '>&', \*STDOUT);
+		exec('sh', '-c', "exec make --no-print-directory run $args")
+			or die "exec: $!";
+	}
+	local $/;
+	my $out = <$fh> // '';
+	close $fh;
+	$out =~ s/\r//g;
+	return ($? >> 8, $out);
+}
+
+my $readme = slurp('README.md');
+my @commands;
+for ($readme =~ /^    (make run\b.*)$/mg) {
+	(my $c = $_) =~ s/\s+#.*$//;
+	# With room for hot-added CPUs and no poweroff it stays up.
+	next if $c =~ /maxcpus=/ && $c !~ /poweroff/;
+	push @commands, $c;
+}
+ok(@commands >= 5, 'the README shows make run commands')
+	or diag("@commands");
+
+# report.md's examples: no APIC, nofixup, and the README's CPU hot-add
+# boot, ended by poweroff instead of by hand.
+my @more = ('make run CPU=486 SMP=2', 'make run APPEND="nofixup poweroff"',
+	    'make run SMP=1,maxcpus=4 APPEND=poweroff '
+	    . 'MODULES=modules/modtest.ko');
+
+my %seen;
+for my $c (@commands, @more) {
+	(my $args = $c) =~ s/^make run\s*//;
+	my ($st, $out) = make_run($args);
+	is($st, 0, "$c: powers off with status 0") or diag($out);
+	$seen{normal($_)} = 1 for split /\n/, $out;
+}
+
+# Timestamps and times vary from boot to boot, and fixup_debug's site
+# lines with any change to the code: their offset and a call's
+# displacement are not compared.
+sub normal {
+	my ($l) = @_;
+	$l =~ s/^\[\s*\d+\.\d+\] //;
+	$l =~ s/\b(time_us|sci_to_up_us)=\d+/$1=#/g;
+	if ($l =~ /^fixup: site /) {
+		$l =~ s/\+0x[0-9a-f]+ /+0x# /;
+		$l =~ s/\be8(?: [0-9a-f]{2}){4}\b/e8 # # # #/g;
+	}
+	return $l;
+}
+
+# Lines that only a session with device_add/device_del shows.
+my $session = qr/^(?:hotplug: (?:insert|remove|add |remove )|fixup: repatched |fixup: mode: \S+ cpus=\d+ reason=hotplug|idle: boot complete)/;
+# A format rather than an example: placeholders in capitals.
+my $format = qr/(?<![\w.])(?:[NMKPRTBSFUILA]|VENDOR|LIST|MODE|REASON|KIND|VARIANT|RECORD|SITE|SYMBOL|OFF|OLD|NEW|NAME|TEXT|SOURCE|ADDR|PORT|GPE|REASON)(?![\w])|0x[A-Z]|CPUn|CPU\[s\]/;
+
+sub check_examples {
+	my ($doc, $want, @lines) = @_;
+	my ($n, @skipped) = (0);
+	for my $l (@lines) {
+		my $line = normal($l);
+		next unless $line =~ $want;
+		next if $line =~ $format;
+		if ($line =~ $session) {
+			push @skipped, $line;
+			next;
+		}
+		$n++;
+		ok($seen{$line}, "$doc: '$line' is what a boot prints");
+	}
+	ok($n, "$doc: examples checked");
+	note("$doc: not checked here (a session's): $_") for @skipped;
+}
+
+# README.md: every console line of its examples.
+check_examples('README.md', qr/^\S+: |^Freeing /,
+	       $readme =~ /^    (\[\s*\d+\.\d+\] .*)$/mg);
+
+# report.md: the fixup: lines and the module: lines of the kernel's own
+# modules; a refused module and the rejected records come from the bad
+# files and records of tests/modules.t and tests/configs.t.
+my $report = slurp('Documentation/report.md');
+check_examples('Documentation/report.md',
+	       qr/^fixup: (?!rejected )|^module: modtest /,
+	       $report =~ /^    ((?:fixup|module): .*)$/mg);
+
+done_testing();
