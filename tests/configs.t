@@ -123,7 +123,7 @@ if (my $k = built('CONFIG_MPENTIUMIII', "CONFIG_MPENTIUMIII=y\n")) {
 			  "Pentium III kernel on $cpu: one line, what it lacks");
 	}
 	my $r = boot(kernel => $k, cpu => 'pentium', append => '',
-		     timeout => 10);
+		     timeout => 20);	# ends the halted kernel
 	is($r->{status}, 3, 'Pentium III kernel on pentium without '
 	   . 'poweroff: halts (ended by the timeout)');
 	like($r->{log}, qr/^cpu: this CPU lacks .*; halting$/m,

@@ -121,7 +121,7 @@ like($out, qr/power: off, status 0/, 'make run: the power-off line');
 	waitpid($pid, 0);
 	is($? >> 8, 4, 'run-qemu --monitor: Ctrl-A x is status 4, not success')
 		or diag($log);
-	like($log, qr/^run-qemu: QEMU was quit before the kernel powered off/m,
+	like($log, qr/^run-qemu: QEMU was quit \(Ctrl-A x\) before the kernel powered off/m,
 	     'run-qemu --monitor: Ctrl-A x named') or diag($log);
 }
 
