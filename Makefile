@@ -185,9 +185,10 @@ endif
 # the image check.
 
 vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
-		scripts/nmi-section-check \
+		scripts/nmi-section-check scripts/lifetime-check \
 		scripts/kallsyms.pl
 	$(Q)LD="$(LD)" NM="$(NM)" CC="$(CC)" PERL="$(PERL)" Q="$(Q)" \
+	    OBJCOPY="$(OBJCOPY)" \
 	    LDFLAGS="$(KBUILD_LDFLAGS)" AFLAGS="$(KBUILD_AFLAGS)" \
 	    sh scripts/link-vmlinux.sh $@ $(objs)
 ifdef CONFIG_FIXUP
@@ -206,9 +207,11 @@ module-kos := $(addprefix modules/,$(addsuffix .ko,$(module-names)))
 # and the flags stamp that every kernel object depends on is one of them.
 $(module-kos:.ko=.o): MODULE_CFLAGS := -DMODULE
 
-modules/%.ko: modules/%.o modules/module.lds
+modules/%.ko: modules/%.o modules/module.lds scripts/lifetime-check
 	$(say) LD $@
 	$(Q)$(LD) -m elf_i386 -r --strip-debug -T modules/module.lds -o $@ $<
+	$(say) LIFECHK $@
+	$(Q)$(PERL) scripts/lifetime-check --quiet $@ || { rm -f $@; exit 1; }
 ifdef CONFIG_FIXUP
 	$(say) VERIFY $@
 	$(Q)$(PERL) scripts/fixup-verify --march $(march) $@ || \

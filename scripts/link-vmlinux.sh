@@ -9,8 +9,12 @@
 # between the passes; the script checks that and fails if they did.
 # Then scripts/nmi-section-check: what an NMI runs while the text is
 # written holds no site and calls nothing outside .text.nmi; if not, no
-# vmlinux. Also writes System.map and the linker's map, vmlinux.map. Called by the Makefile with LD, NM, CC, PERL,
-# LDFLAGS, AFLAGS and Q (empty for V=1) in the environment.
+# vmlinux. The second pass keeps its relocations (--emit-relocs) for
+# scripts/lifetime-check: nothing that stays after boot may refer to what
+# is freed; if it does, no vmlinux. Then they are stripped, as Linux's
+# arch/x86/Makefile.postlink strips its own. Also writes System.map and
+# the linker's map, vmlinux.map. Called by the Makefile with LD, NM, CC,
+# OBJCOPY, PERL, LDFLAGS, AFLAGS and Q (empty for V=1) in the environment.
 
 set -e
 out=$1
@@ -44,7 +48,7 @@ say KSYM .tmp_kallsyms1.o
 kallsyms .tmp_vmlinux1 .tmp_kallsyms1.S
 say LD .tmp_vmlinux2
 run $LD $LDFLAGS -T ldscripts/vmlinux.lds -Map=.tmp_vmlinux2.map \
-	-o .tmp_vmlinux2 "$@" .tmp_kallsyms1.o
+	--emit-relocs -o .tmp_vmlinux2 "$@" .tmp_kallsyms1.o
 
 kallsyms .tmp_vmlinux2 .tmp_kallsyms2.S
 if ! cmp -s .tmp_kallsyms1.S .tmp_kallsyms2.S; then
@@ -54,6 +58,9 @@ fi
 
 say NMICHK "$out"
 $PERL scripts/nmi-section-check --nm "$NM" --quiet .tmp_vmlinux2
+say LIFECHK "$out"
+$PERL scripts/lifetime-check --quiet .tmp_vmlinux2
+run $OBJCOPY --remove-relocations='*' .tmp_vmlinux2
 
 say LD "$out"
 mv .tmp_vmlinux2 "$out"

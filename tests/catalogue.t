@@ -15,6 +15,12 @@
 # fixup-report gives the records of the pass's output. The forms and
 # rules are compared between the host program and Fixup::Catalogue, the
 # doc's compiled bytes against the host program's compiled forms.
+#
+# Then a kind's whole path (Documentation/adding-a-kind.md): the views
+# written out by hand, each checked to know every kind (Rules.pm,
+# bench/pass.c, the variant lists of report.md and fixup-sites.md) and
+# every CPU feature bit (cpu.c's names, cmdline.md's clearcpuid= list),
+# each failure named after the file and the guide's step.
 
 use strict;
 use warnings;
@@ -75,6 +81,7 @@ sub lengths {
 # ---- oracle 1: the kind table of the documentation --------------------------
 
 my (%DOC, %doc_bytes);
+my $doc_text = slurp($doc);
 {
 	my ($in, $prev) = (0);
 	for (split /\n/, slurp($doc)) {
@@ -188,8 +195,8 @@ for (split /\n/, run("$tmp/kinds")) {
 }
 
 is_deeply(differ(\%DOC, \%C, 'the documentation', 'the header (C)'), [],
-    'the documentation\'s kind table is the header\'s (numbers, names, '
-    . 'lengths)');
+    'Documentation/fixup-sites.md\'s kind table is the header\'s (numbers, '
+    . 'names, lengths; adding-a-kind.md, step 5)');
 my %C_DEFINE = map { /^FIXUP_KIND_(\w+)$/ ? ($1 => { n => $define_kinds{$_} })
     : () } keys %define_kinds;
 is_deeply(differ(\%C_DEFINE, \%C, 'the #defines', 'the rows'), [],
@@ -283,6 +290,91 @@ for my $tool (qw(fixup-verify fixup-report)) {
 	    split /\n/, run("$root/scripts/fixup-report $tmp/sites.o");
 	is_deeply(\@named, \@order,
 	    'fixup-report names each record as the pass wrote it');
+}
+
+# ---- a kind's whole path (Documentation/adding-a-kind.md) -------------------
+#
+# The views written out by hand on purpose: each must know every kind,
+# and a test named after the file and the step fails when one does not.
+
+# Rules.pm: a variant for every kind but CALL, on every CPU shape that
+# picks a different rule, and each a form of its kind.
+{
+	use lib "$FindBin::Bin/lib";
+	require Fixup386::Rules;
+	my %none = (vendor => 'unknown', family => 4, model => 0,
+	    stepping => 0, has => {});
+	my %all = (vendor => 'GenuineIntel', family => 6, model => 0,
+	    stepping => 0, has => { map { $_ => 1 } qw(sse sse2 mmxext
+	    3dnow prefetchw nopl apic) });
+	my (%missing, %bad);
+	for my $cpu (\%none, \%all) {
+		for my $smp (0, 1) {
+			my $v = Fixup386::Rules::expected_variants($cpu, $smp);
+			for my $k (sort keys %C) {
+				next if $C{$k}{shape} eq 'CALL';
+				if (!defined $v->{$k}) {
+					$missing{$k} = 1;
+					next;
+				}
+				$bad{$k} = $v->{$k} unless grep
+				    { $_->{name} eq $v->{$k} } @{$c_forms{$k} // []};
+			}
+		}
+	}
+	for my $k (sort keys %C) {
+		next if $C{$k}{shape} eq 'CALL';
+		ok(!$missing{$k}, "tests/lib/Fixup386/Rules.pm: kind $k has "
+		    . 'its expected variants (adding-a-kind.md, step 4)');
+		ok(!$bad{$k}, "tests/lib/Fixup386/Rules.pm: kind ${k}'s "
+		    . 'variants are forms of the kind') or diag("'$bad{$k}' "
+		    . "is not a form of $k in fixup-kinds.h");
+	}
+}
+
+# bench/pass.c: a site form of every kind, in mix[] or alone[].
+{
+	my %bench = map { $_ => 1 }
+	    slurp("$root/bench/pass.c") =~ /\{\s*FIXUP_KIND_(\w+),/g;
+	ok($bench{$_}, "bench/pass.c: a site of kind $_ in mix[] or alone[] "
+	    . '(make bench; adding-a-kind.md, step 4)') for sort keys %C;
+}
+
+# The variant names, as the documents list them.
+{
+	my %names = map { $_->{name} => 1 } map { @$_ } values %c_forms;
+	my $report = slurp("$root/Documentation/report.md");
+	my ($list) = $report =~ /^- `variant`:(.*?)^- /ms;
+	my ($sites) = slurp($doc) =~ /^## Variant names\s*$(.*?)^## /ms;
+	for my $n (sort keys %names) {
+		ok(($list // '') =~ /`\Q$n\E`/, "Documentation/report.md: "
+		    . "variant '$n' in the list of `variant` (adding-a-kind.md, "
+		    . 'step 5)');
+		ok($doc_text =~ /`\Q$n\E`/, "Documentation/fixup-sites.md: "
+		    . "variant '$n' named (adding-a-kind.md, step 5)");
+	}
+}
+
+# A CPU feature bit: its name in cpu.c's features[] (the report's and
+# clearcpuid='s), and in Documentation/cmdline.md's clearcpuid= list.
+{
+	my %bits = slurp("$root/include/asm/cpufeature.h") =~
+	    /^#define X86_FEATURE_(\w+)\s+\(1u << (\d+)\)/mg;
+	my ($table) = slurp("$root/arch/i386/kernel/cpu.c") =~
+	    /\bfeatures\[\w*\][^=]*=\s*\{(.*?)^\};/ms;
+	my @names = ($table // '') =~ /\{\s*"(\w+)",/g;
+	my ($list) = slurp("$root/Documentation/cmdline.md") =~
+	    /^### clearcpuid=LIST\s*$(.*?)\(the\s+names\s+of/ms;
+	my %doc = map { $_ => 1 } ($list // '') =~ /\b([a-z0-9]+)\b/g;
+	for my $f (sort { $bits{$a} <=> $bits{$b} } keys %bits) {
+		my $name = $names[$bits{$f}];
+		ok(defined $name && $name eq lc $f, "arch/i386/kernel/cpu.c: "
+		    . "features[] names X86_FEATURE_$f '" . lc($f) . "' at bit "
+		    . "$bits{$f} (adding-a-kind.md, step 3)")
+		    or diag('it has ' . ($name // 'nothing'));
+		ok($doc{lc $f}, 'Documentation/cmdline.md: clearcpuid= lists '
+		    . "'" . lc($f) . "' (adding-a-kind.md, step 3)");
+	}
 }
 
 # ---- the reader refuses what it cannot read ---------------------------------

@@ -21,12 +21,16 @@
 /* Where a feature comes from: a CPUID register, or made up here. */
 enum { W_SYNTH, W_1EDX, W_1ECX, W_X1EDX, W_X1ECX, NR_WORDS };
 
-/* Indexed by X86_FEATURE_* bit number; the names are the report's. */
+/*
+ * Indexed by X86_FEATURE_* bit number; the names are the report's. No
+ * size given, so that a missing row fails the BUILD_BUG_ON in
+ * cpu_format_features() rather than leaving a NULL name.
+ */
 static const struct feature_desc {
 	const char *name;
 	u8 word;
 	u8 bit;
-} features[X86_NR_FEATURES] __initconst = {
+} features[] __initconst = {
 	{ "fpu",	W_1EDX,		0 },
 	{ "tsc",	W_1EDX,		4 },
 	{ "cx8",	W_1EDX,		8 },
@@ -314,6 +318,7 @@ int __init cpu_format_features(u32 feat, char *buf, size_t size)
 	const char *s;
 	unsigned int i;
 
+	/* a row in features[] for every X86_FEATURE_* bit */
 	BUILD_BUG_ON(ARRAY_SIZE(features) != X86_NR_FEATURES);
 	for (i = 0; i < ARRAY_SIZE(features); i++) {
 		if (!(feat & (1u << i)))

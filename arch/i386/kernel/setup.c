@@ -124,7 +124,6 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 {
 	int failed = 0;
 
-	fixup_report_freed();
 	free_initmem();
 	mark_text_ro();
 	smp_boot_cpus(ncpus);
@@ -187,5 +186,7 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 	setup_memory(top, mbi);
 	apic_init(smp_census.lapic_phys);
 	load_boot_modules();
+	/* init code: it says what goes before rest_init() frees it */
+	fixup_report_freed();
 	rest_init(ncpus);
 }
