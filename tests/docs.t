@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # The README's and Documentation/report.md's examples are what the kernel
 # prints. The README's "make run" commands that end on their own (the
-# kernel powers off) are run as printed and must succeed; then every
+# kernel powers off), and its QEMU command, are run as printed and must
+# succeed; then every
 # console line the two documents show in their examples must be a line
 # of one of those boots, or of the few more below that report.md's
 # examples come from (timestamps and time_us= aside). A line that only a
@@ -51,6 +52,19 @@ ok(@commands >= 5, 'the README shows make run commands')
 my @more = ('make run CPU=486 SMP=2', 'make run APPEND="nofixup poweroff"',
 	    'make run SMP=1,maxcpus=4 APPEND=poweroff '
 	    . 'MODULES=modules/modtest.ko');
+
+# The README's plain QEMU command for vmlinux (the ISO's: tests/grub.t).
+my ($qemu) = $readme =~ /^    (qemu-system-i386 -kernel vmlinux (?:.*\\\n)*.*)$/m;
+ok($qemu, 'the README shows a QEMU command for vmlinux') or diag($readme);
+if ($qemu) {
+	$qemu =~ s/\s*\\\n\s*/ /g;
+	my $out = `timeout -k 5 120 $qemu </dev/null 2>&1`;
+	# isa-debug-exit: status 0 is QEMU's 1
+	is($? >> 8, 1, "$qemu: QEMU's status for a power-off with status 0");
+	like($out, qr/power: off, status 0\r?$/m, "$qemu: powers off")
+		or diag($out);
+	like($out, qr/selftest: \d+ passed, 0 failed/, "$qemu: self-tests pass");
+}
 
 my %seen;
 for my $c (@commands, @more) {
