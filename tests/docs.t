@@ -1,8 +1,8 @@
 #!/usr/bin/perl
 # The README's and Documentation/report.md's examples are what the kernel
-# prints. The README's "make run" commands that end on their own (the
-# kernel powers off), and its QEMU command, are run as printed and must
-# succeed; then every
+# prints. The "make run" commands of the README and Documentation/ that
+# end on their own (the kernel powers off), and the README's QEMU
+# command, are run as printed and must succeed; then every
 # console line the two documents show in their examples must be a line
 # of one of those boots, or of the few more below that report.md's
 # examples come from (timestamps and time_us= aside). A line that only a
@@ -38,14 +38,18 @@ sub make_run {
 
 my $readme = slurp('README.md');
 my @commands;
-for ($readme =~ /^    (make run\b.*)$/mg) {
-	(my $c = $_) =~ s/\s+#.*$//;
-	# With room for hot-added CPUs and no poweroff it stays up.
-	next if $c =~ /maxcpus=/ && $c !~ /poweroff/;
-	push @commands, $c;
+for my $doc ('README.md', glob 'Documentation/*.md') {
+	# a command, and the lines it continues on with a backslash
+	for (slurp($doc) =~ /^    (make run\b(?:.*\\\n)*.*)$/mg) {
+		(my $c = $_) =~ s/\s*\\\n\s*/ /g;
+		$c =~ s/\s+#.*$//;
+		# With room for hot-added CPUs and no poweroff it stays up.
+		next if $c =~ /maxcpus=/ && $c !~ /poweroff/;
+		push @commands, $c unless grep { $_ eq $c } @commands;
+	}
 }
-ok(@commands >= 5, 'the README shows make run commands')
-	or diag("@commands");
+ok(@commands >= 7, 'the README and Documentation/ show make run commands')
+	or diag(join "\n", @commands);
 
 # report.md's examples: no APIC, nofixup, and the README's CPU hot-add
 # boot, ended by poweroff instead of by hand.
