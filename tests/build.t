@@ -30,6 +30,23 @@ for my $step (qw(modules all modules all)) {
 		or diag($out);
 }
 
+# What runs before the CPU check is built for the 486 (baseline-objs in
+# the Makefile): it may call nothing outside those objects, which is
+# built for the configured CPU and could hold a cmov.
+my ($list) = `cat $dir/Makefile` =~ /^baseline-objs := ((?:.*\\\n)*.*)$/m;
+my @base = split ' ', ($list // '') =~ s/\\\n//gr;
+ok(@base >= 2, 'the Makefile lists the baseline objects') or diag($list);
+my (%defined, %needed);
+for my $o (@base) {
+	for (`nm $dir/$o`) {
+		$defined{$1} = 1 if /^[0-9a-f]+ [TtDdRrBbCc] (\S+)$/;
+		$needed{$1} = $o if /^\s+U (\S+)$/;
+	}
+}
+my @outside = map { "$needed{$_} calls $_" } grep { !$defined{$_} }
+	sort keys %needed;
+is_deeply(\@outside, [], 'the baseline objects call only each other');
+
 # The CPU check's requirements (arch/i386/boot/cpucheck.c) come from
 # what fixup-verify lets each -march use.
 my $p3 = `scripts/required-features --march pentium3`;
