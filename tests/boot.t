@@ -45,6 +45,12 @@ check_boot($r, 'bad parameters');
 like($r->{log}, qr/cmdline: unknown parameter 'bogus' ignored/, 'unknown parameter named');
 like($r->{log}, qr/cmdline: bad value 'abc' for 'loglevel'/, 'bad value named');
 
+# A selection that names no test is one failure, and nothing passed.
+$r = boot(cpu => 'pentium', append => 'selftest=NOMATCH poweroff');
+is($r->{status}, 1, 'selftest=NOMATCH: status 1, a failure');
+like($r->{log}, qr/\] selftest: no test matches 'NOMATCH'\n.*\] selftest: 0 passed, 1 failed\n/s,
+     'selftest=NOMATCH: no test matches, 0 passed, 1 failed');
+
 # Without the isa-debug-exit device the kernel halts with a message.
 # The timeout ends the halted kernel; 5 s was too short to boot it at
 # all on a loaded machine (a load average of 30 on 2 cores).

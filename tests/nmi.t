@@ -13,7 +13,8 @@
 # "nmi=panic", the default
 # (APs' LINT1 masked), and the oops paths that could deadlock or reset:
 # two CPUs double-faulting at once, an oops inside clock_ns(), with the
-# console lock held here or by a CPU that never lets it go.
+# console lock held here or by a CPU that never lets it go, with the
+# clock lock held by a CPU that never lets it go.
 use strict;
 use warnings;
 use lib 'tests/lib';
@@ -116,6 +117,11 @@ push @cases,
 		what => "early IDT $_" } } qw(486 Conroe)),
 	{ cpu => 'Conroe', smp => 2, append => 'poweroff selftest',
 	  kernel => $kernel, nmi => 1, timeout => 40, what => 'default LINT1' },
+	# CPU1 prints, CPU0 reads the clock, NMIs come to CPU0 and print:
+	# before issue 19 the two CPUs waited for each other's lock for
+	# ever (the time-out is the guard that catches that hang).
+	{ cpu => 'Conroe', smp => 2, append => 'poweroff nmi_test_lock_order=50',
+	  kernel => $kernel, nmi => 1, timeout => 120, what => 'lock order' },
 	# sites kept for a hot-add: the self-test re-patches 32 times
 	map({ { cpu => $_, smp => '1,maxcpus=4', append => 'poweroff selftest',
 		kernel => $kernel, nmi => 1, timeout => 40,
@@ -135,7 +141,8 @@ push @cases,
 	# load 16. The time-out only catches a hang, so it is generous.
 	map({ { cpu => 'Conroe', smp => 2, timeout => 300, kernel => $kernel,
 		append => "selftest_crash=$_ poweroff", what => $_ } }
-	    qw(oops_in_clock oops_console_held oops_console_other)),
+	    qw(oops_in_clock oops_console_held oops_console_other
+	       oops_clock_other)),
 	{ cpu => 'Conroe', smp => 2, timeout => 300, kernel => $kernel,
 	  append => 'selftest_crash=oops_in_clock_ap poweroff',
 	  what => 'oops_in_clock_ap' };
@@ -244,6 +251,32 @@ for my $what ('early IDT 486', 'early IDT Conroe') {
 		or diag(join("\n", @p) . "\n$r->{log}");
 }
 
+# An NMI while its CPU holds the clock lock and the other CPU holds the
+# console lock, waiting for the clock lock: the NMI's line is stored, not
+# printed under a lock, so the boot ends. The 50 NMIs are the kernel's
+# own count, on CPU0, during the loops; each said its line.
+{
+	my $r = $r{'lock order'};
+	my @p = boot_problems($r, selftests => 0);
+	my ($n, $lines, $reads) = $r->{log} =~ /^\[[ \d.]+\] nmi: nmi_test_lock_order: (\d+) NMIs on CPU0 while CPU1 printed (\d+) lines and CPU0 read the clock (\d+) times$/m;
+	push @p, 'no nmi_test_lock_order line: the loops did not end'
+		unless defined $n;
+	push @p, 'not 50 NMIs, or no line printed, or no clock read'
+		unless defined $n && $n == 50 && $lines > 0 && $reads > 0;
+	my $c = nmi_counts($r->{log});
+	push @p, 'CPU0 counted fewer than 50 NMIs'
+		unless $c->{0} && $c->{0}[0] >= 50;
+	my $said = () = $r->{log} =~ /^\[[ \d.]+\] nmi: CPU0: unknown reason 0x00, continuing$/mg;
+	my $lost = 0;
+	$lost += $1 while $r->{log} =~ /^\[[ \d.]+\] nmi: CPU0: (\d+) lines printed in NMI context lost/mg;
+	push @p, "$said NMI lines said and $lost lost, for 50 NMIs"
+		unless $said + $lost >= 50;
+	ok(!@p, "lock order: 50 NMIs while CPU1 printed " . ($lines // 0)
+	   . " lines and CPU0 read the clock " . ($reads // 0)
+	   . " times, the boot ends")
+		or diag(join("\n", @p) . "\n$r->{cmd}\n$r->{log}");
+}
+
 # nmi=panic: one oops, naming the NMI, and the CPU halts. (poweroff
 # first on the command line: an oops before it was parsed would halt
 # without powering off.)
@@ -282,7 +315,8 @@ for my $what ('double fault on two CPUs', 'double fault on four CPUs') {
 
 # Oopses where the oops path could deadlock still print, to the end.
 my %eip = (oops_in_clock => 'clock_ns', oops_console_held => 'vprintk',
-	   oops_console_other => 'crash_oops_console_other');
+	   oops_console_other => 'crash_oops_console_other',
+	   oops_clock_other => 'keep_clock_on_cpu1');
 for my $what (sort keys %eip) {
 	my $r = $r{$what};
 	my @p;

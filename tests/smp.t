@@ -168,6 +168,16 @@ push @cases, { cpu => 'pentium,model=2,stepping=5', smp => 2, args => '',
 push @cases, { cpu => 'pentium3', smp => 4, args => 'smp_test_noanswer=2',
 	       append => 'selftest poweroff smp_test_noanswer=2',
 	       kernel => $kernel };
+# A CPU that calls in just after the boot CPU gave it up is not left
+# marked online: one of the two wins the call-in (issue 19).
+push @cases, { cpu => 'pentium3', smp => 4, args => 'smp_test_late=2',
+	       append => 'selftest poweroff smp_test_late=2',
+	       kernel => $kernel };
+# A CPU number given again after its CPU left (as a hot-remove and a
+# hot-add do it) starts that CPU: its TSS descriptor is not busy.
+push @cases, { cpu => 'Conroe', smp => 2, args => 'smp_test_restart=1',
+	       append => 'selftest poweroff smp_test_restart=1',
+	       kernel => $kernel };
 # Writing to the text and reading the freed table oops, all CPUs running.
 for my $kind ('write_text', 'freed_table') {
 	push @cases, { cpu => 'Conroe', smp => 2, crash => $kind,
@@ -183,6 +193,10 @@ for my $i (0 .. $#cases) {
 		check_crash($c->{crash}, $r);
 	} elsif ($c->{args} =~ /noanswer/) {
 		check_noanswer($r);
+	} elsif ($c->{args} =~ /late/) {
+		check_late($r);
+	} elsif ($c->{args} =~ /restart/) {
+		check_restart($r);
 	} else {
 		check_case($c, $r);
 	}
@@ -197,6 +211,32 @@ sub check_noanswer {
 	     "$what: the silent CPU is reported");
 	like($r->{log}, qr/\] smp: CPU3 \(apic 3\) up\n.*\] smp: 3 CPUs online\n/s,
 	     "$what: the next CPU still comes up; 3 CPUs online");
+}
+
+sub check_late {
+	my ($r) = @_;
+	my $what = '-cpu pentium3 -smp 4 smp_test_late=2';
+
+	check_boot($r, $what);
+	like($r->{log}, qr/\] smp: smp_test_late: CPU2 answered after it was given up\n.*\] smp: CPU2 \(apic 2\) did not answer in \d+ ms, skipped\n/s,
+	     "$what: CPU2 answered after its time-out, and is skipped");
+	like($r->{log}, qr/\] smp: CPU3 \(apic 3\) up\n.*\] smp: 3 CPUs online\n/s,
+	     "$what: the next CPU still comes up; 3 CPUs online");
+	unlike($r->{log}, qr/smp: CPU\d did not (?:pick up|finish) call/,
+	       "$what: no call waits for the CPU given up")
+		or diag($r->{log});
+	my @nmi = $r->{log} =~ /\] nmi: CPU(\d+): \d+ NMIs/g;
+	is("@nmi", '0 1 3', "$what: CPUs 0, 1 and 3 online, not 2");
+}
+
+sub check_restart {
+	my ($r) = @_;
+	my $what = '-cpu Conroe -smp 2 smp_test_restart=1';
+
+	check_boot($r, $what);
+	like($r->{log}, qr/\] smp: CPU1 \(apic 1\) up\n.*\] smp: smp_test_restart: CPU1 \(apic 1\) stopped, its number free\n.*\] smp: CPU1 \(apic 1\) up\n.*\] smp: 2 CPUs online\n/s,
+	     "$what: CPU1 stopped, then up again under its number")
+		or diag($r->{log});
 }
 
 sub check_crash {

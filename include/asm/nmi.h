@@ -23,5 +23,9 @@ void nmi_report_early(void);
 
 /* One line per online CPU: "nmi: CPUn: N NMIs". */
 void nmi_report_counts(void);
+/* This CPU runs its NMI handler: printk stores, takes no lock (printk.c). */
+bool nmi_here(void);
+/* Test only: nmi_test_lock_order=K (Documentation/cmdline.md). */
+void nmi_test_lock_order(void);
 
 #endif

@@ -76,11 +76,13 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" : : : "memory");
 }
 
-/* "sti; hlt": an interrupt pending at the sti still ends the hlt. */
-static inline void safe_halt(void)
-{
-	__asm__ __volatile__("sti; hlt" : : : "memory");
-}
+/*
+ * "sti; hlt" (entry.S): an interrupt pending at the sti still ends the
+ * hlt. One copy, so that the NMI handler knows its hlt (safe_halt_hlt):
+ * an NMI between the two returns past the hlt (nmi.c).
+ */
+void safe_halt(void);
+extern const char safe_halt_hlt[];
 
 /* "rep; nop" is pause on P4 and a plain nop before it. */
 static inline void cpu_relax(void)

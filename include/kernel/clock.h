@@ -12,5 +12,7 @@ void udelay(unsigned int us);
 extern volatile int clock_test_crash;
 /* An oops on this CPU: give the clock lock back if this CPU holds it. */
 void clock_oops_release(void);
+/* Test only: this CPU takes the clock lock and keeps it. */
+void clock_test_keep_lock(void);
 
 #endif

@@ -14,6 +14,8 @@
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);
 void __noreturn machine_power_off(int status);
 void __noreturn cpu_dead(void);
+/* This CPU is reporting an oops (traps.c). */
+bool oops_here(void);
 /* Test only: the boot CPU's oops waits for n reports before power-off. */
 void oops_expect_reports(unsigned int n);
 extern bool poweroff_requested;

@@ -37,10 +37,10 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 /* This CPU holds the console lock: it was interrupted inside printk. */
 bool printk_busy_here(void);
 /*
- * This CPU reports an oops: from now on its printk waits for the console
- * lock only so long, then takes it from whichever CPU holds it.
+ * Write out the lines printed in NMI context (printk.c keeps them per
+ * CPU): the idle loops call it, any printk does it too.
  */
-void printk_oops_begin(void);
+void printk_flush_nmi(void);
 /* An oops on this CPU ends: give the console lock back if it holds it. */
 void printk_oops_end(void);
 /* Test only: this CPU takes the console lock and keeps it. */

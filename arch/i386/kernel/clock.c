@@ -6,9 +6,13 @@
  * one 55 ms wrap between two reads is lost, so that clock may run slow but
  * never backwards. With a TSC it switches to the TSC, calibrated against
  * PIT channel 2 over 10 ms. One lock serializes readers on all CPUs: the
- * PIT count and the last value are shared. A CPU that is already inside
- * clock_ns() when an NMI or an oops calls it again gets the last value
- * without the lock, which it holds or is about to take: never a deadlock.
+ * PIT count and the last value are shared. It is held with interrupts
+ * off and nothing is taken under it, so its holder waits for nothing.
+ * NMI context never reads the clock (printk stamps its lines later). A
+ * CPU that is already inside clock_ns() when an oops calls it again gets
+ * the last value without the lock, which it holds or is about to take;
+ * an oops on another CPU only tries the lock, and gets the last value if
+ * it is taken: the oops path never waits for it. Documentation/nmi.md.
  */
 #include <kernel/clock.h>
 #include <kernel/math64.h>
@@ -17,6 +21,7 @@
 #include <asm/spinlock.h>
 #include <asm/smp.h>
 #include <kernel/module.h>
+#include <kernel/panic.h>
 
 #define PIT_CH0		0x40
 #define PIT_CH2		0x42
@@ -100,15 +105,22 @@ void clock_use_tsc(void)
 u64 clock_ns(void)
 {
 	int cpu = smp_processor_id();
+	u32 flags;
 	u64 ns;
 
 	if (cpu < 0 || cpu >= CONFIG_NR_CPUS)
 		cpu = 0;
 	if (in_clock[cpu])
-		return last_ns;		/* re-entered from an NMI or oops */
+		return last_ns;		/* re-entered from an oops */
+	flags = local_irq_save();
 	in_clock[cpu] = 1;
 	__asm__ __volatile__("" : : : "memory");
-	spin_lock(&clock_lock);
+	if (!oops_here())
+		spin_lock(&clock_lock);
+	else if (!spin_trylock(&clock_lock)) {
+		ns = last_ns;		/* another CPU reads it: time stands */
+		goto out;
+	}
 	clock_holder = cpu + 1;
 	if (use_tsc)
 		ns = base_ns + mul_u64_u32_shr(rdtsc() - tsc_base, tsc_mult, 22);
@@ -123,8 +135,10 @@ u64 clock_ns(void)
 	last_ns = ns;
 	clock_holder = 0;
 	spin_unlock(&clock_lock);
+out:
 	__asm__ __volatile__("" : : : "memory");
 	in_clock[cpu] = 0;
+	local_irq_restore(flags);
 	return ns;
 }
 
@@ -140,6 +154,12 @@ void clock_oops_release(void)
 		clock_holder = 0;
 		spin_unlock(&clock_lock);
 	}
+}
+
+void clock_test_keep_lock(void)
+{
+	local_irq_disable();
+	spin_lock(&clock_lock);
 }
 
 void udelay(unsigned int us)

@@ -53,6 +53,20 @@ static u64 gate_desc(u32 handler, u16 sel, u8 type)
 	       (u64)type << 40 | (u64)(handler >> 16) << 48;
 }
 
+/*
+ * CPU n's TSS descriptor, available (type 9). ltr marks the descriptor
+ * it loads busy (type 11) in the GDT it finds it in, and raises #GP on a
+ * busy one (SDM vol. 2A, LTR: "If segment descriptor is not for an
+ * available TSS"; vol. 3A, 7.2.2: the busy flag). Nothing but a task
+ * switch or software clears it: a CPU that leaves (a hot-remove) leaves
+ * its number's descriptor busy in cpu_gdt[n].
+ */
+static u64 tss_desc(int cpu)
+{
+	return seg_desc((u32)(uintptr_t)&tss[cpu], sizeof(struct tss) - 1,
+			SEG_TSS, 0);
+}
+
 void gdt_init(void)
 {
 	extern const char double_fault_entry[];
@@ -64,9 +78,7 @@ void gdt_init(void)
 	for (i = 0; i < CONFIG_NR_CPUS; i++) {
 		tss[i].ss0 = __KERNEL_DS;
 		tss[i].iomap_base = sizeof(struct tss);	/* no I/O bitmap */
-		g[GDT_ENTRY_TSS + i] = seg_desc((u32)(uintptr_t)&tss[i],
-						sizeof(struct tss) - 1,
-						SEG_TSS, 0);
+		g[GDT_ENTRY_TSS + i] = tss_desc(i);
 	}
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
 		struct tss *df = &df_tss[cpu];
@@ -109,7 +121,10 @@ const struct tss *df_tss_state(int cpu)
  * Load this CPU's GDT, the segments, its TSS and the IDT. The boot CPU
  * comes from head.S's early GDT and IDT, whose selectors and gates stay
  * valid through every step; the TSS is loaded before the IDT whose
- * double-fault gate needs it.
+ * double-fault gate needs it. The TSS descriptor is written available
+ * first: a CPU number given again after its CPU left finds it busy, and
+ * that ltr's #GP, before any IDT, would reset the machine. No other CPU
+ * uses this GDT or this TSS: the one that had the number is gone.
  */
 void cpu_load_descriptors(int cpu)
 {
@@ -117,6 +132,7 @@ void cpu_load_descriptors(int cpu)
 			      (u32)(uintptr_t)cpu_gdt[cpu] };
 	struct desc_ptr i = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
 
+	cpu_gdt[cpu][GDT_ENTRY_TSS + cpu] = tss_desc(cpu);
 	__asm__ __volatile__("lgdt %0\n\t"
 			     "ljmp %1, $1f\n"
 			     "1:\tmovl %2, %%eax\n\t"

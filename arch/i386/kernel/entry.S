@@ -59,6 +59,22 @@ trap_stubs:
 trap_stubs_end:
 
 /*
+ * The idle loops' sleep, with interrupts off until here: sti; hlt. The
+ * sti holds interrupts off for one more instruction, but NMIs only "may"
+ * be held (SDM vol. 2B, STI): do_nmi() returns past an interrupted
+ * safe_halt_hlt, or an interrupt taken at its IRET would leave the CPU
+ * asleep with its work to do.
+ */
+	.text
+	.globl safe_halt, safe_halt_hlt
+	.type safe_halt, @function
+safe_halt:
+	sti
+safe_halt_hlt:
+	hlt
+	ret
+
+/*
  * Vector 2 while text is being written (desc.c: idt_text_write_begin()).
  * Only the registers C may clobber are saved, the kernel's data segment
  * is loaded (it is the only one, but an NMI may come at any point), and

@@ -35,6 +35,20 @@ static int __init refuse(struct modload *m, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * *sum + add, if that stays within limit: a sum of a file's sizes or
+ * counts is checked before it is stored, never after it has wrapped.
+ */
+static bool __init add_within(u32 *sum, u32 add, u32 limit)
+{
+	u32 s;
+
+	if (__builtin_add_overflow(*sum, add, &s) || s > limit)
+		return false;
+	*sum = s;
+	return true;
+}
+
 /* [off, off + size) within n bytes, without overflow. */
 static bool __init within(u32 off, u32 size, u32 n)
 {
@@ -237,16 +251,24 @@ static int __init layout(struct modload *m)
 			m->text_size = off - m->part[MOD_TEXT];
 		if (p != MOD_RO)
 			continue;
-		/* The symbol table: addresses, sizes, name offsets, names. */
+		/*
+		 * The symbol table: addresses, sizes, name offsets, names.
+		 * Names may share bytes in the file (2,000 symbols naming
+		 * one name of 2 MiB): their sum is checked as it grows.
+		 */
 		for (i = 1; i < m->nsym; i++) {
 			if (!kept_sym(m, &m->sym[i]))
 				continue;
-			m->nsyms++;
-			m->names_size += strlen(sym_name(m, &m->sym[i])) + 1;
+			if (!add_within(&m->nsyms, 1, MOD_MAX_SYMS))
+				return refuse(m, "more than %u symbols",
+					      MOD_MAX_SYMS);
+			if (!add_within(&m->names_size,
+					strlen(sym_name(m, &m->sym[i])) + 1,
+					MODLOAD_MAX_SIZE))
+				return refuse(m, "symbol names: more than %u "
+					      "bytes", MODLOAD_MAX_SIZE);
 		}
-		if (m->nsyms > MOD_MAX_SYMS)
-			return refuse(m, "%u symbols, at most %u", m->nsyms,
-				      MOD_MAX_SYMS);
+		/* at most 12 * 2048 + 4 MiB: no wrap */
 		if (!reserve(&off, 12 * m->nsyms + m->names_size, 4, &at))
 			return refuse(m, "larger than %u KiB",
 				      MODLOAD_MAX_SIZE / 1024);
@@ -298,6 +320,9 @@ static int __init check_symbols(struct modload *m)
 		    s->st_value > m->sh[s->st_shndx].sh_size)
 			return refuse(m, "symbol '%s' outside its section",
 				      name);
+		/* nothing may resolve a local: refused, never relocated */
+		if (bind == STB_LOCAL && s->st_shndx == SHN_UNDEF)
+			return refuse(m, "undefined symbol '%s'", name);
 		if (bind == STB_LOCAL)
 			continue;
 		n = m->resolve(m->ctx, name, &addr);
@@ -391,7 +416,7 @@ static u32 __init sym_addr(const struct modload *m, u32 i, u32 addr)
 	u32 a = 0;
 
 	if (s->st_shndx == SHN_UNDEF) {
-		if (i)
+		if (i)			/* a global: check_symbols() */
 			m->resolve(m->ctx, sym_name(m, s), &a);
 		return a;
 	}

@@ -28,8 +28,11 @@
 #include <kernel/panic.h>
 #include <kernel/smpboot.h>
 #include <kernel/string.h>
+#include <kernel/clock.h>
+#include <kernel/selftest.h>
 #include <asm/nmi.h>
 #include <asm/io.h>
+#include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/ptrace.h>
 
@@ -61,6 +64,7 @@ static u32 nmi_nested, nmi_unprinted;
 static u32 lint1_base[CONFIG_NR_CPUS];
 static bool lint1_nmi[CONFIG_NR_CPUS];
 static bool nmi_panic, nmi_lint1_all;
+static volatile bool nmi_say_all;	/* nmi_test_lock_order: no limit */
 
 /* Counted by .text.nmi while text was written; read after. */
 static volatile u32 text_write_nmis;
@@ -133,14 +137,22 @@ static const char *reason_name(u8 reason)
 	return "unknown reason";
 }
 
+bool nmi_here(void)
+{
+	return in_nmi[this_cpu()];
+}
+
 /*
- * Print about one NMI, the first few per CPU. Not when this CPU was
- * inside printk: the line would cut into the one being written (the
- * console lock lets its owner in again, for the oops path).
+ * Print about one NMI, the first few per CPU. In NMI context printk
+ * takes no lock and reads no clock: the line waits in a ring of this
+ * CPU's until the next printk or idle loop writes it out (printk.c), so
+ * it never cuts into a line being written and never waits for a lock.
  */
 static void nmi_say(int cpu, u8 reason)
 {
-	if (nmi_printed[cpu] > NMI_PRINT_FIRST || printk_busy_here()) {
+	if (nmi_say_all)
+		nmi_printed[cpu] = 0;
+	if (nmi_printed[cpu] > NMI_PRINT_FIRST) {
 		nmi_unprinted++;
 		return;
 	}
@@ -152,11 +164,19 @@ static void nmi_say(int cpu, u8 reason)
 		       cpu, reason_name(reason), reason);
 }
 
+/* After an idle loop's sti, before its hlt: return past the hlt (entry.S). */
+static void nmi_leave_idle(struct pt_regs *r)
+{
+	if (r->eip == (u32)(uintptr_t)safe_halt_hlt)
+		r->eip++;			/* hlt is one byte, f4 */
+}
+
 void do_nmi(struct pt_regs *r)
 {
 	int cpu = this_cpu();
 	u8 reason;
 
+	nmi_leave_idle(r);
 	nmi_count[cpu]++;
 	if (in_nmi[cpu]) {
 		nmi_nested++;		/* see the comment at the top */
@@ -237,3 +257,89 @@ void nmi_report_counts(void)
 		printk(KERN_INFO "nmi: %u not printed, %u nested\n",
 		       nmi_unprinted, nmi_nested);
 }
+
+#ifdef CONFIG_SELFTESTS
+/* The NMI's frame after the idle loop's sti: it returns past the hlt. */
+SELFTEST(nmi_after_sti)
+{
+	struct pt_regs r;
+	u32 hlt = (u32)(uintptr_t)safe_halt_hlt;
+
+	memset(&r, 0, sizeof(r));
+	r.eip = hlt;
+	nmi_leave_idle(&r);
+	if (*(const u8 *)safe_halt_hlt != 0xf4 || r.eip != hlt + 1) {
+		selftest_diag("hlt at 0x%08x (byte 0x%02x), return to 0x%08x",
+			      hlt, *(const u8 *)safe_halt_hlt, r.eip);
+		return SELFTEST_FAIL;
+	}
+	r.eip = hlt + 1;		/* an NMI that ended the hlt */
+	nmi_leave_idle(&r);
+	if (r.eip != hlt + 1) {
+		selftest_diag("an NMI during the hlt returns to 0x%08x",
+			      r.eip);
+		return SELFTEST_FAIL;
+	}
+	return SELFTEST_PASS;
+}
+#endif
+
+#ifdef CONFIG_SMP
+/*
+ * Test only: nmi_test_lock_order=K. After the self-tests CPU1 prints in a
+ * loop (log only, KERN_DEBUG) while CPU0 reads the clock in a loop, until
+ * CPU0 has counted K more NMIs, each of which says its line: the printing
+ * CPU holds the console lock and waits for the clock lock, the NMI comes
+ * while CPU0 holds the clock lock (Documentation/nmi.md, "Locks").
+ */
+static u32 lock_order_nmis;
+static volatile bool lock_order_stop;
+static volatile u32 lock_order_lines, lock_order_reads;
+
+static int __init set_lock_order(const char *val)
+{
+	if (param_uint(val, &lock_order_nmis) || !lock_order_nmis)
+		return -1;
+	return 0;
+}
+__setup("nmi_test_lock_order", set_lock_order);
+
+static void lock_order_work(void *arg)
+{
+	u32 end = *(const u32 *)arg;
+
+	if (smp_processor_id() == 0) {
+		while ((s32)(nmi_count[0] - end) < 0) {
+			clock_ns();
+			lock_order_reads++;
+		}
+		lock_order_stop = true;
+	} else if (smp_processor_id() == 1) {
+		while (!lock_order_stop)
+			printk(KERN_DEBUG "nmi: lock order %u\n",
+			       lock_order_lines++);
+	}
+}
+
+void nmi_test_lock_order(void)
+{
+	u32 end = nmi_count[0] + lock_order_nmis;
+
+	if (!lock_order_nmis)
+		return;
+	if (num_online_cpus() < 2) {
+		pr_warn("nmi: nmi_test_lock_order: needs two CPUs\n");
+		return;
+	}
+	nmi_say_all = true;
+	smp_call_all(lock_order_work, &end);
+	nmi_say_all = false;
+	printk(KERN_INFO "nmi: nmi_test_lock_order: %u NMIs on CPU0 while "
+	       "CPU1 printed %u lines and CPU0 read the clock %u times\n",
+	       lock_order_nmis, lock_order_lines, lock_order_reads);
+}
+#else
+void nmi_test_lock_order(void)
+{
+}
+#endif

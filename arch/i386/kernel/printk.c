@@ -1,10 +1,18 @@
 /*
  * printk: Linux-style "[    0.000123] " timestamps, log levels, a log
  * buffer, and the console (COM1, mirrored to VGA text). Safe to call from
- * any CPU and from the oops path: a CPU that already holds the console
- * lock (it faulted inside printk) writes without taking it again, and a
- * CPU reporting an oops takes the lock from another CPU that keeps it
- * too long (it may have died holding it).
+ * any CPU, from NMI context and from the oops path:
+ *
+ * - in NMI context it takes no lock and reads no clock: the line goes to
+ *   a ring of this CPU's, written out by the next printk on any CPU, or
+ *   by an idle loop (printk_flush_nmi());
+ * - a CPU that already holds the console lock (it faulted inside printk)
+ *   writes without taking it again, and a CPU reporting an oops takes the
+ *   lock from another CPU that keeps it too long (it may have died
+ *   holding it).
+ *
+ * The console lock is taken with interrupts off and outside the clock's
+ * lock (clock_ns() is called under it): Documentation/nmi.md, "Locks".
  */
 #include <kernel/printk.h>
 #include <kernel/console.h>
@@ -12,6 +20,8 @@
 #include <kernel/string.h>
 #include <kernel/math64.h>
 #include <kernel/params.h>
+#include <kernel/panic.h>
+#include <asm/nmi.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <kernel/module.h>
@@ -26,8 +36,24 @@ static int console_loglevel = DEFAULT_LOGLEVEL;
 static bool line_open;		/* last message did not end in '\n' */
 static volatile bool emitting;	/* a console write is under way */
 static volatile u32 console_owner;	/* 0 or CPU number + 1 */
-static volatile u8 oopsing[CONFIG_NR_CPUS];
 #define OOPS_LOCK_SPINS	5000000		/* a second or so, then take it */
+
+/*
+ * Lines printed in NMI context, per CPU: a ring that only that CPU's NMI
+ * handler writes (NMIs do not nest, SDM vol. 3A, 6.7.1) and only a holder
+ * of the console lock reads. Each line is its level (a byte), its length
+ * (two bytes, little-endian) and its text. x86 keeps stores in order and loads in order (SDM vol. 3A,
+ * 8.2.2): the bytes are written before head, read before tail.
+ */
+#define NMI_RING_LEN	1024
+struct nmi_ring {
+	char buf[NMI_RING_LEN];
+	volatile u32 head;		/* bytes ever stored, by the NMI */
+	volatile u32 tail;		/* bytes ever written out */
+	volatile u32 lost;		/* lines that did not fit */
+	u32 lost_said;
+};
+static struct nmi_ring nmi_rings[CONFIG_NR_CPUS];
 
 static void log_store(const char *s, size_t n)
 {
@@ -52,7 +78,7 @@ static void emit(const char *s, size_t n, bool to_console)
 static bool console_lock(void)
 {
 	u32 me = smp_processor_id() + 1, spins = 0;
-	bool oops = me <= CONFIG_NR_CPUS && oopsing[me - 1];
+	bool oops = oops_here();
 
 	if (console_owner == me)
 		return false;		/* recursion from an oops: bust it */
@@ -79,14 +105,6 @@ bool printk_busy_here(void)
 	return console_owner == (u32)smp_processor_id() + 1;
 }
 
-void printk_oops_begin(void)
-{
-	int cpu = smp_processor_id();
-
-	if (cpu >= 0 && cpu < CONFIG_NR_CPUS)
-		oopsing[cpu] = 1;
-}
-
 static void console_unlock(void)
 {
 	__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
@@ -109,27 +127,14 @@ static int printk_level(const char **fmt)
 	return 4;			/* default: KERN_WARNING, as Linux */
 }
 
-int vprintk(const char *fmt, va_list ap)
+/* One line (or the rest of one: level < 0), the console lock held. */
+static void write_line(const char *line, int n, int level)
 {
-	char line[LINE_MAX], stamp[24];
-	int level = printk_level(&fmt);
-	bool cont = level < 0, to_console, locked;
-	u32 flags;
+	bool cont = level < 0, to_console = cont || level < console_loglevel;
+	char stamp[24];
 	u64 ns;
 	u32 us;
-	int n;
 
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n >= (int)sizeof(line))
-		n = sizeof(line) - 1;
-	to_console = cont || level < console_loglevel;
-
-	flags = local_irq_save();
-	locked = console_lock();
-	if (printk_test_crash) {
-		printk_test_crash = false;
-		__asm__ __volatile__("ud2");	/* the oops must still print */
-	}
 	ns = clock_ns();		/* under the lock: stamps stay in order */
 	if (!cont) {
 		/* Also when an oops cut into this CPU's own line. */
@@ -143,10 +148,120 @@ int vprintk(const char *fmt, va_list ap)
 	emit(line, n, to_console);
 	if (n)
 		line_open = line[n - 1] != '\n';
+}
+
+/* NMI context: into this CPU's ring, or counted as lost. No lock. */
+static void nmi_store(const char *line, int n, int level)
+{
+	int cpu = smp_processor_id();
+	struct nmi_ring *r;
+	u32 h, i;
+
+	if (cpu < 0 || cpu >= CONFIG_NR_CPUS)
+		cpu = 0;
+	r = &nmi_rings[cpu];
+	h = r->head;
+	if ((u32)n + 3 > NMI_RING_LEN - (h - r->tail)) {
+		r->lost++;
+		return;
+	}
+	r->buf[h++ % NMI_RING_LEN] = level;
+	r->buf[h++ % NMI_RING_LEN] = n;
+	r->buf[h++ % NMI_RING_LEN] = n >> 8;
+	for (i = 0; i < (u32)n; i++)
+		r->buf[h++ % NMI_RING_LEN] = line[i];
+	__asm__ __volatile__("" : : : "memory");	/* bytes, then head */
+	r->head = h;
+}
+
+/* Every CPU's NMI lines, stamped now; the console lock held. */
+static void write_nmi_lines(void)
+{
+	char line[LINE_MAX];
+	int cpu, n;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		struct nmi_ring *r = &nmi_rings[cpu];
+		u32 t = r->tail, h = r->head, lost = r->lost;
+
+		__asm__ __volatile__("" : : : "memory");  /* head, then bytes */
+		while (t != h) {
+			s8 level = r->buf[t++ % NMI_RING_LEN];
+			int i, len = (u8)r->buf[t++ % NMI_RING_LEN];
+
+			len |= (u8)r->buf[t++ % NMI_RING_LEN] << 8;
+			for (i = 0; i < len; i++)	/* len < LINE_MAX */
+				line[i] = r->buf[t++ % NMI_RING_LEN];
+			write_line(line, len, level);
+		}
+		__asm__ __volatile__("" : : : "memory");  /* bytes, then tail */
+		r->tail = t;
+		if (lost != r->lost_said) {
+			n = snprintf(line, sizeof(line), "nmi: CPU%d: %u "
+				     "lines printed in NMI context lost (ring "
+				     "full)\n", cpu, lost - r->lost_said);
+			write_line(line, n, 4);
+			r->lost_said = lost;
+		}
+	}
+}
+
+static bool nmi_lines_waiting(void)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (nmi_rings[cpu].head != nmi_rings[cpu].tail ||
+		    nmi_rings[cpu].lost != nmi_rings[cpu].lost_said)
+			return true;
+	return false;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char line[LINE_MAX];
+	int level = printk_level(&fmt);
+	bool locked, oops = oops_here();
+	u32 flags;
+	int n;
+
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	if (nmi_here() && !oops) {
+		nmi_store(line, n, level);
+		return n;
+	}
+	flags = local_irq_save();
+	locked = console_lock();
+	if (printk_test_crash) {
+		printk_test_crash = false;
+		__asm__ __volatile__("ud2");	/* the oops must still print */
+	}
+	write_line(line, n, level);
+	/* not into this CPU's open line; an oops has more to say first */
+	if (!line_open && !oops && nmi_lines_waiting())
+		write_nmi_lines();
 	if (locked)
 		console_unlock();
 	local_irq_restore(flags);
 	return n;
+}
+
+void printk_flush_nmi(void)
+{
+	u32 flags;
+	bool locked;
+
+	if (!nmi_lines_waiting() || nmi_here())
+		return;
+	flags = local_irq_save();
+	locked = console_lock();
+	if (!line_open)
+		write_nmi_lines();
+	if (locked)
+		console_unlock();
+	local_irq_restore(flags);
 }
 
 int printk(const char *fmt, ...)

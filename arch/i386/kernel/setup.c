@@ -134,12 +134,14 @@ static void __attribute__((noinline)) __noreturn rest_init(unsigned int ncpus)
 		failed = run_selftests();
 	run_crash_test();
 #endif
+	nmi_test_lock_order();
 	nmi_report_counts();
 	if (poweroff_requested)
 		machine_power_off(failed ? POWER_OFF_FAIL : POWER_OFF_OK);
 	printk(KERN_INFO "idle: boot complete, CPU 0 idle\n");
 	for (;;) {
 		/* CPUs arriving and leaving; selftest_on_hotplug re-tests. */
+		printk_flush_nmi();
 		if (hotplug_idle())
 			selftest_after_hotplug();
 	}

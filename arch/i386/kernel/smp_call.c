@@ -48,6 +48,7 @@ void smp_idle(int cpu)
 	u32 seen = 0;			/* calls are numbered from 1 */
 
 	for (;;) {
+		printk_flush_nmi();	/* an NMI ends the hlt too */
 		local_irq_disable();
 		if (s->stop) {
 			s->stopped = 1;	/* last store: nothing after it */

@@ -55,7 +55,32 @@ static volatile bool online[CONFIG_NR_CPUS];
  */
 static bool retired[CONFIG_NR_CPUS];
 static unsigned int nr_online = 1;
-static int noanswer_cpu = -1;
+
+/*
+ * The call-in: one word per CPU number that the AP and the boot CPU each
+ * swap once (xchg, which the CPU locks itself: no fixup site). The first
+ * swap decides, for both: an AP that finds it given up halts, and the
+ * boot CPU's INIT puts it back to sleep; a boot CPU that finds it up
+ * counts it online, even when its time-out had just passed.
+ */
+#define CALLIN_WAITING	0	/* set by the boot CPU before the IPIs */
+#define CALLIN_UP	1	/* the AP swapped first */
+#define CALLIN_GIVEN_UP	2	/* the boot CPU swapped first */
+static volatile u32 callin[CONFIG_NR_CPUS];
+
+static int noanswer_cpu = -1, late_cpu = -1, restart_cpu = -1;
+static volatile bool late_given_up, late_answered;
+
+/* A test parameter's CPU number: 1 .. CONFIG_NR_CPUS - 1 (0 boots). */
+static int __init param_ap(const char *val, int *cpu)
+{
+	unsigned int n;
+
+	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
+		return -1;
+	*cpu = n;
+	return 0;
+}
 
 /*
  * Test only: CPU N gets its start-up IPIs but halts before calling in, so
@@ -63,14 +88,37 @@ static int noanswer_cpu = -1;
  */
 static int __init set_noanswer(const char *val)
 {
-	unsigned int n;
-
-	if (param_uint(val, &n) || n == 0 || n >= CONFIG_NR_CPUS)
-		return -1;
-	noanswer_cpu = n;
-	return 0;
+	return param_ap(val, &noanswer_cpu);
 }
 __setup("smp_test_noanswer", set_noanswer);
+
+/*
+ * Test only: CPU N calls in just too late, once the boot CPU has given it
+ * up and before the INIT that puts it back to sleep: the boot CPU waits
+ * for that answer before it sends the INIT.
+ */
+static int __init set_late(const char *val)
+{
+	return param_ap(val, &late_cpu);
+}
+__setup("smp_test_late", set_late);
+
+/*
+ * Test only: CPU N is stopped as a hot-remove stops it, its number freed
+ * as after its eject, and started again as a hot-add starts a CPU: the
+ * same number for the same APIC id, without QEMU's device_del (which
+ * breaks QEMU 7.2's next device_add, Documentation/hotplug.md).
+ */
+static int __init set_restart(const char *val)
+{
+	return param_ap(val, &restart_cpu);
+}
+__setup("smp_test_restart", set_restart);
+
+static u32 callin_swap(int cpu, u32 v)
+{
+	return __atomic_exchange_n(&callin[cpu], v, __ATOMIC_SEQ_CST);
+}
 
 bool cpu_online(int cpu)
 {
@@ -102,14 +150,21 @@ int cpu_of_apic(u32 apicid)
 /* The AP's C entry, from the trampoline: paging on, interrupts off. */
 static void __noreturn start_secondary(int cpu)
 {
+	bool up;
+
 	cpu_load_descriptors(cpu);	/* GDT, IDT and its own TSS */
 	if (cpu_has(&boot_cpu_data, X86_FEATURE_FPU))
 		__asm__ __volatile__("fninit");
 	apic_setup_cpu(false);
 	if (cpu == noanswer_cpu)
 		halt_forever();
-	smp_wmb();
-	online[cpu] = true;		/* the boot CPU waits for this */
+	while (cpu == late_cpu && !late_given_up)
+		cpu_relax();
+	up = callin_swap(cpu, CALLIN_UP) == CALLIN_WAITING;
+	if (cpu == late_cpu)
+		late_answered = true;
+	if (!up)
+		halt_forever();		/* given up: the INIT is coming */
 	smp_idle(cpu);
 }
 
@@ -143,11 +198,23 @@ static bool wait_callin(int cpu)
 	u64 end = clock_ns() + (u64)CALLIN_TIMEOUT_MS * 1000000;
 
 	while (clock_ns() < end) {
-		if (online[cpu])
+		if (callin[cpu] == CALLIN_UP)
 			return true;
 		cpu_relax();
 	}
-	return online[cpu];
+	return callin_swap(cpu, CALLIN_GIVEN_UP) == CALLIN_UP;
+}
+
+/* smp_test_late: the AP answers now, the INIT waits for that. */
+static void answer_late(int cpu)
+{
+	u64 end = clock_ns() + (u64)CALLIN_TIMEOUT_MS * 1000000;
+
+	late_given_up = true;
+	while (!late_answered && clock_ns() < end)
+		cpu_relax();
+	printk(KERN_INFO "smp: smp_test_late: CPU%d %s after it was given "
+	       "up\n", cpu, late_answered ? "answered" : "did not answer");
 }
 
 /* Copy the trampoline to its page and fill in its parameters for cpu. */
@@ -178,6 +245,7 @@ static bool start_cpu(int cpu, u32 apicid)
 
 	setup_trampoline(cpu);
 	smp_call_reset(cpu);		/* a number may be given again */
+	callin[cpu] = CALLIN_WAITING;
 	set_warm_reset_vector(TRAMPOLINE_PHYS);
 	apic_esr();			/* clear old errors */
 	apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
@@ -194,6 +262,8 @@ static bool start_cpu(int cpu, u32 apicid)
 			"starting it\n", cpu, apicid, esr);
 	up = wait_callin(cpu);
 	if (!up) {
+		if (cpu == late_cpu)
+			answer_late(cpu);
 		/* Back to wait-for-SIPI: it must not wake up later on a
 		   stack and trampoline given to the next CPU. */
 		apic_send_ipi(apicid, APIC_ICR_INIT | APIC_ICR_LEVEL |
@@ -222,6 +292,7 @@ int smp_start_cpu(u32 apicid)
 		       "skipped\n", cpu, apicid, CALLIN_TIMEOUT_MS);
 		return -1;
 	}
+	online[cpu] = true;
 	nr_online++;
 	printk(KERN_INFO "smp: CPU%d (apic %u) up\n", cpu, apicid);
 	return cpu;
@@ -245,6 +316,21 @@ void smp_cpu_gone(int cpu)
 		retired[cpu] = false;
 }
 
+/* smp_test_restart: out as a hot-remove, in again as a hot-add. */
+static void restart(int cpu)
+{
+	u32 apicid = apic_ids[cpu];
+
+	if (!smp_stop_cpu(cpu)) {
+		pr_err("smp: smp_test_restart: CPU%d did not stop\n", cpu);
+		return;
+	}
+	smp_cpu_gone(cpu);		/* as after its eject */
+	printk(KERN_INFO "smp: smp_test_restart: CPU%d (apic %u) stopped, "
+	       "its number free\n", cpu, apicid);
+	smp_start_cpu(apicid);
+}
+
 void smp_boot_cpus(unsigned int ncpus)
 {
 	unsigned int i, left = ncpus - 1;
@@ -260,6 +346,8 @@ void smp_boot_cpus(unsigned int ncpus)
 	}
 	for (i = 1; i <= left; i++)
 		smp_start_cpu(smp_census.apic_id[i]);
+	if (cpu_online(restart_cpu))
+		restart(restart_cpu);
 	printk(KERN_INFO "smp: %u CPU%s online\n", nr_online,
 	       nr_online == 1 ? "" : "s");
 }

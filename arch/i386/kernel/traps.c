@@ -65,6 +65,18 @@ static volatile u8 in_oops[CONFIG_NR_CPUS];
 static volatile unsigned int oops_expected;	/* test: reports to wait for */
 static u32 stack_lo, stack_hi;	/* where a frame may be: mapped RAM */
 
+/*
+ * This CPU reports an oops (or has, and is powering off): its printk
+ * writes at once, taking the console lock from a CPU that keeps it too
+ * long, and its clock_ns() does not wait for the clock lock.
+ */
+bool oops_here(void)
+{
+	int cpu = smp_processor_id();
+
+	return cpu >= 0 && cpu < CONFIG_NR_CPUS && in_oops[cpu];
+}
+
 void traps_set_stack_bounds(u32 lo, u32 hi)
 {
 	stack_lo = lo;
@@ -205,7 +217,6 @@ static void __noreturn oops(struct pt_regs *r)
 		cpu_dead();
 	}
 	in_oops[cpu] = 1;
-	printk_oops_begin();
 
 	printk(KERN_EMERG "oops: %s, vector %u, error code 0x%x, CPU %d\n",
 	       what, r->vector, r->error, cpu);
@@ -250,7 +261,6 @@ void __noreturn do_double_fault(int cpu, u32 error)
 	if (in_oops[cpu])
 		cpu_dead();
 	in_oops[cpu] = 1;
-	printk_oops_begin();
 	printk(KERN_EMERG "oops: double fault (#DF), vector 8, error code "
 	       "0x%x, CPU %d\n", error, cpu);
 	printk(KERN_EMERG "EIP: %04x:[<%08x>] %s\n", t->cs & 0xffff, t->eip,
