@@ -131,4 +131,20 @@ check_examples('Documentation/report.md',
 	       qr/^fixup: (?!rejected )|^module: modtest /,
 	       $report =~ /^    ((?:fixup|module): .*)$/mg);
 
+# Every file of the tree that a script's --help names exists (an example
+# of fixup-report's named arch/i386/kernel/spinlock.o).
+my %elsewhere = ('scripts/mod/modpost.c' => "Linux's, named as a model");
+for my $script (grep { -f && -x } glob 'scripts/*') {
+	# Only those that have a --help (link-vmlinux.sh would link "--help")
+	next unless slurp($script) =~ /--help\b|'help\b/;
+	my $help = `$script --help 2>&1 </dev/null`;
+	my %named;
+	for ($help =~ m{(?:^|[\s"'(])((?:arch|modules|include|scripts|tests|Documentation|bench|ldscripts)/[\w./-]+)}g) {
+		(my $f = $_) =~ s/[.]+$//;
+		$named{$f} = 1 unless $f =~ /[A-Z]{3,}/ || $elsewhere{$f};
+	}
+	my @missing = grep { !-e } sort keys %named;
+	is_deeply(\@missing, [], "$script --help names files that exist");
+}
+
 done_testing();
