@@ -106,10 +106,9 @@ struct fixup_call_group {
  *	FIXUP_CALL_VARIANT(copy_page_sse2, X86_FEATURE_SSE2, FIXUP_MODE_ANY),
  *	FIXUP_CALL_VARIANT(copy_page_mmx, X86_FEATURE_MMX, FIXUP_MODE_ANY));
  *
- * The group lands in .repatch.fixup_calls, between __fixup_calls_start
- * and __fixup_calls_end, in the re-patch region: freed with the init
- * memory unless sites were kept for a CPU hot-add (a kept CALL site
- * needs its group again).
+ * The group lands in .init.fixup_calls, between __fixup_calls_start
+ * and __fixup_calls_end, freed with the init memory: a site kept for a
+ * CPU hot-add carries the bytes of its call in both modes.
  */
 #ifdef MODULE
 /* A module's CALL sites use the kernel's groups, which the pass walks. */
@@ -118,9 +117,9 @@ struct fixup_call_group {
 #else
 #define DEFINE_FIXUP_CALL(gen, ...)					\
 	static const struct fixup_call_variant				\
-	__fixup_call_variants_##gen[] __repatchconst = { __VA_ARGS__ };	\
+	__fixup_call_variants_##gen[] __initconst = { __VA_ARGS__ };	\
 	static const struct fixup_call_group __fixup_call_##gen	\
-	__used __section(".repatch.fixup_calls") __aligned(4) = {	\
+	__used __section(".init.fixup_calls") __aligned(4) = {		\
 		.generic = (void *)(gen),				\
 		.name = #gen,						\
 		.variants = __fixup_call_variants_##gen,		\
@@ -141,23 +140,41 @@ extern const struct fixup_call_group __fixup_calls_end[];
 #define FIXUP_CALL(fn)						\
 	"661:\n\tcall " #fn "\n662:\n\t" FIXUP_RECORD(FIXUP_KIND_CALL)
 
+/*
+ * Kept for a CPU hot-add (Documentation/fixup-sites.md): each site
+ * whose form depends on the CPU count, its address and length, and in
+ * bytes[], in the order of sites[], its UP bytes then its SMP bytes
+ * (2 * len each). The kernel's table and each module's are on one list;
+ * written by the pass that keeps them, read-only after.
+ */
+struct fixup_kept_site {
+	uintptr_t addr;
+	u8 len;
+} __packed;
+
+struct fixup_kept {
+	const struct fixup_kept_site *sites;
+	const u8 *bytes;
+	u32 nr;
+	uintptr_t text_start, text_end;	/* where the sites are */
+	const struct fixup_kept *next;
+};
+
 /* The boot pass (arch/i386/fixup/boot.c). */
 #ifdef CONFIG_FIXUP
 /* What the pass decided: the only fixup state that outlives boot. */
-extern bool fixup_applied, fixup_smp, fixup_up_forced;
+extern bool fixup_applied, fixup_smp;
 
 /* fixup=up: UP variants, so the other CPUs must not be started. */
-static inline bool fixup_forced_up(void)
-{
-	return fixup_up_forced;
-}
+bool fixup_forced_up(void);
 
 /*
  * ncpus: the CPUs that start at boot; possible: those and the ones that
  * may be hot-added later (smp_possible_cpus()). With possible > ncpus
  * (CONFIG_HOTPLUG_CPU, and the mode chosen by the count: not fixup=up,
- * fixup=smp, nofixup or fixup_test_unsafe_up) the records of the sites
- * whose form depends on the CPU count are kept for fixup_repatch().
+ * fixup=smp, nofixup or fixup_test_unsafe_up) the sites whose form
+ * depends on the CPU count are kept, with both forms, for
+ * fixup_repatch().
  */
 void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		unsigned int possible, const char *reason);
@@ -166,41 +183,18 @@ void fixup_report_freed(void);
 /*
  * After boot, with only the calling CPU running (no other CPU started,
  * or every other one stopped where it runs no site): rewrite every kept
- * site for SMP (smp true) or UP variants, for ncpus CPUs, and report it
- * ("fixup: mode: smp cpus=2 reason=hotplug", then "fixup: repatched
+ * site to its bytes for SMP (smp true) or UP, for ncpus CPUs, and report
+ * it ("fixup: mode: smp cpus=2 reason=hotplug", then "fixup: repatched
  * ..."). Interrupts are off inside and NMIs are deferred as during the
  * boot pass; the text stays read-only, the writes go through a
  * temporary alias. 0 when done or when the sites already have that
  * mode's forms (nothing is written or printed then); -1 when the mode
- * cannot change: nothing was kept, or a kept site could not be
- * rewritten (the caller must then not start a CPU on UP code). It
- * takes a few pages from the page allocator (the overlap bitmap) and
- * gives them back before it returns.
+ * cannot change: nothing was kept, or a kept site held neither form (it
+ * is named and left alone; the caller must then not start a CPU on UP
+ * code).
  */
 int fixup_repatch(bool smp, unsigned int ncpus, const char *reason);
 
-/*
- * A kept table: the records of the sites whose form depends on the CPU
- * count (rebased copies), one call group byte per record (1 + index in
- * calls, 0 none), the text range they lie in and the call groups. The
- * kernel's own is made by fixup_boot(); the module pass, fixup_module(),
- * makes one for a module's text the same way (fixup_apply() with a
- * mode_dependent hook) and adds it with fixup_keep(); fixup_forget()
- * must remove it before the text goes (modules are never unloaded
- * today). Neither runs concurrently with fixup_repatch().
- */
-struct fixup_kept {
-	const struct fixup_site *start, *end;
-	const u8 *call_groups;
-	const void *text_start, *text_end;
-	const struct fixup_call_group *calls;
-	unsigned int nr_calls;
-	struct fixup_kept *next;
-};
-
-/* 0, or -1 when nothing was kept at boot: the mode never changes then. */
-int fixup_keep(struct fixup_kept *k);
-void fixup_forget(struct fixup_kept *k);
 /* The kept tables, for the self-tests; NULL when none. */
 const struct fixup_kept *fixup_kept_tables(void);
 
@@ -217,8 +211,9 @@ bool fixup_resident(void);
  * fixup_module_taken_size() bytes. Nothing under nofixup. keep: room of
  * fixup_module_keep_size() bytes (0 when the kernel kept nothing for a
  * CPU hot-add) for the module's kept table, or NULL; fixup_module()
- * returns how many bytes of it from its start stay in use (registered
- * with fixup_keep(), never to be freed), 0 when none.
+ * returns how many bytes of it from its start stay in use (on the list
+ * of kept tables for good: the caller makes them read-only), 0 when
+ * none.
  */
 size_t fixup_module_taken_size(const void *text, const void *etext);
 size_t fixup_module_keep_size(const struct fixup_site *start,

@@ -25,10 +25,10 @@
 #define __initdata	__section(".init.data")
 #define __initconst	__section(".init.rodata")
 /*
- * What re-patching after boot needs (the patcher, its tables, the call
- * groups): the re-patch region of ldscripts/vmlinux.lds, which stays,
- * read-only, when the boot pass kept sites for a CPU hot-add, and is
- * freed with the init region otherwise.
+ * What re-patching after boot needs (the loop over the kept sites, the
+ * bracket around writing text): the re-patch region of
+ * ldscripts/vmlinux.lds, which stays, read-only, when the boot pass kept
+ * sites for a CPU hot-add, and is freed with the init region otherwise.
  */
 #define __repatch	__section(".repatch.text")
 #define __repatchconst	__section(".repatch.rodata")

@@ -15,10 +15,12 @@
  *    (the NOP sets and the ModRM/SIB length rule); only the catalogue's
  *    rows are read through the same X-macros as patcher.c reads them;
  *  - a second pass decides every record the same and writes nothing;
- *  - with env->call_groups, a vanished call with a group is planned as
- *    a call of that group (a kept table's), one without stays a NOP;
+ *  - a vanished call stays a NOP;
  *  - the counts add up, in total and per kind, and match the hooks;
- *    one fixup_serialize() per pass, after the last write.
+ *  - when the first pass keeps the sites whose form depends on the CPU
+ *    count (kept.c), the re-patch loop over them writes exactly what a
+ *    pass in the other mode writes, and back the first pass's bytes; a
+ *    kept site changed behind the pass's back is named and left alone.
  *
  * Any failure prints what broke and aborts: libFuzzer reports a crash.
  *
@@ -48,7 +50,7 @@
 static u8 arena[ARENA] __attribute__((aligned(16)));
 static u8 before[ARENA];	/* the arena before a pass */
 static u8 after1[ARENA];	/* after the first pass */
-static u8 at_serialize[ARENA];	/* when fixup_serialize() was called */
+static u8 orig[ARENA];		/* before the first pass */
 
 #define FN(i)		((void *)(arena + FN_OFF + 8 * (i)))
 
@@ -293,15 +295,6 @@ static uintptr_t o_call_target(const u8 *b, uintptr_t site)
 static struct fixup_call_variant variants[MAX_GROUPS][MAX_VARIANTS];
 static struct fixup_call_group groups[MAX_GROUPS];
 static unsigned int nr_groups;
-
-/* env->call_groups: 1 + a group for each record, 0 none; or not given. */
-static u8 hints[MAX_REC];
-static bool use_hints;
-
-static unsigned int hint(unsigned int rec)
-{
-	return use_hints ? hints[rec] : 0;
-}
 
 static const char *const group_names[MAX_GROUPS] = { "g0", "g1", "g2", "g3" };
 static const char *const variant_names[MAX_GROUPS][MAX_VARIANTS] = {
@@ -738,8 +731,7 @@ struct decision {
 
 static struct decision dec[2][MAX_REC];
 static int pass_no;
-static unsigned int rejects, debugs, serializes;
-static const struct cpuinfo *env_cpu;
+static unsigned int rejects, debugs;
 
 static unsigned int rec_index(const struct fixup_site *rec)
 {
@@ -790,14 +782,6 @@ static void on_debug(void *ctx, const struct fixup_site *rec, const u8 *site,
 	memcpy(d->old, old, len);
 	memcpy(d->new, new, len);
 	d->variant = variant;
-}
-
-void fixup_serialize(const struct cpuinfo *c)
-{
-	if (c != env_cpu)
-		fail("fixup_serialize() got another cpuinfo");
-	serializes++;
-	memcpy(at_serialize, arena, ARENA);
 }
 
 /* ---- the model of checks 1-7 ---- */
@@ -851,17 +835,10 @@ static const char *model(unsigned int i, bool room)
 		return o_form(k, b, len, 3) ? NULL : "bytes not a variant";
 	if (b[0] != 0xe8 && !o_is_nop5(b, 3))
 		return "bytes not a variant";
-	if (b[0] != 0xe8 && !hint(i))
+	if (b[0] != 0xe8)
 		return NULL;
-	/* a group byte names the group; a call must be of it */
-	if (hint(i) > nr_groups)
-		return "call target not in a group";
-	if (hint(i))
-		g = hint(i) - 1;
-	else
-		g = o_group_of(o_call_target(b, a));
-	if (g < 0 || (b[0] == 0xe8 &&
-		      !o_in_group(&groups[g], o_call_target(b, a))))
+	g = o_group_of(o_call_target(b, a));
+	if (g < 0)
 		return "call target not in a group";
 	if (o_shares(g))
 		return "call group shares a function";
@@ -889,16 +866,14 @@ static void check_site(unsigned int i, const struct decision *d, bool p6)
 		uintptr_t to;
 		int g;
 
-		if (d->old[0] != 0xe8 && !hint(i)) {
+		if (d->old[0] != 0xe8) {
 			if (!o_is_nop5(d->old, 3) || !o_is_nop5(now, sets) ||
 			    strcmp(d->variant, "nop"))
 				fail("record %u: a vanished call did not stay "
 				     "a NOP of the CPU's set", i);
 			return;
 		}
-		/* a call, or a vanished one its group byte names */
-		g = hint(i) ? (int)hint(i) - 1
-			    : o_group_of(o_call_target(d->old, d->site));
+		g = o_group_of(o_call_target(d->old, d->site));
 		if (g < 0)
 			fail("record %u: a call outside the groups accepted",
 			     i);
@@ -1006,10 +981,6 @@ static void check_pass(const struct fixup_stats *st, bool p6, bool room)
 	if ((stray = stray_write(owner)) >= 0)
 		fail("byte %ld outside every accepted site changed: "
 		     "%02x -> %02x", stray, before[stray], arena[stray]);
-	if (memcmp(at_serialize, arena, ARENA))
-		fail("a byte was written after fixup_serialize()");
-	if (serializes != 1)
-		fail("fixup_serialize() called %u times in a pass", serializes);
 	if (st->sites != nr_recs || st->rejected != rejects ||
 	    debugs != nacc || st->sites != st->patched + st->kept +
 	    st->rejected || st->patched != patched || st->kept != kept)
@@ -1039,12 +1010,89 @@ static void run_pass(const struct fixup_env *env, struct fixup_stats *st,
 {
 	pass_no = no;
 	memset(dec[no], 0, sizeof(dec[no]));
-	rejects = debugs = serializes = 0;
+	rejects = debugs = 0;
 	memcpy(before, arena, ARENA);
 	/* The scratch's contents on entry must not matter. */
 	memset(env->taken, no ? 0xff : 0x5a, env->taken_size);
 	fixup_apply(table(), table() + nr_recs, env, st);
 	check_pass(st, cpu_has(env->cpu, X86_FEATURE_NOPL), room);
+}
+
+/* ---- the kept sites ---- */
+
+static u8 kept_room[fixup_keep_room(MAX_REC)] __aligned(8);
+static uintptr_t named[MAX_REC];
+static unsigned int nr_named;
+
+static void on_neither(uintptr_t addr)
+{
+	if (nr_named < MAX_REC)
+		named[nr_named++] = addr;
+}
+
+/*
+ * After the first pass kept k (in mode smp) and the second wrote
+ * nothing: the loop to the other mode must write what a pass in that
+ * mode writes from the same start, every byte of it, and back again the
+ * first pass's bytes; a kept site that holds neither form is named and
+ * left alone. The other pass runs last, from orig[].
+ */
+static void check_kept(struct input *in, const struct fixup_kept *k,
+		       struct fixup_env *env)
+{
+	static u8 looped[ARENA];
+	struct fixup_stats st = { 0 }, other;
+	bool smp = env->smp;
+	unsigned int i;
+	u8 *site;
+
+	for (i = 0; i < k->nr; i++) {
+		const struct decision *d = NULL;
+		unsigned int j;
+
+		for (j = 0; j < nr_recs && !d; j++)
+			if (dec[0][j].accepted &&
+			    dec[0][j].site == k->sites[i].addr)
+				d = &dec[0][j];
+		if (!d || d->len != k->sites[i].len)
+			fail("kept site %u is not an accepted site", i);
+	}
+	fixup_kept_write(k, !smp, 0, &st);
+	if (st.sites != k->nr || st.patched != k->nr)
+		fail("loop to the other mode: %u of %u kept sites written",
+		     st.patched, k->nr);
+	memcpy(looped, arena, ARENA);
+	memset(&st, 0, sizeof(st));
+	fixup_kept_write(k, smp, 0, &st);
+	if (st.patched != k->nr || memcmp(arena, after1, ARENA))
+		fail("loop and back: not the first pass's bytes");
+	if (k->nr) {
+		/* one kept site changed behind the kernel's back */
+		i = below(in, k->nr);
+		site = (u8 *)k->sites[i].addr;
+		site[0] = 0xcc;
+		while (site[0] == after1[site - arena] ||
+		       site[0] == looped[site - arena])
+			site[0]++;
+		memcpy(before, arena, ARENA);
+		memset(&st, 0, sizeof(st));
+		nr_named = 0;
+		fixup_kept_write(k, !smp, 0, &st);
+		fixup_kept_report(k, !smp, on_neither);
+		if (st.rejected != 1 || nr_named != 1 ||
+		    named[0] != (uintptr_t)site || site[0] != before[site - arena])
+			fail("a kept site holding neither form: %u rejected, "
+			     "%u named, or it was written", st.rejected,
+			     nr_named);
+	}
+	memcpy(arena, orig, ARENA);
+	env->smp = !smp;
+	env->hooks = NULL;
+	fixup_apply(table(), table() + nr_recs, env, &other);
+	for (i = 0; i < ARENA; i++)
+		if (arena[i] != looped[i])
+			fail("byte %u: the loop to the other mode wrote %02x, a "
+			     "pass in that mode %02x", i, looped[i], arena[i]);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
@@ -1055,14 +1103,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct fixup_hooks hooks = { .reject = on_reject,
 				     .debug = on_debug };
 	struct fixup_stats st1, st2;
+	struct fixup_keeping keeping;
 	struct cpuinfo cpu;
 	struct fixup_env env;
 	size_t need;
-	bool room;
+	bool room, keep;
 	unsigned int i;
 
 	make_cpu(&in, &cpu);
-	env_cpu = &cpu;
 	memset(&env, 0, sizeof(env));
 	env.cpu = &cpu;
 	env.smp = byte(&in) & 1;
@@ -1078,18 +1126,23 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	env.hooks = &hooks;
 	need = fixup_taken_size(text, nr_text);
 	room = !one_in(&in, 64);
-	use_hints = one_in(&in, 2);
-	for (i = 0; i < nr_recs; i++)
-		hints[i] = below(&in, nr_groups + 2);
-	env.call_groups = use_hints ? hints : NULL;
+	keep = one_in(&in, 2);
+	if (keep) {
+		fixup_keep_begin(&keeping, kept_room, sizeof(kept_room),
+				 nr_recs, arena, arena + ARENA);
+		hooks.ctx = &keeping;
+		hooks.mode_dependent = fixup_keep_site;
+	}
 	/* Exactly what it asks for, on the heap: ASan sees a byte more. */
 	env.taken_size = room ? need : need - 1 - below(&in, need);
 	env.taken = malloc(env.taken_size ? env.taken_size : 1);
 	if (!env.taken)
 		fail("out of memory");
 
+	memcpy(orig, arena, ARENA);
 	run_pass(&env, &st1, 0, room);
 	memcpy(after1, arena, ARENA);
+	hooks.mode_dependent = NULL;
 	run_pass(&env, &st2, 1, room);
 	if (memcmp(arena, after1, ARENA) || st2.patched)
 		fail("the second pass wrote (%u sites patched)", st2.patched);
@@ -1101,6 +1154,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			fail("record %u: the second pass decided %s, the "
 			     "first %s", i, b->accepted ? "accept" : b->why,
 			     a->accepted ? "accept" : a->why);
+	}
+	if (keep) {
+		fixup_keep_done(&keeping);
+		if (keeping.full)
+			fail("the kept table's room was too small");
+		check_kept(&in, keeping.kept, &env);
 	}
 	free(env.taken);
 	return 0;

@@ -2,7 +2,8 @@
 # the kernel sources listed in NAME-srcs, compiled with -DHOST_TEST
 # -Iinclude by clang, and NAME-cflags if set. tests/fuzz/corpus/NAME/
 # holds its seed inputs.
-fuzz_patcher-srcs := arch/i386/fixup/patcher.c arch/i386/fixup/nops.c
+fuzz_patcher-srcs := arch/i386/fixup/patcher.c arch/i386/fixup/nops.c \
+	arch/i386/fixup/kept.c
 fuzz_cmdline-srcs := arch/i386/kernel/cmdline.c arch/i386/kernel/cpu.c \
 	arch/i386/lib/vsprintf.c
 fuzz_mpparse-srcs := arch/i386/kernel/mpparse.c arch/i386/kernel/acpi.c

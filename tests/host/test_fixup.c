@@ -95,16 +95,6 @@ static bool arena_ok(void)
 
 /* ---- hooks ---- */
 
-static int serialize_calls, serialized_final;
-
-void fixup_serialize(const struct cpuinfo *c)
-{
-	(void)c;
-	serialize_calls++;
-	/* All writes must be done before the one serialization. */
-	serialized_final = memcmp(arena, want, ARENA) == 0;
-}
-
 struct rej {
 	const struct fixup_site *rec;
 	const u8 *site;
@@ -642,7 +632,6 @@ static void test_profile(const struct profile *p, bool smp)
 
 	d.site = b.at[0];	/* the first LOCK site */
 	env = env_for(&p->cpu, smp, &hooks);
-	serialize_calls = 0;
 	nrej = 0;
 	fixup_apply(b.start, b.end, &env, &st);
 
@@ -658,8 +647,6 @@ static void test_profile(const struct profile *p, bool smp)
 		}
 	}
 	is_int(nrej, 0, "%s: nothing rejected", tag);
-	ok(serialize_calls == 1 && serialized_final,
-	   "%s: serialized once, after all writes", tag);
 	check_stats(tag, &st, kw, patched);
 	ok(d.calls == NSITES && d.len == 1 && d.kind == FIXUP_KIND_LOCK &&
 	   d.old[0] == 0xf0 && d.new[0] == (smp ? 0xf0 : 0x3e) &&
@@ -668,7 +655,7 @@ static void test_profile(const struct profile *p, bool smp)
 
 	fixup_apply(b.start, b.end, &env, &st);
 	ok(!memcmp(arena, want, ARENA) && st.patched == 0 &&
-	   st.kept == NSITES && st.rejected == 0 && serialize_calls == 2,
+	   st.kept == NSITES && st.rejected == 0,
 	   "%s: second pass changes nothing", tag);
 }
 
@@ -868,7 +855,6 @@ static void test_bad_records(void)
 	/* the records themselves must stay as they are */
 	memcpy(want + REC_OFF, arena + REC_OFF, rec_cur - (arena + REC_OFF));
 	nrej = 0;
-	serialize_calls = 0;
 	fixup_apply(start, (const struct fixup_site *)rec_cur, &env, &st);
 
 	ok(arena_ok(), "bad records: only good sites changed");
@@ -890,7 +876,6 @@ static void test_bad_records(void)
 	is_int(st.kind[FIXUP_KIND_LOCK].rejected, 9, "bad records: LOCK rejects");
 	is_int(st.kind[FIXUP_KIND_LOCK].sites, ARRAY_SIZE(bads) + 3,
 	       "bad records: LOCK accepted");
-	is_int(serialize_calls, 1, "bad records: serialized once");
 #undef BAD
 #undef GOOD
 }
@@ -1470,7 +1455,7 @@ static void test_no_room(void)
 	}
 }
 
-/* An empty table: nothing to do, still one serialization. */
+/* An empty table: nothing to do. */
 static void test_empty(void)
 {
 	struct fixup_env env = env_for(&profiles[0].cpu, false, NULL);
@@ -1478,12 +1463,10 @@ static void test_empty(void)
 
 	reset();
 	memcpy(want, arena, ARENA);
-	serialize_calls = 0;
 	fixup_apply((const struct fixup_site *)arena,
 		    (const struct fixup_site *)arena, &env, &st);
 	ok(st.sites == 0 && st.patched == 0 && !st.kind[FIXUP_KIND_LOCK].variant &&
-	   serialize_calls == 1 && !memcmp(arena, want, ARENA),
-	   "empty table: no writes, one serialization");
+	   !memcmp(arena, want, ARENA), "empty table: no writes");
 }
 
 int main(void)

@@ -1,15 +1,16 @@
 /*
- * Host tests of what a CPU hot-add needs from the patcher
- * (arch/i386/fixup/patcher.c): which sites the boot pass keeps (the
- * mode_dependent hook), and a re-patch of the kept records over a
- * synthetic text that is read-only where it is read and written through
- * an alias, as the kernel's repatch.c does it.
+ * Host tests of what a CPU hot-add needs from the fixup code: which
+ * sites the boot pass keeps, with which bytes (the mode_dependent hook
+ * and the builder of kept.c), and the re-patch loop over the kept sites
+ * (kept.c) on a synthetic text that is read-only where it is read and
+ * written through an alias, as the kernel's repatch.c does it.
  *
- * One memfd is mapped twice: the view the patcher reads (and the records
- * point at) is PROT_READ, so a write that does not go through
- * env->write_offset is a SIGSEGV; the other view is the writable alias.
- * Records, text and the fake call targets all live in the one mapping,
- * so that the self-relative s32 offsets reach on a 64-bit host.
+ * One memfd is mapped twice: the view the loop reads (and the kept
+ * sites point at) is PROT_READ while it runs, so a write that does not
+ * go through write_offset is a SIGSEGV; the other view is the writable
+ * alias. The boot pass writes the text itself, as at boot. Records,
+ * text and the fake call targets all live in the one mapping, so that
+ * the self-relative s32 offsets reach on a 64-bit host.
  *
  * What is kept and what each form is are written out here from the
  * rules of Documentation/fixup-sites.md, not computed by the code under
@@ -25,8 +26,7 @@
 #define PAGE		4096
 #define TEXT_OFF	0		/* two pages of text */
 #define TEXT_END	(2 * PAGE)
-#define REC_OFF		(2 * PAGE)	/* the table, then the kept copy */
-#define KEPT_OFF	(2 * PAGE + 1024)
+#define REC_OFF		(2 * PAGE)	/* the table */
 #define FN_OFF		(3 * PAGE)	/* fake call targets, outside text */
 #define MAP_BYTES	(4 * PAGE)
 
@@ -112,11 +112,6 @@ static const struct cpuinfo p54c = {
 	.bugs = X86_BUG_11AP,
 };
 
-void fixup_serialize(const struct cpuinfo *c)
-{
-	(void)c;
-}
-
 /* E8 rel32 from site to fn, both in the ro view. */
 static void call_bytes(u8 *b, const u8 *site, const void *fn)
 {
@@ -174,57 +169,88 @@ static struct fixup_env env_for(const struct cpuinfo *c, bool smp,
 		.cpu = c, .smp = smp, .text = &text, .nr_text = 1,
 		.calls = groups, .nr_calls = ARRAY_SIZE(groups), .hooks = h,
 		.taken = taken, .taken_size = sizeof(taken),
-		.write_offset = rw - ro,
 	};
 }
 
-/* ---- the kept table, as fixup_boot() makes it ---- */
-
-struct kept {
-	unsigned int n;
-	const struct fixup_site *from[NSITES];	/* the records seen */
-	u8 group[NSITES];
-};
-
-static struct kept kept;
-
-static void on_mode_dependent(void *ctx, const struct fixup_site *rec,
-			      const u8 *site, unsigned int group)
+/* The ro view: writable for the boot pass only, as the kernel's text. */
+static void text_writable(bool w)
 {
-	struct kept *k = ctx;
-	struct fixup_site *to = (struct fixup_site *)w(ro + KEPT_OFF) + k->n;
-	const struct fixup_site *to_ro =
-		(const struct fixup_site *)(ro + KEPT_OFF) + k->n;
-
-	(void)site;
-	if (k->n == NSITES)
-		return;
-	/* rebased for where it will be read: the ro view */
-	fixup_copy_record(to, rec);
-	to->rel += (s32)((const u8 *)to - (const u8 *)to_ro);
-	k->from[k->n] = rec;
-	k->group[k->n++] = group;
+	if (mprotect(ro, MAP_BYTES, PROT_READ | (w ? PROT_WRITE : 0))) {
+		perror("mprotect");
+		exit(1);
+	}
 }
 
-static const struct fixup_hooks keep_hooks = {
-	.ctx = &kept, .mode_dependent = on_mode_dependent,
-};
+/* ---- the kept tables, as fixup_boot() and fixup_module() make them ---- */
 
-/* The boot pass with keeping; the sites kept, as a mask of sites[]. */
-static unsigned int boot_pass(const struct cpuinfo *c, bool smp)
+/*
+ * The kernel's table has the records of sites[0..MODULE_FROM), a
+ * module's the rest: two passes, each keeping in its own room, the
+ * module's table first on the list as in the kernel.
+ */
+#define MODULE_FROM	9
+
+static u8 room[2][ALIGN_UP(fixup_keep_room(NSITES), 8)] __aligned(8);
+static struct fixup_keeping keeping[2];
+static const struct fixup_kept *list;
+
+static void pass_keeping(const struct cpuinfo *c, bool smp, unsigned int t,
+			 unsigned int from, unsigned int to)
 {
-	struct fixup_env env = env_for(c, smp, &keep_hooks);
+	struct fixup_hooks h = {
+		.ctx = &keeping[t], .mode_dependent = fixup_keep_site,
+	};
+	struct fixup_env env = env_for(c, smp, &h);
 	struct fixup_stats st;
-	unsigned int i, mask = 0;
 
-	build();
-	memset(&kept, 0, sizeof(kept));
-	fixup_apply(table(), table() + nrec, &env, &st);
-	for (i = 0; i < kept.n; i++)
-		mask |= 1u << (kept.from[i] - table());
+	fixup_keep_begin(&keeping[t], room[t], sizeof(room[t]), to - from,
+			 ro + TEXT_OFF, ro + TEXT_END);
+	fixup_apply(table() + from, table() + to, &env, &st);
 	if (st.rejected)
 		diag("%u records rejected", st.rejected);
+	if (!fixup_keep_done(&keeping[t]))
+		keeping[t].kept->nr = 0;	/* nothing kept */
+}
+
+/* Both boot passes with keeping; the sites kept, as a mask of sites[]. */
+static unsigned int boot_pass(const struct cpuinfo *c, bool smp)
+{
+	unsigned int i, j, t, mask = 0;
+
+	build();
+	text_writable(true);
+	pass_keeping(c, smp, 0, 0, MODULE_FROM);
+	pass_keeping(c, smp, 1, MODULE_FROM, nrec);
+	text_writable(false);
+	keeping[0].kept->next = NULL;
+	keeping[1].kept->next = keeping[0].kept;
+	list = keeping[1].kept;
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < keeping[t].kept->nr; i++)
+			for (j = 0; j < NSITES; j++)
+				if (keeping[t].kept->sites[i].addr ==
+				    (uintptr_t)sites[j].site)
+					mask |= 1u << j;
 	return mask;
+}
+
+/* The kept bytes of sites[j] for UP and SMP; false if it was not kept. */
+static bool kept_bytes(unsigned int j, const u8 **up, const u8 **smp)
+{
+	const struct fixup_kept *k;
+	const u8 *b;
+	u32 i;
+
+	for (k = list; k; k = k->next) {
+		for (b = k->bytes, i = 0; i < k->nr; b += 2 * k->sites[i++].len) {
+			if (k->sites[i].addr != (uintptr_t)sites[j].site)
+				continue;
+			*up = b;
+			*smp = b + k->sites[i].len;
+			return true;
+		}
+	}
+	return false;
 }
 
 #define S(i)	(1u << (i))
@@ -232,6 +258,9 @@ static unsigned int boot_pass(const struct cpuinfo *c, bool smp)
 #define SMP_MB	S(2)
 #define SMP_WMB	S(4)
 #define CALLS	(S(8) | S(9) | S(11))	/* the lock and x groups */
+
+static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const u8 ladd[] = { 0xf0, 0x83, 0x04, 0x24, 0x00 };
 
 static void test_selection(void)
 {
@@ -248,8 +277,10 @@ static void test_selection(void)
 		/* 11AP: xchg in both modes, so the APIC write is not kept */
 		{ "Pentium 11AP", &p54c, LOCKS | SMP_MB | CALLS },
 	};
+	const u8 *up, *smp;
 	unsigned int i, j, got;
-	bool groups_ok;
+	bool bytes_ok = true;
+	u8 b[5];
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		for (j = 0; j < 2; j++) {
@@ -261,27 +292,34 @@ static void test_selection(void)
 				     cases[i].want);
 		}
 	}
-	groups_ok = kept.n > 0;
-	for (i = 0; i < kept.n; i++)
-		groups_ok &= kept.group[i] ==
-			     sites[kept.from[i] - table()].group;
-	ok(groups_ok, "a kept CALL site comes with its group, others with 0");
+	/* Pentium 4 (the P6 NOPs), booted SMP */
+	boot_pass(&p4, true);
+	bytes_ok &= kept_bytes(0, &up, &smp) && up[0] == 0x3e &&
+		    smp[0] == 0xf0;
+	bytes_ok &= kept_bytes(2, &up, &smp) && !memcmp(up, nop5, 5) &&
+		    !memcmp(smp, ladd, 5);
+	call_bytes(b, sites[8].site, FN(2));	/* lock_generic, or gone */
+	bytes_ok &= kept_bytes(8, &up, &smp) && !memcmp(up, nop5, 5) &&
+		    !memcmp(smp, b, 5);
+	call_bytes(b, sites[9].site, FN(5));	/* x_up, x_smp */
+	bytes_ok &= kept_bytes(9, &up, &smp) && !memcmp(up, b, 5);
+	call_bytes(b, sites[9].site, FN(4));
+	bytes_ok &= !memcmp(smp, b, 5);
+	ok(bytes_ok, "Pentium 4: a kept site carries its UP and its SMP bytes");
 }
 
-/* ---- the re-patch through the alias ---- */
+/* ---- the re-patch loop through the alias ---- */
 
 static u8 snap_up[TEXT_END], snap_smp[TEXT_END];
 
-/* Apply the kept table for smp; the stats. */
-static struct fixup_stats repatch(const struct cpuinfo *c, bool smp,
-				  const u8 *call_groups)
+/* The loop over every kept table to smp; the counts. */
+static struct fixup_stats repatch(bool smp)
 {
-	struct fixup_env env = env_for(c, smp, NULL);
-	struct fixup_stats st;
-	const struct fixup_site *k = (const struct fixup_site *)(ro + KEPT_OFF);
+	struct fixup_stats st = { 0 };
+	const struct fixup_kept *k;
 
-	env.call_groups = call_groups;
-	fixup_apply(k, k + kept.n, &env, &st);
+	for (k = list; k; k = k->next)
+		fixup_kept_write(k, smp, rw - ro, &st);
 	return st;
 }
 
@@ -313,20 +351,21 @@ static bool differs_at_kept(const u8 *snap, unsigned int kept_mask)
 
 static void test_repatch(void)
 {
-	static const u8 ladd[] = { 0xf0, 0x83, 0x04, 0x24, 0x00 };
-	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
-	unsigned int mask = boot_pass(&p4, false);
+	unsigned int mask = boot_pass(&p4, false), n;
 	struct fixup_stats st;
 	u8 b[5];
 	bool smp_ok = true;
 
+	n = keeping[0].kept->nr + keeping[1].kept->nr;
 	memcpy(snap_up, ro, TEXT_END);
 	ok(sites[0].site[0] == 0x3e && !memcmp(sites[8].site, nop5, 5),
 	   "boot UP: lock is ds, the spinlock call vanished");
+	ok(keeping[1].kept->nr == 3, "the module's table keeps its x call, lock "
+	   "prefix and spinlock call");
 
-	st = repatch(&p4, true, kept.group);
-	is_int(st.sites, kept.n, "UP -> SMP: every kept record accepted");
-	is_int(st.patched, kept.n, "UP -> SMP: every kept site rewritten");
+	st = repatch(true);
+	is_int(st.sites, n, "UP -> SMP: every kept site seen");
+	is_int(st.patched, n, "UP -> SMP: every kept site rewritten");
 	ok(differs_at_kept(snap_up, mask),
 	   "UP -> SMP: the read-only view changed at the kept sites only");
 	smp_ok &= sites[0].site[0] == 0xf0 && sites[10].site[0] == 0xf0;
@@ -338,39 +377,57 @@ static void test_repatch(void)
 	call_bytes(b, sites[9].site, FN(4));	/* x_smp */
 	smp_ok &= !memcmp(sites[9].site, b, 5);
 	ok(smp_ok, "UP -> SMP: lock f0, smp_mb a locked add, the spinlock "
-	   "calls back, x_smp");
+	   "calls back, x_smp, the module's sites with the kernel's");
 	memcpy(snap_smp, ro, TEXT_END);
 
-	st = repatch(&p4, false, kept.group);
-	ok(st.patched == kept.n && !memcmp(ro, snap_up, TEXT_END),
+	st = repatch(false);
+	ok(st.patched == n && !memcmp(ro, snap_up, TEXT_END),
 	   "SMP -> UP: the text is byte for byte the boot's UP text");
-	st = repatch(&p4, false, kept.group);
-	ok(st.patched == 0 && st.kept == kept.n,
-	   "UP -> UP: nothing written");
-	st = repatch(&p4, true, kept.group);
-	ok(st.patched == kept.n && !memcmp(ro, snap_smp, TEXT_END),
+	st = repatch(false);
+	ok(st.patched == 0 && st.kept == n, "UP -> UP: nothing written");
+	st = repatch(true);
+	ok(st.patched == n && !memcmp(ro, snap_smp, TEXT_END),
 	   "UP -> SMP again: the same SMP text");
-
-	/* Without the group bytes a vanished call cannot come back. */
-	repatch(&p4, false, kept.group);
-	st = repatch(&p4, true, NULL);
-	ok(!memcmp(sites[8].site, nop5, 5) && sites[0].site[0] == 0xf0,
-	   "without call_groups the vanished call stays a NOP");
 }
 
-/* A record copied elsewhere names the same site. */
-static void test_copy_record(void)
-{
-	struct fixup_site a[2], b[3];
+static uintptr_t named[NSITES];
+static unsigned int nr_named;
 
-	a[1].rel = 1000;
-	a[1].kind = FIXUP_KIND_LOCK;
-	a[1].len = 1;
-	fixup_copy_record(&b[2], &a[1]);
-	/* as integers: pointers into two objects do not compare in C */
-	ok((uintptr_t)&b[2].rel + b[2].rel ==
-	   (uintptr_t)&a[1].rel + a[1].rel && b[2].kind == FIXUP_KIND_LOCK &&
-	   b[2].len == 1, "fixup_copy_record: same site, kind and length");
+static void on_neither(uintptr_t addr)
+{
+	if (nr_named < NSITES)
+		named[nr_named++] = addr;
+}
+
+/* A kept site whose bytes changed behind the kernel's back. */
+static void test_neither(void)
+{
+	struct fixup_stats st;
+	const struct fixup_kept *k;
+
+	boot_pass(&p4, false);
+	w(sites[10].site)[0] = 0x90;	/* the module's lock prefix */
+	st = repatch(true);
+	ok(st.rejected == 1 && st.patched == st.sites - 1,
+	   "a site holding neither form is counted, the others written");
+	ok(sites[10].site[0] == 0x90 && sites[0].site[0] == 0xf0,
+	   "it is left alone");
+	nr_named = 0;
+	for (k = list; k; k = k->next)
+		fixup_kept_report(k, true, on_neither);
+	ok(nr_named == 1 && named[0] == (uintptr_t)sites[10].site,
+	   "it is named by its address, alone");
+}
+
+/* A room too small for the table: nothing is kept, and it says so. */
+static void test_room(void)
+{
+	struct fixup_keeping k;
+
+	fixup_keep_begin(&k, room[0], fixup_keep_room(NSITES) - 1, NSITES,
+			 ro, ro + TEXT_END);
+	ok(k.full && !fixup_keep_done(&k),
+	   "a room too small: full, nothing kept");
 }
 
 int main(void)
@@ -388,8 +445,9 @@ int main(void)
 		return 1;
 	}
 	set_groups();
-	test_copy_record();
 	test_selection();
 	test_repatch();
+	test_neither();
+	test_room();
 	return done_testing();
 }

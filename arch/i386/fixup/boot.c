@@ -1,13 +1,14 @@
 /*
  * The boot-time fixup pass, kernel side: its command-line parameters
  * (Documentation/cmdline.md), the choice of UP or SMP variants, the one
- * call to fixup_apply() and the report in the console log. The stable
- * report lines, "fixup: cpu:", "fixup: mode:", "fixup: kind",
- * "fixup: summary", "fixup: freed table bytes=", "fixup: rejected
- * record", "fixup: site", "fixup: kept" and "fixup: re-patch code
- * resident:", are specified field by field in Documentation/report.md:
- * change one only together with it. All of it is __init but the kept
- * table's descriptor; re-patching after boot is repatch.c.
+ * way to run a pass over a table (fixup_pass(), for the boot's and each
+ * module's) and the report in the console log. The stable report
+ * lines, "fixup: cpu:", "fixup: mode:", "fixup: kind", "fixup:
+ * summary", "fixup: freed table bytes=", "fixup: rejected record",
+ * "fixup: site", "fixup: kept" and "fixup: re-patch resident", are
+ * specified field by field in Documentation/report.md: change one only
+ * together with it. All of it is __init but the mode and the entry to
+ * the re-patch (repatch.c).
  */
 #include <asm/fixup.h>
 #include <kernel/printk.h>
@@ -23,34 +24,30 @@
 #include <asm/nmi.h>
 #include "internal.h"
 
-enum { MODE_AUTO, MODE_UP, MODE_SMP };
+/*
+ * What the command line chose, weakest first: fixup= values replace one
+ * another, fixup_test_unsafe_up overrides them and nofixup everything
+ * (Documentation/cmdline.md). Read after boot by fixup_forced_up().
+ */
+enum mode { MODE_AUTO, MODE_UP, MODE_SMP, MODE_UNSAFE_UP, MODE_OFF };
 
-static int fixup_mode __initdata = MODE_AUTO;
-static bool nofixup __initdata;
+static enum mode mode __ro_after_boot = MODE_AUTO;
 static bool fixup_debug __initdata;
-static bool unsafe_up __initdata;
-bool fixup_up_forced;		/* read later by SMP bring-up */
+static u32 kernel_kept_bytes __initdata;
 bool fixup_applied;		/* the pass ran (not nofixup) */
-bool fixup_smp;			/* ... and chose SMP variants */
+bool fixup_smp;			/* ... and the sites have SMP forms */
 
 extern const struct fixup_site __fixup_sites_start[], __fixup_sites_end[];
 /* The overlap check's scratch: one bit per text byte (vmlinux.lds). */
 extern u8 __fixup_taken_start[], __fixup_taken_end[];
-/*
- * The re-patch region (vmlinux.lds): the kept table's room, as many
- * records and call group bytes as the whole table has, at its end.
- */
-extern struct fixup_site __fixup_kept_start[];
-extern u8 __fixup_kept_groups[];
+/* The room for the kernel's kept table, in the re-patch region. */
+extern u8 __fixup_kept_start[], __fixup_kept_end[];
 
-#ifdef CONFIG_HOTPLUG_CPU
-static const bool hotplug = true;	/* CPUs may be added after boot */
-#else
-static const bool hotplug = false;
-#endif
-
-/* The kernel's kept table: resident, in the list of repatch.c. */
-static struct fixup_kept kernel_kept;
+static void __init set_mode(enum mode m)
+{
+	if (mode <= MODE_SMP || m > mode)
+		mode = m;
+}
 
 static int __init set_fixup(const char *val)
 {
@@ -61,7 +58,7 @@ static int __init set_fixup(const char *val)
 
 	for (i = 0; val && i < ARRAY_SIZE(names); i++) {
 		if (!strcmp(val, names[i])) {
-			fixup_mode = i;
+			set_mode(i);
 			return 0;
 		}
 	}
@@ -69,15 +66,51 @@ static int __init set_fixup(const char *val)
 }
 __setup("fixup", set_fixup);
 
-__setup_flag("nofixup", nofixup);
-__setup_flag("fixup_debug", fixup_debug);
+/* A plain word that sets the mode. */
+static int __init set_mode_word(const char *val, enum mode m)
+{
+	if (param_flag(val))
+		return -1;
+	set_mode(m);
+	return 0;
+}
+
+static int __init set_nofixup(const char *val)
+{
+	return set_mode_word(val, MODE_OFF);
+}
+__setup("nofixup", set_nofixup);
 
 /*
  * The negative control of the SMP self-tests: UP variants (no lock
  * prefixes, no SMP barriers, no spinlocks) while every CPU still runs.
  * The atomic counter test must then see lost updates; never for real use.
  */
-__setup_flag("fixup_test_unsafe_up", unsafe_up);
+static int __init set_unsafe_up(const char *val)
+{
+	return set_mode_word(val, MODE_UNSAFE_UP);
+}
+__setup("fixup_test_unsafe_up", set_unsafe_up);
+
+__setup_flag("fixup_debug", fixup_debug);
+
+bool fixup_forced_up(void)
+{
+	return mode == MODE_UP;
+}
+
+/*
+ * The re-patch: plain text, called whatever was kept; what it calls is
+ * in the re-patch region (repatch.c), there only when something was.
+ */
+int fixup_repatch(bool smp, unsigned int ncpus, const char *reason)
+{
+	if (!fixup_applied || smp == fixup_smp)
+		return 0;
+	if (!fixup_resident())
+		return -1;
+	return fixup_repatch_kept(smp, ncpus, reason);
+}
 
 static void __init hex_bytes(char *buf, size_t size, const u8 *p,
 			     unsigned int n)
@@ -89,26 +122,6 @@ static void __init hex_bytes(char *buf, size_t size, const u8 *p,
 	for (i = 0; i < n && at + 4 < size; i++)
 		at += snprintf(buf + at, size - at, "%s%02x", i ? " " : "",
 			       p[i]);
-}
-
-/*
- * A site whose form depends on the CPU count: a rebased copy of its
- * record goes into the kept table, with its call group. Only a site in
- * the table's text range: the kernel's excludes init text, which is
- * freed before any other CPU can start.
- */
-void __init fixup_keep_site(void *ctx, const struct fixup_site *rec,
-			    const u8 *site, unsigned int group)
-{
-	struct fixup_keeping *k = ctx;
-
-	if (site < (const u8 *)k->text_start ||
-	    site >= (const u8 *)k->text_end)
-		return;
-	if (k->n == k->max)	/* cannot be: there is room for every record */
-		return;
-	fixup_copy_record(&k->recs[k->n], rec);
-	k->groups[k->n++] = group;
 }
 
 static void __init report_site(void *ctx, const struct fixup_site *rec,
@@ -165,31 +178,73 @@ static void __init print_stats(const struct fixup_stats *st, u64 ns)
 	       st->rejected, (u32)div_u64(ns, 1000));
 }
 
+static void __init report_reject(void *ctx, const struct fixup_site *rec,
+				 const u8 *site, unsigned int kind,
+				 const char *reason)
+{
+	const char *name = fixup_kind_name(kind);
+
+	(void)ctx;
+	printk(KERN_WARNING "fixup: rejected record at 0x%08x: site 0x%08x "
+	       "kind %s len %u: %s\n", (u32)(uintptr_t)rec,
+	       (u32)(uintptr_t)site, name ? name : "?", rec->len, reason);
+}
+
+/* The module pass (module.c) reports as the boot pass does. */
+void __init fixup_report_hooks(struct fixup_hooks *h)
+{
+	*h = (struct fixup_hooks){
+		.reject = report_reject,
+		.debug = fixup_debug ? report_site : NULL,
+	};
+}
+
+struct walk {
+	const struct fixup_site *start, *end;
+	const struct fixup_env *env;
+	struct fixup_stats *st;
+};
+
+static void __init walk(void *arg)
+{
+	const struct walk *w = arg;
+
+	fixup_apply(w->start, w->end, w->env, w->st);
+}
+
+/* One pass over a table, the boot's or a module's; its time in ns. */
+u64 __init fixup_pass(const struct fixup_site *start,
+		      const struct fixup_site *end,
+		      const struct fixup_env *env, struct fixup_stats *st)
+{
+	struct walk w = { start, end, env, st };
+	u64 t0 = clock_ns();
+
+	fixup_write_text(env->cpu, walk, &w);
+	return clock_ns() - t0;
+}
+
 /*
- * The pass. Runs once, on the boot CPU, interrupts off, before any other
- * CPU is started: no CPU ever executes a site while it is rewritten. An
- * NMI cannot be turned off: meanwhile it goes to the NMI entry in
- * .text.nmi, which only counts (arch/i386/kernel/nmi.c); those NMIs are
- * handled once the text is whole.
+ * The pass. Runs once, on the boot CPU, before any other CPU is
+ * started: no CPU ever executes a site while it is rewritten.
  */
 void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		       unsigned int possible, const char *reason)
 {
+	static const char *const reasons[] = {
+		[MODE_UP] = "fixup=up", [MODE_SMP] = "fixup=smp",
+		[MODE_UNSAFE_UP] = "fixup_test_unsafe_up",
+	};
 	static const struct fixup_range text[] __initconst = {
 		{ _text, _etext },
 		{ _sinittext, _einittext },
 	};
 	static struct fixup_stats st __initdata;
-	struct fixup_keeping keeping = {
-		.recs = __fixup_kept_start,
-		.groups = __fixup_kept_groups,
-		.max = __fixup_sites_end - __fixup_sites_start,
-		.text_start = _text,
-		.text_end = _etext,
-	};
+	struct fixup_keeping keeping;
 	struct fixup_hooks hooks;
 	struct fixup_env env = {
 		.cpu = c,
+		.smp = mode == MODE_SMP || (mode == MODE_AUTO && ncpus > 1),
 		.text = text,
 		.nr_text = ARRAY_SIZE(text),
 		.calls = __fixup_calls_start,
@@ -198,96 +253,75 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		.taken = __fixup_taken_start,
 		.taken_size = __fixup_taken_end - __fixup_taken_start,
 	};
-	u32 flags;
-	u64 t0;
+	u64 ns;
 
-	fixup_report_hooks(&hooks);
-	hooks.ctx = &keeping;
 	print_cpu(c);
-	if (nofixup) {
+	if (mode == MODE_OFF) {
 		printk(KERN_INFO "fixup: mode: off cpus=%u reason=nofixup\n",
 		       ncpus);
 		printk(KERN_NOTICE "fixup: nofixup: every site keeps its "
 		       "compiled form\n");
 		return;
 	}
-	if (unsafe_up) {
-		fixup_mode = MODE_UP;
+	if (mode == MODE_UNSAFE_UP)
 		printk(KERN_WARNING "fixup: fixup_test_unsafe_up: UP variants "
 		       "on %u CPUs, all of them started: SMP IS BROKEN ON "
 		       "PURPOSE\n", ncpus);
-	}
-	switch (fixup_mode) {
-	case MODE_UP:
-		env.smp = false;
-		reason = unsafe_up ? "fixup_test_unsafe_up" : "fixup=up";
-		fixup_up_forced = !unsafe_up;
-		if (ncpus > 1 && !unsafe_up)
-			printk(KERN_WARNING "fixup: fixup=up on a machine with "
-			       "%u CPUs: UP variants, so only the boot CPU "
-			       "will run\n", ncpus);
-		break;
-	case MODE_SMP:
-		env.smp = true;
-		reason = "fixup=smp";
-		break;
-	default:
-		env.smp = ncpus > 1;
-		break;
-	}
+	if (mode == MODE_UP && ncpus > 1)
+		printk(KERN_WARNING "fixup: fixup=up on a machine with %u CPUs: "
+		       "UP variants, so only the boot CPU will run\n", ncpus);
+	if (mode != MODE_AUTO)
+		reason = reasons[mode];
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",
 	       env.smp ? "smp" : "up", ncpus, reason);
-	/* Only a mode the count chose may change with it. */
-	if (hotplug && possible > ncpus && fixup_mode == MODE_AUTO)
-		hooks.mode_dependent = fixup_keep_site;
 
+	fixup_report_hooks(&hooks);
+#ifdef CONFIG_HOTPLUG_CPU
+	/* Only a mode the count chose may change with it. */
+	if (possible > ncpus && mode == MODE_AUTO) {
+		fixup_keep_begin(&keeping, __fixup_kept_start,
+				 __fixup_kept_end - __fixup_kept_start,
+				 __fixup_sites_end - __fixup_sites_start,
+				 _text, _etext);
+		hooks.ctx = &keeping;
+		hooks.mode_dependent = fixup_keep_site;
+	}
+#else
+	(void)possible;
+#endif
 	fixup_applied = true;
 	fixup_smp = env.smp;
-	flags = local_irq_save();
-	t0 = clock_ns();
-	idt_text_write_begin();
-	fixup_apply(__fixup_sites_start, __fixup_sites_end, &env, &st);
-	idt_text_write_end();
-	t0 = clock_ns() - t0;
-	local_irq_restore(flags);
-	print_stats(&st, t0);
-	nmi_after_text_write();
-	if (!keeping.n)
+	ns = fixup_pass(__fixup_sites_start, __fixup_sites_end, &env, &st);
+	print_stats(&st, ns);
+	if (!hooks.mode_dependent)
 		return;
-	kernel_kept = (struct fixup_kept){
-		.start = __fixup_kept_start,
-		.end = __fixup_kept_start + keeping.n,
-		.call_groups = __fixup_kept_groups,
-		.text_start = _text,
-		.text_end = _etext,
-		.calls = env.calls,
-		.nr_calls = env.nr_calls,
-	};
-	fixup_keep_boot(&kernel_kept, c);
+	kernel_kept_bytes = fixup_keep_done(&keeping);
+	if (!kernel_kept_bytes) {
+		printk(KERN_ERR "fixup: no room to keep sites for CPU hot-add: "
+		       "the mode will not change\n");
+		return;
+	}
+	fixup_keep(keeping.kept, c);
 	printk(KERN_INFO "fixup: kept %u bytes for CPU hot-add (%u sites)\n",
-	       keeping.n * (u32)(sizeof(struct fixup_site) + 1), keeping.n);
-}
-
-/* The module pass (module.c) reports as the boot pass does. */
-void __init fixup_report_hooks(struct fixup_hooks *h)
-{
-	*h = (struct fixup_hooks){
-		.reject = fixup_report_reject,
-		.debug = fixup_debug ? report_site : NULL,
-	};
+	       kernel_kept_bytes, keeping.nr);
 }
 
 /*
  * Called just before the init region, which holds the table, is freed;
- * the re-patch region with it unless sites were kept.
+ * the re-patch region with it unless sites were kept. What stays for a
+ * re-patch: the region's code and its constants, and the kernel's kept
+ * table (a module's is counted in its own line).
  */
 void __init fixup_report_freed(void)
 {
+	u32 code = (u32)((uintptr_t)__fixup_kept_start -
+			 (uintptr_t)__repatch_start);
+
 	printk(KERN_INFO "fixup: freed table bytes=%u\n",
 	       (u32)((uintptr_t)__fixup_sites_end -
 		     (uintptr_t)__fixup_sites_start));
 	if (fixup_resident())
-		printk(KERN_INFO "fixup: re-patch code resident: %u bytes\n",
-		       (u32)((uintptr_t)__fixup_kept_start -
-			     (uintptr_t)__repatch_start));
+		printk(KERN_INFO "fixup: re-patch resident bytes=%u code=%u "
+		       "kept=%u\n", code + kernel_kept_bytes, code,
+		       kernel_kept_bytes);
 }

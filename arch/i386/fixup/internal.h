@@ -1,6 +1,7 @@
 /*
  * Inside arch/i386/fixup/: the patcher's interface to its callers (the
- * boot pass in boot.c, the host tests, the fuzz target and make bench).
+ * boot and module passes, the host tests, the fuzz target and make
+ * bench), and the kept tables' builder and re-patch loop (kept.c).
  * The rest of the kernel uses include/asm/fixup.h only.
  *
  * fixup_apply() walks a table of site records once: it checks each
@@ -27,12 +28,9 @@ struct fixup_range {
  * computed from rel and may point anywhere: print it, never read it.
  * debug() sees every accepted site just before it is written: old is
  * the site itself, new what it becomes (equal when kept).
- * mode_dependent() sees every accepted site whose form for this CPU
- * differs between UP and SMP (by the catalogue's rules; for CALL, by
- * the variant its group chooses in each mode): the sites a CPU hot-add
- * must rewrite. group is 1 + the index in env->calls of a CALL site's
- * group, 0 for the other kinds; keep it in env->call_groups to bring a
- * call that vanished back.
+ * mode_dependent(), when given, makes the walk plan each accepted site
+ * in the other mode too, and sees those whose bytes differ between UP
+ * and SMP (rec->len of each): the sites a CPU hot-add must rewrite.
  */
 struct fixup_hooks {
 	void *ctx;
@@ -42,7 +40,7 @@ struct fixup_hooks {
 		      const u8 *site, unsigned int kind, const u8 *old,
 		      const u8 *new, unsigned int len, const char *variant);
 	void (*mode_dependent)(void *ctx, const struct fixup_site *rec,
-			       const u8 *site, unsigned int group);
+			       const u8 *site, const u8 *up, const u8 *smp);
 };
 
 struct fixup_env {
@@ -61,20 +59,6 @@ struct fixup_env {
 	 */
 	u8 *taken;
 	size_t taken_size;
-	/*
-	 * Added to a site's address for every write, never for a read: 0
-	 * writes the site itself; after boot the kernel writes through a
-	 * writable alias of its read-only text (repatch.c).
-	 */
-	ptrdiff_t write_offset;
-	/*
-	 * NULL, or one byte per record of the table: 1 + the index in
-	 * calls[] of the group a CALL site belongs to, 0 when not known.
-	 * A site that holds a NOP and has a group here is a call of that
-	 * group that vanished: it is planned as one (a kept table, which
-	 * must bring UP's vanished spinlock calls back for SMP).
-	 */
-	const u8 *call_groups;
 };
 
 struct fixup_kind_stats {
@@ -103,49 +87,80 @@ size_t fixup_taken_size(const struct fixup_range *text, unsigned int nr_text);
 const char *fixup_kind_name(unsigned int kind);
 
 /*
- * Called once at the end of every pass, after all writes. The kernel's
- * is in boot.c; host builds supply their own.
+ * The one bracket around writing text (repatch.c): interrupts off, the
+ * NMI IDT (NMIs are counted, not handled), write(arg), one serializing
+ * instruction after its last write (fixup_serialize()), then the NMIs
+ * that came meanwhile handled. The boot pass, a module's pass and a
+ * re-patch all write through it.
  */
+void fixup_write_text(const struct cpuinfo *c, void (*write)(void *arg),
+		      void *arg);
 void fixup_serialize(const struct cpuinfo *c);
 
 /*
- * A copy of a record at to, pointing at the same site: rel is
- * self-relative, so it is rebased by the distance between the two.
+ * boot.c: one pass over a table inside the bracket, the boot's or a
+ * module's (its time in ns); the boot pass's reject and fixup_debug
+ * hooks, for a module's pass too.
  */
-static inline void fixup_copy_record(struct fixup_site *to,
-				     const struct fixup_site *from)
-{
-	to->rel = from->rel + (s32)((uintptr_t)&from->rel -
-				    (uintptr_t)&to->rel);
-	to->kind = from->kind;
-	to->len = from->len;
-}
-
-/* repatch.c: the rejected-record line, boot and re-patch alike. */
-void fixup_report_reject(void *ctx, const struct fixup_site *rec,
-			 const u8 *site, unsigned int kind, const char *reason);
-struct fixup_kept;
-/* repatch.c: the kernel's kept table, from fixup_boot(). */
-void fixup_keep_boot(struct fixup_kept *k, const struct cpuinfo *c);
-
-/* The boot pass's reject and fixup_debug hooks, for the module pass. */
+u64 fixup_pass(const struct fixup_site *start, const struct fixup_site *end,
+	       const struct fixup_env *env, struct fixup_stats *st);
 void fixup_report_hooks(struct fixup_hooks *h);
 
 /*
- * A kept table being filled during a pass (boot.c): the mode_dependent
- * hook fixup_keep_site() copies the record of each site in [text_start,
- * text_end) to recs[n] and its call group to groups[n], with room for
- * max of each. The kernel's pass and a module's both keep this way.
+ * The one builder of kept tables (kept.c), for the kernel's pass and a
+ * module's. The room, of fixup_keep_room(max) bytes for a table of max
+ * records, gets the table's head, then its sites, then their bytes;
+ * fixup_keep_site(), the mode_dependent hook, fills it with the sites
+ * in [text_start, text_end); fixup_keep_done() closes the table: its
+ * size in bytes from the room's start, 0 when nothing was kept (or the
+ * room was too small: then nothing may be kept).
  */
 struct fixup_keeping {
-	struct fixup_site *recs;
-	u8 *groups;
-	unsigned int n, max;
-	const void *text_start, *text_end;
+	struct fixup_kept *kept;	/* the head, at the room's start */
+	u8 *bytes;			/* while filling: after sites[max] */
+	u32 nr, max;
+	size_t nr_bytes;
+	bool full;
 };
 
+#define FIXUP_KEEP_SITE_ROOM	(sizeof(struct fixup_kept_site) + \
+				 2 * FIXUP_MAX_LEN)
+#define fixup_keep_room(max)	(sizeof(struct fixup_kept) + \
+				 (max) * FIXUP_KEEP_SITE_ROOM)
+
+void fixup_keep_begin(struct fixup_keeping *k, void *room, size_t size,
+		      u32 max, const void *text_start, const void *text_end);
 void fixup_keep_site(void *ctx, const struct fixup_site *rec,
-		     const u8 *site, unsigned int group);
+		     const u8 *site, const u8 *up, const u8 *smp);
+size_t fixup_keep_done(struct fixup_keeping *k);
+
+/*
+ * The re-patch loop over one kept table (kept.c): each site that holds
+ * the bytes of the mode being left gets those of mode smp, written at
+ * its address + write_offset (an alias of read-only text); a site that
+ * has them already is counted kept, one that holds neither (changed
+ * behind the kernel's back) is left alone and counted rejected. Nothing
+ * printed: fixup_kept_report() names those after the serialization.
+ */
+void fixup_kept_write(const struct fixup_kept *k, bool smp,
+		      ptrdiff_t write_offset, struct fixup_stats *st);
+void fixup_kept_report(const struct fixup_kept *k, bool smp,
+		       void (*neither)(uintptr_t addr));
+
+/*
+ * repatch.c: a kept table onto the list (the kernel's first, then each
+ * module's); the re-patch, from fixup_repatch() once kept tables may
+ * change the mode.
+ */
+void fixup_keep(struct fixup_kept *k, const struct cpuinfo *c);
+int fixup_repatch_kept(bool smp, unsigned int ncpus, const char *reason);
+
+/* Data written at boot, read-only after (with .rodata). */
+#ifdef HOST_TEST
+#define __ro_after_boot
+#else
+#define __ro_after_boot	__section(".data.ro_after_boot")
+#endif
 
 /* NOP padding (nops.c): fill n bytes, or test whether n bytes are it. */
 void fixup_pad(u8 *p, unsigned int n, bool p6);

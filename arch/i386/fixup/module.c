@@ -1,22 +1,20 @@
 /*
- * The fixup pass over one module's table: the same walk as the boot
- * pass (fixup_apply()), with the CPU, mode and report hooks the boot
- * pass chose (boot.c), over the module's text, its one text range. It
- * runs after the module is relocated and before any of its code runs;
- * only the boot CPU is up. The report line, "fixup: module NAME sites=N
+ * The fixup pass over one module's table: the same pass as the boot's
+ * (fixup_pass()), with the CPU, mode and report hooks the boot pass
+ * chose (boot.c), over the module's text, its one text range. It runs
+ * after the module is relocated and before any of its code runs; only
+ * the boot CPU is up. The report line, "fixup: module NAME sites=N
  * patched=M kept=K rejected=R", is specified in Documentation/report.md.
  *
- * When the boot pass kept the kernel's mode-dependent records for a CPU
- * hot-add, the module's are kept too, by the same hook (mode_dependent)
- * and rule: rebased copies, with their call groups and the module's text
- * range, in room the caller gives and never frees, registered with
- * fixup_keep(); a later fixup_repatch() rewrites them with the kernel's
+ * When the boot pass kept the kernel's mode-dependent sites for a CPU
+ * hot-add, the module's are kept too, by the same builder (kept.c), in
+ * room the caller gives and makes read-only after, on the same list; a
+ * later fixup_repatch() rewrites them with the kernel's
  * (Documentation/fixup-sites.md, "Kept for CPU hot-add").
  */
 #include <asm/fixup.h>
 #include <asm/processor.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
 #include "internal.h"
 
 size_t __init fixup_module_keep_size(const struct fixup_site *start,
@@ -24,8 +22,7 @@ size_t __init fixup_module_keep_size(const struct fixup_site *start,
 {
 	if (!fixup_applied || !fixup_resident())
 		return 0;
-	return sizeof(struct fixup_kept) +
-	       (end - start) * (sizeof(struct fixup_site) + 1);
+	return fixup_keep_room(end - start);
 }
 
 size_t __init fixup_module_taken_size(const void *text, const void *etext)
@@ -40,16 +37,9 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 			   const void *etext, u8 *taken, size_t taken_size,
 			   void *keep, size_t keep_size)
 {
-	/* The room's layout: the table's head, the records, their groups. */
-	struct fixup_kept *k = keep;
-	struct fixup_keeping mk = {
-		.max = end - start,
-		.text_start = text,
-		.text_end = etext,
-	};
-	size_t kept_bytes;
 	const struct fixup_range range = { text, etext };
 	static struct fixup_stats st __initdata;
+	struct fixup_keeping keeping;
 	struct fixup_hooks hooks;
 	struct fixup_env env = {
 		.cpu = &boot_cpu_data,
@@ -62,40 +52,30 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 		.taken = taken,
 		.taken_size = taken_size,
 	};
-	u32 flags;
+	size_t kept = 0;
 
 	if (!fixup_applied)		/* nofixup: compiled forms stay */
 		return 0;
 	fixup_report_hooks(&hooks);
-	if (keep && keep_size >= fixup_module_keep_size(start, end)) {
-		mk.recs = (struct fixup_site *)(k + 1);
-		mk.groups = (u8 *)(mk.recs + mk.max);
-		hooks.ctx = &mk;
+	if (keep && keep_size) {
+		fixup_keep_begin(&keeping, keep, keep_size, end - start, text,
+				 etext);
+		hooks.ctx = &keeping;
 		hooks.mode_dependent = fixup_keep_site;
 	}
-	flags = local_irq_save();
-	fixup_apply(start, end, &env, &st);
-	local_irq_restore(flags);
+	fixup_pass(start, end, &env, &st);
 	printk(KERN_INFO "fixup: module %s sites=%u patched=%u kept=%u "
 	       "rejected=%u\n", name, st.sites, st.patched, st.kept,
 	       st.rejected);
-	if (!mk.n)
+	if (hooks.mode_dependent)
+		kept = fixup_keep_done(&keeping);
+	if (hooks.mode_dependent && keeping.full)
+		printk(KERN_ERR "fixup: module %s: no room to keep its sites "
+		       "for CPU hot-add\n", name);
+	if (!kept)
 		return 0;
-	/* The group bytes move down behind the records kept: compact. */
-	memmove(mk.recs + mk.n, mk.groups, mk.n);
-	*k = (struct fixup_kept){
-		.start = mk.recs,
-		.end = mk.recs + mk.n,
-		.call_groups = (u8 *)(mk.recs + mk.n),
-		.text_start = text,
-		.text_end = etext,
-		.calls = env.calls,
-		.nr_calls = env.nr_calls,
-	};
-	if (fixup_keep(k))
-		return 0;
-	kept_bytes = sizeof(*k) + mk.n * (sizeof(struct fixup_site) + 1);
+	fixup_keep(keeping.kept, &boot_cpu_data);
 	printk(KERN_INFO "fixup: module %s kept %u bytes for CPU hot-add "
-	       "(%u sites)\n", name, (u32)kept_bytes, mk.n);
-	return kept_bytes;
+	       "(%u sites)\n", name, (u32)kept, keeping.nr);
+	return kept;
 }

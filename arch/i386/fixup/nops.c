@@ -7,7 +7,7 @@
 #include "internal.h"
 
 /* Intel SDM vol. 2B, "NOP": the recommended multi-byte sequences (P6+). */
-static const u8 p6_nops[] __repatchconst = {
+static const u8 p6_nops[] __initconst = {
 	0x90,
 	0x66, 0x90,
 	0x0f, 0x1f, 0x00,
@@ -19,7 +19,7 @@ static const u8 p6_nops[] __repatchconst = {
 };
 
 /* Plain i386 instructions that do nothing: mov %esi,%esi; lea 0(%esi),%esi. */
-static const u8 i486_nops[] __repatchconst = {
+static const u8 i486_nops[] __initconst = {
 	0x90,
 	0x89, 0xf6,
 	0x8d, 0x76, 0x00,
@@ -37,18 +37,18 @@ struct nop_set {
 	unsigned int max;	/* longest NOP in the set */
 };
 
-static const struct nop_set nop_sets[2] __repatchconst = {
+static const struct nop_set nop_sets[2] __initconst = {
 	{ i486_nops, 7 },
 	{ p6_nops, 8 },
 };
 
-static const u8 *__repatch nop(const struct nop_set *s, unsigned int n)
+static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 {
 	return s->bytes + n * (n - 1) / 2;
 }
 
 /* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
-void __repatch fixup_pad(u8 *p, unsigned int n, bool p6)
+void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
 	unsigned int c, i;
@@ -62,7 +62,7 @@ void __repatch fixup_pad(u8 *p, unsigned int n, bool p6)
 }
 
 /* Whether n bytes are exactly what fixup_pad() writes for that set. */
-bool __repatch fixup_is_pad(const u8 *p, unsigned int n, bool p6)
+bool __init fixup_is_pad(const u8 *p, unsigned int n, bool p6)
 {
 	const struct nop_set *s = &nop_sets[p6];
 	unsigned int c, i;

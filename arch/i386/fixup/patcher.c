@@ -4,13 +4,14 @@
  * ("Validation"): check the record, check that its site holds a form of
  * its kind, plan the bytes of the form the catalogue's rules chose for
  * this CPU and mode, write them, count. Nothing is written to a site
- * that failed a check, and nothing outside the sites. One serializing
- * instruction follows the last write, as for any code that modifies
- * itself (Intel SDM vol. 3A, "Handling Self- and Cross-Modifying Code").
+ * that failed a check, and nothing outside the sites. The caller runs
+ * it inside fixup_write_text() (repatch.c), which serializes after the
+ * last write.
  *
- * It lives in the re-patch region (__repatch): after boot it is needed
- * again, to go from UP to SMP forms and back (arch/i386/fixup/repatch.c),
- * only when the boot pass kept sites for that; otherwise it is freed.
+ * When the caller keeps sites for a CPU hot-add, each accepted site is
+ * planned in the other mode too, and those whose bytes differ go to the
+ * mode_dependent hook with both (kept.c). All of it is __init: after
+ * boot only those bytes are needed, not the walk.
  */
 #include <kernel/string.h>
 #include "internal.h"
@@ -54,7 +55,7 @@ struct rule {
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form)
-static const struct kind kinds[FIXUP_NR_KINDS] __repatchconst = {
+static const struct kind kinds[FIXUP_NR_KINDS] __initconst = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_KIND
@@ -66,7 +67,7 @@ static const struct kind kinds[FIXUP_NR_KINDS] __repatchconst = {
 	{ FIXUP_KIND_##k, NO_REG, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
 #define FIXUP_MODRM(k, name, reg, ...) \
 	{ FIXUP_KIND_##k, reg, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
-static const struct form forms[] __repatchconst = {
+static const struct form forms[] __initconst = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_FIXED
@@ -77,7 +78,7 @@ static const struct form forms[] __repatchconst = {
 #define FIXUP_MODRM(k, name, reg, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form) \
 	{ FIXUP_KIND_##k, FIXUP_MODE_##mode, X86_FEATURE_##needs, X86_BUG_##bug, form },
-static const struct rule rules[] __repatchconst = {
+static const struct rule rules[] __initconst = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_KIND
@@ -99,48 +100,48 @@ static const struct rule rules[] __repatchconst = {
 #undef FIXUP_MODRM
 #undef FIXUP_RULE
 
-const char *__repatch fixup_kind_name(unsigned int kind)
+const char *__init fixup_kind_name(unsigned int kind)
 {
 	return kind < FIXUP_NR_KINDS ? kinds[kind].name : NULL;
 }
 
 /* ---- one pass ---- */
 
+/*
+ * A pass plans in one mode, or in two when it keeps the sites whose form
+ * depends on the CPU count: m is 0 for the pass's mode, 1 for the other.
+ */
 struct pass {
 	const struct fixup_env *env;
 	struct fixup_stats *st;
-	const struct fixup_site *start;	/* the table: env->call_groups[] */
-	u8 mode;		/* FIXUP_MODE_UP or FIXUP_MODE_SMP */
-	u8 other;		/* the other one */
+	u8 mode[2];		/* FIXUP_MODE_UP or FIXUP_MODE_SMP */
+	unsigned int nr_modes;	/* 2: plan the other mode too */
 	bool p6;		/* pad with the P6 long NOPs */
 	bool disjoint;		/* no function is in two call groups */
-	bool keep;		/* the hooks want the mode-dependent sites */
-	ptrdiff_t write_offset;	/* env->write_offset */
 	/* by kind: its forms (forms[] lists them together), the chosen one */
 	const struct form *first[FIXUP_NR_KINDS];
 	u8 nr[FIXUP_NR_KINDS];
-	const struct form *chosen[FIXUP_NR_KINDS];
-	const struct form *other_chosen[FIXUP_NR_KINDS];	/* in p->other */
-	u8 fixed[FIXUP_NR_KINDS][8];	/* FIXED kinds: what their sites get */
+	const struct form *chosen[2][FIXUP_NR_KINDS];
+	u8 fixed[2][FIXUP_NR_KINDS][8];	/* FIXED kinds: what sites get */
 };
 
-/* Whether a rule or call variant (needs, bug, mode) fits in pass_mode. */
-static bool __repatch fits(const struct pass *p, u32 needs, u32 bug, u8 mode,
-			   u8 pass_mode)
+/* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
+static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode,
+			unsigned int m)
 {
 	const struct cpuinfo *c = p->env->cpu;
 
 	return (c->features & needs) == needs && (c->bugs & bug) == bug &&
-	       (mode == FIXUP_MODE_ANY || mode == pass_mode);
+	       (mode == FIXUP_MODE_ANY || mode == p->mode[m]);
 }
 
-static u8 __repatch form_byte(const struct form *f, unsigned int i,
+static u8 __init form_byte(const struct form *f, unsigned int i,
 			   unsigned int len)
 {
 	return f->head[i] == JMP ? len - 2 : (u8)f->head[i];
 }
 
-static void __repatch put_head(const struct form *f, u8 *new, unsigned int len)
+static void __init put_head(const struct form *f, u8 *new, unsigned int len)
 {
 	unsigned int i;
 
@@ -149,7 +150,7 @@ static void __repatch put_head(const struct form *f, u8 *new, unsigned int len)
 }
 
 /* The form a rule names; NULL if its kind has none of that name. */
-static const struct form *__repatch named(const struct pass *p,
+static const struct form *__init named(const struct pass *p,
 					  const struct rule *r)
 {
 	unsigned int i;
@@ -161,15 +162,15 @@ static const struct form *__repatch named(const struct pass *p,
 }
 
 /*
- * Each kind's forms, the form its first fitting rule names (and, for a
- * caller that keeps mode-dependent sites, the one in the other mode),
- * and for a FIXED kind (one length) the bytes of the chosen form padded
- * for the CPU.
+ * Each kind's forms, the form its first fitting rule names in each mode
+ * planned, and for a FIXED kind (one length) the bytes of that form
+ * padded for the CPU.
  */
-static void __repatch choose(struct pass *p)
+static void __init choose(struct pass *p)
 {
+	const struct form *f;
 	const struct rule *r;
-	unsigned int i, k;
+	unsigned int i, k, m;
 
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
 		k = forms[i].kind;
@@ -178,23 +179,20 @@ static void __repatch choose(struct pass *p)
 		if (p->first[k] + p->nr[k] == &forms[i])
 			p->nr[k]++;
 	}
-	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
-		if (!p->chosen[r->kind] &&
-		    fits(p, r->needs, r->bug, r->mode, p->mode))
-			p->chosen[r->kind] = named(p, r);
-		if (p->keep && !p->other_chosen[r->kind] &&
-		    fits(p, r->needs, r->bug, r->mode, p->other))
-			p->other_chosen[r->kind] = named(p, r);
-	}
-	for (k = 0; k < FIXUP_NR_KINDS; k++) {
-		if (!p->chosen[k])
-			p->chosen[k] = p->first[k];	/* the compiled form */
-		if (!p->other_chosen[k])
-			p->other_chosen[k] = p->first[k];
-		if (kinds[k].shape == SHAPE_FIXED) {
-			put_head(p->chosen[k], p->fixed[k], kinds[k].max_len);
-			fixup_pad(p->fixed[k] + p->chosen[k]->len,
-				  kinds[k].max_len - p->chosen[k]->len, p->p6);
+	for (m = 0; m < p->nr_modes; m++) {
+		for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
+			if (!p->chosen[m][r->kind] &&
+			    fits(p, r->needs, r->bug, r->mode, m))
+				p->chosen[m][r->kind] = named(p, r);
+		for (k = 0; k < FIXUP_NR_KINDS; k++) {
+			if (!p->chosen[m][k])	/* the compiled form */
+				p->chosen[m][k] = p->first[k];
+			f = p->chosen[m][k];
+			if (kinds[k].shape != SHAPE_FIXED)
+				continue;
+			put_head(f, p->fixed[m][k], kinds[k].max_len);
+			fixup_pad(p->fixed[m][k] + f->len,
+				  kinds[k].max_len - f->len, p->p6);
 		}
 	}
 }
@@ -202,12 +200,12 @@ static void __repatch choose(struct pass *p)
 /* ---- the record: kind, length, in text, no byte shared ---- */
 
 /* The bytes of env->taken that one text range has: a bit per byte. */
-static size_t __repatch range_bytes(const struct fixup_range *r)
+static size_t __init range_bytes(const struct fixup_range *r)
 {
 	return ((uintptr_t)r->end - (uintptr_t)r->start + 7) / 8;
 }
 
-size_t __repatch fixup_taken_size(const struct fixup_range *text,
+size_t __init fixup_taken_size(const struct fixup_range *text,
 			       unsigned int nr_text)
 {
 	size_t n = 0;
@@ -222,7 +220,7 @@ size_t __repatch fixup_taken_size(const struct fixup_range *text,
  * The bit of env->taken for the first byte of [a, a + len), if all of
  * it lies in one text range: each range has the bytes of its own.
  */
-static bool __repatch taken_bit(const struct fixup_env *env, uintptr_t a,
+static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 			     unsigned int len, size_t *bit)
 {
 	size_t base = 0;
@@ -248,7 +246,7 @@ static bool __repatch taken_bit(const struct fixup_env *env, uintptr_t a,
  * site rejected for its bytes keeps them, so that a second pass over
  * the same table decides every record as the first did.
  */
-static bool __repatch mark_taken(u8 *taken, size_t bit, unsigned int len)
+static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
 	u32 m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
 	u8 *b = taken + bit / 8;
@@ -262,7 +260,7 @@ static bool __repatch mark_taken(u8 *taken, size_t bit, unsigned int len)
 	return free;
 }
 
-static const char *__repatch check_record(const struct pass *p,
+static const char *__init check_record(const struct pass *p,
 				       const struct fixup_site *r,
 				       uintptr_t site)
 {
@@ -282,7 +280,7 @@ static const char *__repatch check_record(const struct pass *p,
 
 /* ---- the site: what it holds, what it becomes ---- */
 
-static bool __repatch holds_head(const struct form *f, const u8 *site,
+static bool __init holds_head(const struct form *f, const u8 *site,
 			      unsigned int len)
 {
 	unsigned int i;
@@ -294,14 +292,15 @@ static bool __repatch holds_head(const struct form *f, const u8 *site,
 }
 
 /* Whether n bytes are the padding of either NOP set. */
-static bool __repatch is_either_pad(const u8 *b, unsigned int n)
+static bool __init is_either_pad(const u8 *b, unsigned int n)
 {
 	return fixup_is_pad(b, n, true) || fixup_is_pad(b, n, false);
 }
 
 /* FIXED: a form padded with either NOP set; it gets the chosen one. */
-static const char *__repatch plan_fixed(const struct pass *p, unsigned int kind,
-				     const u8 *site, unsigned int len, u8 *new,
+static const char *__init plan_fixed(const struct pass *p, unsigned int m,
+				     unsigned int kind, const u8 *site,
+				     unsigned int len, u8 *new,
 				     const char **variant)
 {
 	const struct form *f = p->first[kind];
@@ -314,8 +313,8 @@ static const char *__repatch plan_fixed(const struct pass *p, unsigned int kind,
 	if (i == p->nr[kind])
 		return "bytes not a variant";
 	for (i = 0; i < len; i++)
-		new[i] = p->fixed[kind][i];
-	*variant = p->chosen[kind]->name;
+		new[i] = p->fixed[m][kind][i];
+	*variant = p->chosen[m][kind]->name;
 	return NULL;
 }
 
@@ -324,7 +323,7 @@ static const char *__repatch plan_fixed(const struct pass *p, unsigned int kind,
  * SIB when rm is 4, then the displacement (Intel SDM vol. 2A, tables 2-2
  * and 2-3). 0 for a register operand (mod 3), which no site may have.
  */
-static unsigned int __repatch operand_len(const u8 *b, unsigned int avail)
+static unsigned int __init operand_len(const u8 *b, unsigned int avail)
 {
 	unsigned int mod = b[0] >> 6, rm = b[0] & 7, n = 1;
 
@@ -342,7 +341,7 @@ static unsigned int __repatch operand_len(const u8 *b, unsigned int avail)
 	return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
 }
 
-static bool __repatch holds_reg(const struct form *f, u8 modrm)
+static bool __init holds_reg(const struct form *f, u8 modrm)
 {
 	unsigned int reg = modrm >> 3 & 7;
 
@@ -356,11 +355,12 @@ static bool __repatch holds_reg(const struct form *f, u8 modrm)
  * operand filling the rest of the site. The operand stays; the reg
  * field too, unless the chosen form has one of its own.
  */
-static const char *__repatch plan_modrm(const struct pass *p, unsigned int kind,
-				     const u8 *site, unsigned int len, u8 *new,
+static const char *__init plan_modrm(const struct pass *p, unsigned int m,
+				     unsigned int kind, const u8 *site,
+				     unsigned int len, u8 *new,
 				     const char **variant)
 {
-	const struct form *f = p->first[kind], *c = p->chosen[kind];
+	const struct form *f = p->first[kind], *c = p->chosen[m][kind];
 	unsigned int h = f->len, i;
 
 	if (h >= len || operand_len(site + h, len - h) != len - h)
@@ -379,7 +379,7 @@ static const char *__repatch plan_modrm(const struct pass *p, unsigned int kind,
 	return NULL;
 }
 
-static bool __repatch in_group(const struct fixup_call_group *g, uintptr_t fn)
+static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
 {
 	unsigned int i;
 
@@ -397,7 +397,7 @@ static bool __repatch in_group(const struct fixup_call_group *g, uintptr_t fn)
  * second pass could send a call somewhere else: every call into such a
  * group is rejected.
  */
-static bool __repatch shares(const struct fixup_env *env,
+static bool __init shares(const struct fixup_env *env,
 			  const struct fixup_call_group *g)
 {
 	const struct fixup_call_group *o;
@@ -416,72 +416,43 @@ static bool __repatch shares(const struct fixup_env *env,
 	return false;
 }
 
-/* The first variant of g that fits in mode; NULL: the generic function. */
-static const struct fixup_call_variant *__repatch
-call_variant(const struct pass *p, const struct fixup_call_group *g, u8 mode)
-{
-	unsigned int i;
-
-	for (i = 0; i < g->nr; i++)
-		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, mode))
-			return &g->variants[i];
-	return NULL;
-}
-
 /*
  * CALL: E8 rel32 to a function of a call group goes to the group's
  * first fitting variant (its generic function if none fits), or becomes
- * a 5-byte NOP. A call that vanished (either NOP) stays a NOP, unless
- * env->call_groups says which group it was; a call must then be of that
- * group. *group is 1 + the index of the site's group in env->calls, 0
- * when it has none; *depends (when asked) whether the group's variant
- * differs between UP and SMP.
+ * a 5-byte NOP. A call that vanished (either NOP) stays a NOP: which
+ * group it was is not known.
  */
-static const char *__repatch plan_call(const struct pass *p,
-				       const struct fixup_site *r,
-				       const u8 *site, u8 *new,
-				       const char **variant,
-				       unsigned int *group, bool *depends)
+static const char *__init plan_call(const struct pass *p, unsigned int m,
+				    const u8 *site, u8 *new,
+				    const char **variant)
 {
 	const struct fixup_env *env = p->env;
 	const struct fixup_call_group *g = NULL;
-	const struct fixup_call_variant *v;
+	const struct fixup_call_variant *v = NULL;
 	uintptr_t next = (uintptr_t)site + 5, to;
-	unsigned int i, hint = env->call_groups ?
-			       env->call_groups[r - p->start] : 0;
+	unsigned int i;
 	s32 rel;
 
 	*variant = "nop";
 	if (site[0] != 0xe8) {
 		if (!is_either_pad(site, 5))
 			return "bytes not a variant";
-		if (!hint) {
-			fixup_pad(new, 5, p->p6);
-			return NULL;
-		}
+		fixup_pad(new, 5, p->p6);
+		return NULL;
 	}
-	if (hint > env->nr_calls)
+	rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
+		    (u32)site[4] << 24);
+	to = next + (uintptr_t)(long)rel;
+	for (i = 0; i < env->nr_calls && !g; i++)
+		if (in_group(&env->calls[i], to))
+			g = &env->calls[i];
+	if (!g)
 		return "call target not in a group";
-	if (hint)
-		g = &env->calls[hint - 1];
-	if (site[0] == 0xe8) {
-		rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
-			    (u32)site[4] << 24);
-		to = next + (uintptr_t)(long)rel;
-		if (g && !in_group(g, to))
-			return "call target not in a group";
-		for (i = 0; i < env->nr_calls && !g; i++)
-			if (in_group(&env->calls[i], to))
-				g = &env->calls[i];
-		if (!g)
-			return "call target not in a group";
-	}
 	if (!p->disjoint && shares(env, g))
 		return "call group shares a function";
-	*group = g - env->calls + 1;
-	v = call_variant(p, g, p->mode);
-	if (depends)
-		*depends = v != call_variant(p, g, p->other);
+	for (i = 0; i < g->nr && !v; i++)
+		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, m))
+			v = &g->variants[i];
 	if (v && !v->fn) {
 		fixup_pad(new, 5, p->p6);
 		return NULL;
@@ -497,9 +468,24 @@ static const char *__repatch plan_call(const struct pass *p,
 	return NULL;
 }
 
+/* The bytes the site gets in mode m, by its kind's shape. */
+static const char *__init plan(const struct pass *p, unsigned int m,
+			       const struct fixup_site *r, const u8 *site,
+			       u8 *new, const char **variant)
+{
+	switch (kinds[r->kind].shape) {
+	case SHAPE_FIXED:
+		return plan_fixed(p, m, r->kind, site, r->len, new, variant);
+	case SHAPE_MODRM:
+		return plan_modrm(p, m, r->kind, site, r->len, new, variant);
+	default:
+		return plan_call(p, m, site, new, variant);
+	}
+}
+
 /* ---- the walk ---- */
 
-static void __repatch reject(struct pass *p, const struct fixup_site *r,
+static void __init reject(struct pass *p, const struct fixup_site *r,
 			  uintptr_t site, const char *why)
 {
 	const struct fixup_hooks *h = p->env->hooks;
@@ -512,8 +498,7 @@ static void __repatch reject(struct pass *p, const struct fixup_site *r,
 }
 
 /* A kind's variant= for the report: one name, or "mixed" (CALL only). */
-static void __repatch note_variant(struct fixup_kind_stats *ks,
-				  const char *name)
+static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 {
 	if (ks->variant == name)
 		return;
@@ -523,63 +508,52 @@ static void __repatch note_variant(struct fixup_kind_stats *ks,
 		ks->variant = "mixed";
 }
 
-/*
- * Write the bytes that differ, through to (the site itself, or its
- * alias); whether there were any.
- */
-static bool __repatch write_site(const u8 *site, u8 *to, const u8 *new,
-				 unsigned int len)
+/* Write the bytes that differ; whether there were any. */
+static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 {
 	bool changed = false;
 	unsigned int i;
 
 	for (i = 0; i < len; i++) {
 		if (site[i] != new[i]) {
-			to[i] = new[i];
+			site[i] = new[i];
 			changed = true;
 		}
 	}
 	return changed;
 }
 
-static void __repatch patch(struct pass *p, const struct fixup_site *r,
+/*
+ * Check, plan, and when keeping plan the other mode too: a site whose
+ * bytes differ is mode-dependent (one that cannot be planned in either
+ * mode is rejected: a kept site must have both forms). Then report,
+ * write, count.
+ */
+static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
 {
 	const struct fixup_hooks *h = p->env->hooks;
-	const char *why = check_record(p, r, addr), *variant = NULL;
-	const u8 *site = (const u8 *)addr;
-	u8 new[FIXUP_MAX_LEN];
+	const char *why = check_record(p, r, addr), *variant = NULL, *o;
+	u8 *site = (u8 *)addr, new[2][FIXUP_MAX_LEN];
 	struct fixup_kind_stats *ks;
-	unsigned int group = 0;
-	bool depends = false;
+	unsigned int m;
 
-	if (!why) {
-		if (kinds[r->kind].shape == SHAPE_FIXED)
-			why = plan_fixed(p, r->kind, site, r->len, new,
-					 &variant);
-		else if (kinds[r->kind].shape == SHAPE_MODRM)
-			why = plan_modrm(p, r->kind, site, r->len, new,
-					 &variant);
-		else
-			why = plan_call(p, r, site, new, &variant, &group,
-					p->keep ? &depends : NULL);
-		if (p->keep && kinds[r->kind].shape != SHAPE_CALL)
-			depends = p->chosen[r->kind] !=
-				  p->other_chosen[r->kind];
-	}
+	for (m = 0; !why && m < p->nr_modes; m++)
+		why = plan(p, m, r, site, new[m], m ? &o : &variant);
 	if (why) {
 		reject(p, r, addr, why);
 		return;
 	}
 	if (h && h->debug)
-		h->debug(h->ctx, r, site, r->kind, site, new, r->len, variant);
-	if (depends)
-		h->mode_dependent(h->ctx, r, site, group);
+		h->debug(h->ctx, r, site, r->kind, site, new[0], r->len,
+			 variant);
+	if (p->nr_modes == 2 && memcmp(new[0], new[1], r->len))
+		h->mode_dependent(h->ctx, r, site, new[p->env->smp],
+				  new[!p->env->smp]);
 	ks = &p->st->kind[r->kind];
 	note_variant(ks, variant);
 	ks->sites++;
-	if (write_site(site, (u8 *)(addr + (uintptr_t)p->write_offset), new,
-		       r->len))
+	if (write_site(site, new[0], r->len))
 		ks->patched++;
 	else
 		ks->kept++;
@@ -589,8 +563,7 @@ static void __repatch patch(struct pass *p, const struct fixup_site *r,
  * What the caller gave that no record can be checked against: then
  * every record is rejected with this reason, and nothing is written.
  */
-static const char *__repatch env_problem(const struct fixup_env *env,
-				      size_t need)
+static const char *__init env_problem(const struct fixup_env *env, size_t need)
 {
 	const struct fixup_range *a, *b, *end = env->text + env->nr_text;
 
@@ -604,7 +577,7 @@ static const char *__repatch env_problem(const struct fixup_env *env,
 	return NULL;
 }
 
-void __repatch fixup_apply(const struct fixup_site *start,
+void __init fixup_apply(const struct fixup_site *start,
 			const struct fixup_site *end,
 			const struct fixup_env *env, struct fixup_stats *st)
 {
@@ -613,11 +586,9 @@ void __repatch fixup_apply(const struct fixup_site *start,
 	struct pass p = {
 		.env = env,
 		.st = st,
-		.start = start,
-		.mode = env->smp ? FIXUP_MODE_SMP : FIXUP_MODE_UP,
-		.other = env->smp ? FIXUP_MODE_UP : FIXUP_MODE_SMP,
-		.keep = env->hooks && env->hooks->mode_dependent,
-		.write_offset = env->write_offset,
+		.mode = { env->smp ? FIXUP_MODE_SMP : FIXUP_MODE_UP,
+			  env->smp ? FIXUP_MODE_UP : FIXUP_MODE_SMP },
+		.nr_modes = env->hooks && env->hooks->mode_dependent ? 2 : 1,
 		.p6 = cpu_has(env->cpu, X86_FEATURE_NOPL),
 	};
 	const struct fixup_site *r;
@@ -644,5 +615,4 @@ void __repatch fixup_apply(const struct fixup_site *start,
 		st->patched += st->kind[k].patched;
 		st->kept += st->kind[k].kept;
 	}
-	fixup_serialize(env->cpu);
 }

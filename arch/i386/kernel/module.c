@@ -192,7 +192,7 @@ static bool __init module_loaded(const char *name)
 /*
  * The module pass with its scratch, which is freed again at once, and
  * the room for its kept table (when the kernel keeps one for a CPU
- * hot-add), of which what the pass used stays for good.
+ * hot-add), of which what the pass used stays for good, read-only.
  */
 static int __init patch_module(const char *name, u32 base)
 {
@@ -219,7 +219,9 @@ static int __init patch_module(const char *name, u32 base)
 	if (taken)
 		area_free(taken, size);
 	if (keep) {
+		/* What the re-patch will read, read-only as the text is. */
 		used = ALIGN_UP(used, PAGE_SIZE);
+		area_protect(keep, used);
 		area_free(keep + used, ALIGN_UP(keep_size, PAGE_SIZE) - used);
 	}
 	return 0;

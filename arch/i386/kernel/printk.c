@@ -42,8 +42,9 @@ static volatile u32 console_owner;	/* 0 or CPU number + 1 */
  * Lines printed in NMI context, per CPU: a ring that only that CPU's NMI
  * handler writes (NMIs do not nest, SDM vol. 3A, 6.7.1) and only a holder
  * of the console lock reads. Each line is its level (a byte), its length
- * (two bytes, little-endian) and its text. x86 keeps stores in order and loads in order (SDM vol. 3A,
- * 8.2.2): the bytes are written before head, read before tail.
+ * (two bytes, little-endian) and its text. x86 keeps stores in order
+ * and loads in order (SDM vol. 3A, 8.2.2): the bytes are written before
+ * head, read before tail.
  */
 #define NMI_RING_LEN	1024
 struct nmi_ring {

@@ -3,8 +3,9 @@
  * or "not ok N name" line per test. "selftest" runs them all,
  * "selftest=a,b" only those named. "selftest_on_hotplug" (or
  * "selftest_on_hotplug=a,b") runs the SELFTEST_HOTPLUG tests again, as a
- * report of their own, after every CPU hot-add or hot-remove. "selftest_crash=KIND" then crashes on
- * purpose, so that tests can check the oops: an invalid opcode, a write to
+ * report of their own, after every CPU hot-add or hot-remove.
+ * "selftest_crash=KIND" then crashes on purpose, so that tests can check
+ * the oops: an invalid opcode, a write to
  * the read-only text, a read of the freed fixup table, a stack overflow
  * (on every CPU at once, too), and faults where the oops path could
  * deadlock: inside clock_ns(), with the console lock held by this CPU or

@@ -275,40 +275,55 @@ SELFTEST_HOTPLUG(patched_bytes)
 
 #if defined(CONFIG_FIXUP) && defined(CONFIG_SMP) && defined(CONFIG_HOTPLUG_CPU)
 /*
- * Whether every kept site, of every kept table from k on (the kernel's,
- * then each module's), holds its form for smp: a LOCK site f0 or 3e,
- * a CALL site a call or a NOP (the spinlock calls vanish on one CPU), an
- * SMP_MB site a locked add or not. The other kept kinds are not looked
- * at here (none is kept on the CPUs the tests use).
+ * Whether every kept site, of every kept table from k on (each module's,
+ * then the kernel's), holds its kept bytes for smp, and every one-byte
+ * site (a LOCK prefix: no other kept kind has one byte) f0 on SMP, 3e
+ * on UP.
  */
 static bool kept_sites_are(const struct fixup_kept *k, bool smp)
 {
-	static const u8 locked_add[] = { 0xf0, 0x83, 0x04, 0x24, 0x00 };
-	const struct fixup_site *r;
 	unsigned int bad = 0;
+	u32 i;
 
 	for (; k; k = k->next) {
-		for (r = k->start; r < k->end; r++) {
-			const u8 *site = (const u8 *)&r->rel + r->rel;
-			bool is_smp;
+		const u8 *b = k->bytes;
 
-			if (r->kind == FIXUP_KIND_LOCK)
-				is_smp = site[0] == 0xf0;
-			else if (r->kind == FIXUP_KIND_CALL)
-				is_smp = site[0] == 0xe8;
-			else if (r->kind == FIXUP_KIND_SMP_MB)
-				is_smp = !memcmp(site, locked_add, 5);
-			else
+		for (i = 0; i < k->nr; b += 2 * k->sites[i++].len) {
+			const u8 *site = (const u8 *)k->sites[i].addr;
+			unsigned int len = k->sites[i].len;
+
+			if ((!memcmp(site, smp ? b + len : b, len) &&
+			     (len != 1 || site[0] == (smp ? 0xf0 : 0x3e))) ||
+			    bad++ >= 3)
 				continue;
-			if (is_smp != smp && bad++ < 3)
-				selftest_diag("kept site of kind %u at "
-					      "0x%08x: %02x, want its %s "
-					      "form", r->kind,
-					      (u32)(uintptr_t)site, site[0],
-					      smp ? "smp" : "up");
+			selftest_diag("kept site at 0x%08x: %02x, want its "
+				      "%s form", (u32)(uintptr_t)site,
+				      site[0], smp ? "smp" : "up");
 		}
 	}
 	return !bad;
+}
+
+/*
+ * Whether every kept table, its head, sites and bytes, is read-only: who
+ * could write one would steer the re-patch's writes.
+ */
+static bool kept_tables_read_only(const struct fixup_kept *k)
+{
+	u32 i, n;
+
+	for (; k; k = k->next) {
+		for (i = 0, n = 0; i < k->nr; i++)
+			n += 2 * k->sites[i].len;
+		if ((page_flags((u32)(uintptr_t)k) |
+		     page_flags((u32)(uintptr_t)k->sites) |
+		     page_flags((u32)(uintptr_t)(k->bytes + n - 1))) & PTE_RW) {
+			selftest_diag("kept table at 0x%08x is writable",
+				      (u32)(uintptr_t)k);
+			return false;
+		}
+	}
+	return true;
 }
 
 /*
@@ -333,6 +348,7 @@ SELFTEST(fixup_repatch)
 		return SELFTEST_SKIP;
 	}
 	ok &= kept_sites_are(k, false) && st_lock_site[0] == 0x3e;
+	ok &= kept_tables_read_only(k);
 	for (i = 0; i < REPATCH_ROUNDS; i++) {
 		ok &= fixup_repatch(true, 1, "selftest") == 0 && fixup_smp;
 		ok &= kept_sites_are(k, true) && st_lock_site[0] == 0xf0;

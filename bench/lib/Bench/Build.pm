@@ -184,7 +184,7 @@ sub copy_variant {
 	$bench->run('OBJCOPY', "$B/$copy.o", 'objcopy',
 		    "--redefine-syms=$B/$copy.syms",
 		    "--rename-section", ".fixup_sites=fixup_sites_$copy",
-		    "--rename-section", ".repatch.fixup_calls=fixup_calls_$copy",
+		    "--rename-section", ".init.fixup_calls=fixup_calls_$copy",
 		    $from, "$B/$copy.o");
 	return "$B/$copy.o";
 }

@@ -1,0 +1,115 @@
+/*
+ * Kept for a CPU hot-add: the sites whose form depends on the CPU count,
+ * each with its bytes for UP and for SMP, decided once by the walk at
+ * boot (or at a module's load), and the loop that later writes one set
+ * or the other (Documentation/fixup-sites.md, "Kept for CPU hot-add").
+ * The loop is Linux's alternatives_smp_lock() for any bytes: if a site
+ * holds the bytes of the mode being left, write those of the other.
+ *
+ * The builder is __init; the loop is __repatch, in the re-patch region
+ * that stays only when something was kept.
+ */
+#include <kernel/string.h>
+#include "internal.h"
+
+/*
+ * The room, for up to max sites: the head, sites[max], then their bytes
+ * (2 * FIXUP_MAX_LEN a site at most), appended in order.
+ */
+void __init fixup_keep_begin(struct fixup_keeping *k, void *room,
+			     size_t size, u32 max, const void *text_start,
+			     const void *text_end)
+{
+	struct fixup_kept *h = room;
+
+	*k = (struct fixup_keeping){ .kept = h, .max = max };
+	if (size < sizeof(*h) + max * FIXUP_KEEP_SITE_ROOM) {
+		k->full = true;
+		return;
+	}
+	*h = (struct fixup_kept){
+		.sites = (struct fixup_kept_site *)(h + 1),
+		.text_start = (uintptr_t)text_start,
+		.text_end = (uintptr_t)text_end,
+	};
+	k->bytes = (u8 *)(h->sites + max);
+}
+
+/*
+ * The mode_dependent hook. Only a site in the table's text range: the
+ * kernel's excludes init text, which is freed before any other CPU can
+ * start.
+ */
+void __init fixup_keep_site(void *ctx, const struct fixup_site *rec,
+			    const u8 *site, const u8 *up, const u8 *smp)
+{
+	struct fixup_keeping *k = ctx;
+	struct fixup_kept_site *s;
+
+	if (k->full || (uintptr_t)site < k->kept->text_start ||
+	    (uintptr_t)site >= k->kept->text_end)
+		return;
+	if (k->nr == k->max) {	/* more accepted sites than records */
+		k->full = true;
+		return;
+	}
+	s = (struct fixup_kept_site *)&k->kept->sites[k->nr++];
+	s->addr = (uintptr_t)site;
+	s->len = rec->len;
+	memcpy(k->bytes + k->nr_bytes, up, rec->len);
+	memcpy(k->bytes + k->nr_bytes + rec->len, smp, rec->len);
+	k->nr_bytes += 2 * rec->len;
+}
+
+/* The bytes move down behind sites[nr]: the table's size in bytes. */
+size_t __init fixup_keep_done(struct fixup_keeping *k)
+{
+	struct fixup_kept *h = k->kept;
+	u8 *bytes = (u8 *)(h->sites + k->nr);
+
+	if (k->full || !k->nr)
+		return 0;
+	memmove(bytes, k->bytes, k->nr_bytes);
+	h->nr = k->nr;
+	h->bytes = bytes;
+	return (size_t)(bytes + k->nr_bytes - (u8 *)h);
+}
+
+void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
+				ptrdiff_t write_offset, struct fixup_stats *st)
+{
+	const u8 *b = k->bytes, *site, *from, *to;	/* b: site i's UP bytes */
+	u32 i, len;
+
+	for (i = 0; i < k->nr; i++) {
+		site = (const u8 *)k->sites[i].addr;
+		len = k->sites[i].len;
+		from = smp ? b : b + len;
+		to = smp ? b + len : b;
+		st->sites++;
+		if (!memcmp(site, to, len)) {
+			st->kept++;
+		} else if (!memcmp(site, from, len)) {
+			memcpy((u8 *)(k->sites[i].addr + write_offset), to, len);
+			st->patched++;
+		} else {
+			st->rejected++;
+		}
+		b += 2 * len;
+	}
+}
+
+void __repatch fixup_kept_report(const struct fixup_kept *k, bool smp,
+				 void (*neither)(uintptr_t addr))
+{
+	const u8 *b = k->bytes;
+	u32 i, len;
+
+	for (i = 0; i < k->nr; i++) {
+		len = k->sites[i].len;
+		if (memcmp((const u8 *)k->sites[i].addr, smp ? b + len : b,
+			   len))
+			neither(k->sites[i].addr);
+		b += 2 * len;
+	}
+}
