@@ -38,7 +38,7 @@ if (my $k = built('CONFIG_FIXUP_SELFTEST', "CONFIG_FIXUP_SELFTEST=y\n")) {
 		   "$cpu: the duplicate and the overlap");
 		is(scalar @{ $why{'bad length'} // [] }, 2,
 		   "$cpu: zero and oversize length");
-		like($r->{log}, qr/fixup: summary sites=\d+ patched=\d+ kept=\d+ rejected=8 /,
+		like($r->{log}, qr/fixup: summary sites=\d+ patched=\d+ unchanged=\d+ rejected=8 /,
 		     "$cpu: summary counts 8 rejected");
 		like($r->{log}, qr/ok \d+ fixup_bad_records\n/, "$cpu: bad sites untouched");
 	}
