@@ -56,6 +56,18 @@ KBUILD_CFLAGS := -m32 -march=$(march) -std=gnu11 -O2 -pipe \
 ifdef CONFIG_DEBUG_INFO
 KBUILD_CFLAGS += -g
 endif
+# Spectre v2 (Documentation/spectre.md): indirect branches and returns
+# through the thunks of arch/i386/lib/retpoline.S, in modules too. No
+# jump tables, as in Linux: a switch would be one more indirect jump.
+RETPOLINE_CFLAGS := -mindirect-branch=thunk-extern \
+	-mindirect-branch-register -fno-jump-tables
+RETHUNK_CFLAGS := -mfunction-return=thunk-extern
+ifdef CONFIG_RETPOLINE
+KBUILD_CFLAGS += $(RETPOLINE_CFLAGS)
+endif
+ifdef CONFIG_RETHUNK
+KBUILD_CFLAGS += $(RETHUNK_CFLAGS)
+endif
 ifdef CONFIG_FRAME_POINTER
 KBUILD_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 endif
@@ -184,6 +196,10 @@ endif
 # Linking: two passes for the symbol table (scripts/link-vmlinux.sh), then
 # the image check.
 
+# The thunks' speculation-only lfence (scripts/fixup-verify-retpoline.allow).
+verify-allow := $(if $(CONFIG_RETPOLINE),--allow scripts/fixup-verify.allow \
+	--allow scripts/fixup-verify-retpoline.allow)
+
 vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 		scripts/nmi-section-check scripts/lifetime-check \
 		scripts/kallsyms.pl
@@ -193,7 +209,7 @@ vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 	    sh scripts/link-vmlinux.sh $@ $(objs)
 ifdef CONFIG_FIXUP
 	$(say) VERIFY $@
-	$(Q)$(PERL) scripts/fixup-verify $@
+	$(Q)$(PERL) scripts/fixup-verify $(verify-allow) $@
 endif
 
 # ---------------------------------------------------------------------------
@@ -319,7 +335,9 @@ bench: tools vmlinux
 PHONY += print-cflags
 print-cflags: $(KCONFIG_AUTOHEADER)
 	@printf '%s\n' 'KBUILD_CFLAGS=$(KBUILD_CFLAGS)' \
-		'KBUILD_AFLAGS=$(KBUILD_AFLAGS)'
+		'KBUILD_AFLAGS=$(KBUILD_AFLAGS)' \
+		'RETPOLINE_CFLAGS=$(RETPOLINE_CFLAGS)' \
+		'RETHUNK_CFLAGS=$(RETHUNK_CFLAGS)'
 
 # A bootable CD image: GRUB 2 loads vmlinux with its multiboot command,
 # APPEND= its command line, MODULES= (as for run) one module line each.
@@ -396,7 +414,7 @@ help:
 	@echo '                    APPEND="args": its kernel command line (none);'
 	@echo '                    MODULES= as for run; boot it with'
 	@echo '                    qemu-system-i386 -cdrom build/fixup386.iso (README.md)'
-	@echo '  print-cflags    - print KBUILD_CFLAGS and KBUILD_AFLAGS of this configuration'
+	@echo '  print-cflags    - print KBUILD_CFLAGS, KBUILD_AFLAGS and the thunk flags of this configuration'
 	@echo '  tools           - check for (as root: install) QEMU, GRUB, kconfig, clang'
 	@echo '                    and what else the build and tests use (scripts/ensure-tools)'
 	@echo ''

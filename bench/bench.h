@@ -52,6 +52,11 @@ struct bench_op {
 	unsigned int per;
 };
 
+/* bench/branches.c, in the i386 harness only (BENCH_BRANCHES). */
+void bench_indirect_call(u32 n, struct bench_data *d);
+void bench_indirect_tail_jmp(u32 n, struct bench_data *d);
+void bench_return(u32 n, struct bench_data *d);
+
 /*
  * prims.c defines these; the build prefixes them per variant
  * (unpatched_bench_ops, compile_up_bench_ops, ...).

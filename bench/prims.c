@@ -357,6 +357,11 @@ const struct bench_op bench_ops[] = {
 	OP(lockadd_sp_ret),
 	OP(lockadd_m4_ret),
 	OP(workload),
+#ifdef BENCH_BRANCHES
+	OP(indirect_call),
+	OP(indirect_tail_jmp),
+	OP(return),
+#endif
 };
 
 const unsigned int bench_nr_ops = ARRAY_SIZE(bench_ops);

@@ -88,6 +88,20 @@ for my $p (qw(atomic_inc atomic_dec_and_test atomic_add_return atomic_cmpxchg
 	is_deeply(\@missing, [], "runtime,$op: every variant, with its spread");
 	ok($v{"rounds,$op,all"}, "rounds,$op: how many rounds it had");
 }
+# Indirect branches and returns (bench/branches.c), i386 harness only:
+# the generic build calls the thunks, the compile-time builds do not.
+SKIP: {
+	skip 'x86-64 harness: no branch rows', 5
+		unless $log =~ /^run-bench: harness: i386/;
+	for my $p (qw(indirect_call indirect_tail_jmp return)) {
+		my @missing = grep { !defined $v{"runtime,$p,$_"} } @variants;
+		is_deeply(\@missing, [], "runtime,$p: every variant");
+	}
+	like(`nm $dir/build/generic/all.o`, qr/ T __x86_indirect_thunk_e/,
+	     'the generic build has the thunks');
+	unlike(`objdump -d $dir/build/compile_up/all.o`, qr/_thunk/,
+	       'the compile-time build branches inline');
+}
 for my $c (@variants) {
 	ok($v{"workload,requests_per_second,$c"},
 	   "workload: requests per second, $c");

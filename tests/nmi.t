@@ -52,6 +52,12 @@ my %bad = (
 	BAD_INDIRECT => qr/bad_here\+0x\w+: call\s+\*%eax: indirect or far call/,
 	BAD_INT => qr/bad_here\+0x0: int3: a software interrupt/,
 	BAD_FALLTHROUGH => qr/bad_here\+0x0: incl .*falls through out of it/,
+	BAD_BND_CALL => qr/bad_here\+0x0: bnd call .*: call to locked_inc\+0x0 leaves \.text\.nmi/,
+	BAD_DS_JMP => qr/bad_here\+0x0: ds jmp .*: jmp to locked_inc\+0x0 leaves \.text\.nmi/,
+	BAD_NOTRACK => qr/bad_here\+0x\w+: notrack jmp \*%eax: indirect or far jmp/,
+	BAD_UD2 => qr/bad_here\+0x0: ud2: an exception leaves \.text\.nmi/,
+	BAD_RET => qr/(?:bad_here|nmi_entry)\+0x2: ret: ret in a function no call in \.text\.nmi reaches/,
+	BAD_IRET => qr/nmi_count\+0x\w+: iret: iret in a function a call reaches/,
 );
 for my $v (sort keys %bad) {
 	my $img = "$tmp/nmi-$v";

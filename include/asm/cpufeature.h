@@ -36,6 +36,8 @@
 /* Errata and quirks that change what a site may become. */
 #define X86_BUG_11AP		(1u << 0)	/* Pentium: APIC writes need xchg */
 #define X86_BUG_OOSTORE		(1u << 1)	/* IDT WinChip: stores reorder */
+/* Branch target injection; Documentation/spectre.md says what it gets. */
+#define X86_BUG_SPECTRE_V2	(1u << 2)
 
 enum x86_vendor {
 	X86_VENDOR_UNKNOWN,	/* no CPUID: a 386 or 486 */
@@ -43,6 +45,9 @@ enum x86_vendor {
 	X86_VENDOR_AMD,
 	X86_VENDOR_CENTAUR,	/* IDT/Centaur WinChip, VIA */
 	X86_VENDOR_CYRIX,
+	X86_VENDOR_NSC,		/* National Semiconductor Geode */
+	X86_VENDOR_VORTEX,	/* DM&P Vortex86 */
+	X86_VENDOR_ZHAOXIN,
 	X86_VENDOR_OTHER,
 };
 

@@ -34,6 +34,18 @@
 #define __repatchconst	__section(".repatch.rodata")
 #endif
 
+/*
+ * Code that must not call out (the NMI text, scripts/nmi-section-check):
+ * no thunk calls for its indirect branches or returns, whatever the
+ * kernel's -mindirect-branch= and -mfunction-return= (GCC 8 and later).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define __nothunk	__attribute__((indirect_branch("keep"), \
+				       function_return("keep")))
+#else
+#define __nothunk
+#endif
+
 #define barrier()	__asm__ __volatile__("" ::: "memory")
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))

@@ -18,7 +18,13 @@
  *  - every clearcpuid= value: cpu_parse_feature_list() gives the mask of
  *    the known names and points at the first unknown one; masking takes
  *    exactly the closure under the dependencies cpu.c documents; the
- *    mask formats (cpu_format_features, any buffer size) and parses back.
+ *    mask formats (cpu_format_features, any buffer size) and parses back;
+ *  - spectre_v2= and nospectre_v2 through the kernel's own setters
+ *    (spectre.c): the words Documentation/cmdline.md lists and only
+ *    those, a bad one meaning auto, nospectre_v2 winning; after the line,
+ *    the mode and reason Documentation/spectre.md gives for an
+ *    unaffected, an affected and an affected lfence-capable CPU, with
+ *    and without thunks, and the report text of each (any buffer size).
  *
  * Every buffer the kernel code reads or writes is an exact-size malloc.
  * printk formats with the kernel's vsnprintf, checked against the C
@@ -31,6 +37,7 @@
 #include <kernel/params.h>
 #include <kernel/printk.h>
 #include <asm/cpu.h>
+#include <asm/spectre.h>
 
 #define FUZZ_NAME "fuzz_cmdline"
 #include "fuzz.h"
@@ -306,8 +313,10 @@ static int set_value(int self, const char *val);
 	static int set_##i(const char *val) { return set_value(i, val); }
 SETTER(0) SETTER(1) SETTER(2) SETTER(3) SETTER(4) SETTER(5) SETTER(6)
 SETTER(7) SETTER(8) SETTER(9) SETTER(10) SETTER(11) SETTER(12) SETTER(13)
+SETTER(14) SETTER(15)
 
-enum { P_FLAG, P_UINT, P_CHOICE, P_STRING, P_CLEARCPUID, P_SELFTEST };
+enum { P_FLAG, P_UINT, P_CHOICE, P_STRING, P_CLEARCPUID, P_SELFTEST,
+       P_SPECTRE, P_NOSPECTRE };
 
 static const struct {
 	const char *name;
@@ -328,6 +337,8 @@ static const struct {
 	{ "clearcpuid", P_CLEARCPUID, 64 },
 	{ "nosmp", P_FLAG, 0 },
 	{ "maxcpus", P_UINT, ~0u },
+	{ "spectre_v2", P_SPECTRE, 0 },
+	{ "nospectre_v2", P_NOSPECTRE, 0 },
 };
 
 #define NR_PARAMS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -339,7 +350,103 @@ static const struct kernel_param params[NR_PARAMS] = {
 	{ "selftest_crash", set_8 }, { "poweroff", set_9 },
 	{ "smp_test_noanswer", set_10 }, { "clearcpuid", set_11 },
 	{ "nosmp", set_12 }, { "maxcpus", set_13 },
+	{ "spectre_v2", set_14 }, { "nospectre_v2", set_15 },
 };
+
+/* ---- spectre_v2= (Documentation/cmdline.md) ---- */
+
+static const char *const spectre_words[] = {
+	"auto", "off", "on", "retpoline", "retpoline,generic",
+	"retpoline,lfence", "retpoline,amd", "lfence",
+};
+
+/* The model's state of the line: the last good word (NULL: auto). */
+static const char *model_word;
+static bool model_off;
+
+static bool model_spectre_word(const char *val)
+{
+	unsigned int i;
+
+	for (i = 0; val && i < sizeof(spectre_words) / sizeof(*spectre_words);
+	     i++)
+		if (!strcmp(val, spectre_words[i]))
+			return true;
+	return false;
+}
+
+/* spectre.md's decision, written out again. */
+static void model_spectre(bool affected, bool lfence, bool built,
+			  char *out, size_t size)
+{
+	const char *w = model_word;
+	bool autom = !w || !strcmp(w, "auto");
+	bool lf = w && (!strcmp(w, "lfence") || !strcmp(w, "retpoline,lfence")
+			|| !strcmp(w, "retpoline,amd"));
+
+	if (model_off)
+		snprintf(out, size, "mode=none reason=nospectre_v2");
+	else if (w && !strcmp(w, "off"))
+		snprintf(out, size, "mode=none reason=spectre_v2=off");
+	else if (autom && !affected)
+		snprintf(out, size, "mode=none reason=not-affected");
+	else if (!built)
+		snprintf(out, size, "mode=none reason=not-built");
+	else if (autom)
+		snprintf(out, size, "mode=retpoline reason=affected");
+	else if (lf && !lfence)
+		snprintf(out, size,
+			 "mode=retpoline reason=lfence-not-serializing");
+	else
+		snprintf(out, size, "mode=%s reason=spectre_v2=%s",
+			 lf ? "lfence" : "retpoline", w);
+}
+
+static void check_spectre_choice(void)
+{
+	static const struct cpuinfo cpus[] = {
+		{ .vendor = X86_VENDOR_INTEL, .family = 4 },
+		{ .vendor = X86_VENDOR_AMD, .family = 6,
+		  .features = X86_FEATURE_SSE, .bugs = X86_BUG_SPECTRE_V2 },
+		{ .vendor = X86_VENDOR_INTEL, .family = 6,
+		  .features = X86_FEATURE_SSE | X86_FEATURE_SSE2,
+		  .bugs = X86_BUG_SPECTRE_V2 },
+	};
+	struct spectre_v2_choice ch;
+	char want[128], got[128], *part;
+	unsigned int i, built;
+	size_t size;
+	int n;
+
+	if (!spectre_v2_cmdline.word != !model_word ||
+	    (model_word && strcmp(spectre_v2_cmdline.word->word, model_word)) ||
+	    spectre_v2_cmdline.off != model_off)
+		fail("spectre_v2 after the line: %s%s, want %s%s",
+		     spectre_v2_cmdline.word ? spectre_v2_cmdline.word->word :
+		     "auto", spectre_v2_cmdline.off ? " nospectre_v2" : "",
+		     model_word ? model_word : "auto",
+		     model_off ? " nospectre_v2" : "");
+	for (i = 0; i < sizeof(cpus) / sizeof(*cpus); i++) {
+		for (built = 0; built < 2; built++) {
+			ch = spectre_v2_choose(&cpus[i], &spectre_v2_cmdline,
+					       built);
+			n = spectre_v2_format(&ch, got, sizeof(got));
+			model_spectre(cpus[i].bugs, i == 2, built, want,
+				      sizeof(want));
+			if (n != (int)strlen(want) || strcmp(got, want))
+				fail("spectre_v2 cpu %u built %u: \"%s\" (%d), "
+				     "want \"%s\"", i, built, got, n, want);
+			size = line_hash % (n + 1) + 1;
+			part = xmalloc(size);
+			if (spectre_v2_format(&ch, part, size) != n ||
+			    strlen(part) != size - 1 ||
+			    memcmp(part, want, size - 1))
+				fail("spectre_v2 line into %zu bytes: \"%s\"",
+				     size, part);
+			free(part);
+		}
+	}
+}
 
 /* What the setter of parameter i returns for val (the model). */
 static int want_set(unsigned int i, const char *val)
@@ -356,6 +463,10 @@ static int want_set(unsigned int i, const char *val)
 	case P_CHOICE:
 		return val && (!strcmp(val, "auto") || !strcmp(val, "up") ||
 			       !strcmp(val, "smp")) ? 0 : -1;
+	case P_SPECTRE:
+		return model_spectre_word(val) ? 0 : -1;
+	case P_NOSPECTRE:
+		return val ? -1 : 0;
 	case P_SELFTEST:
 		return !val || (n && n < kinds[i].max) ? 0 : -1;
 	default:
@@ -380,6 +491,22 @@ static int set_value(int self, const char *val)
 		return v <= kinds[self].max && (self != 10 || v) ? 0 : -1;
 	case P_CHOICE:
 		return want_set(self, val);
+	case P_SPECTRE:
+		r = spectre_v2_set(val);
+		/* val stays in the line's buffer until the line is checked */
+		model_word = model_spectre_word(val) ? val : NULL;
+		if (r != want_set(self, val))
+			fail("spectre_v2_set(\"%s\") = %d",
+			     val ? val : "(null)", r);
+		return r;
+	case P_NOSPECTRE:
+		r = nospectre_v2_set(val);
+		if (!val)
+			model_off = true;
+		if (r != want_set(self, val))
+			fail("nospectre_v2_set(%s) = %d", val ? val : "(null)",
+			     r);
+		return r;
 	case P_SELFTEST:
 		if (!val)
 			return 0;
@@ -558,7 +685,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	work = xmalloc(n + 1);
 	memcpy(work, args, n);
 	work[n] = '\0';
+	memset(&spectre_v2_cmdline, 0, sizeof(spectre_v2_cmdline));
+	model_word = NULL;
+	model_off = false;
 	bad = parse_params(work, params, params + NR_PARAMS);
+	check_spectre_choice();
 	memcpy(work, args, n);		/* parse_params cut it up */
 	check_line(work, bad);
 	clear_events();

@@ -5,6 +5,7 @@
 fuzz_patcher-srcs := arch/i386/fixup/patcher.c arch/i386/fixup/nops.c \
 	arch/i386/fixup/kept.c
 fuzz_cmdline-srcs := arch/i386/kernel/cmdline.c arch/i386/kernel/cpu.c \
+	arch/i386/kernel/spectre.c \
 	arch/i386/lib/vsprintf.c
 fuzz_mpparse-srcs := arch/i386/kernel/mpparse.c arch/i386/kernel/acpi.c
 # The BIOS-area searches compare at every paragraph: traced, they took

@@ -2,6 +2,7 @@
 #include "tap.h"
 #include <kernel/params.h>
 #include <kernel/printk.h>
+#include <asm/spectre.h>
 
 static char log[2048];
 
@@ -60,6 +61,82 @@ static int parse(const char *line)
 	strcpy(mode, "auto");
 	strcpy(buf, line);
 	return parse_params(buf, params, params + 3);
+}
+
+/*
+ * spectre_v2= and nospectre_v2 through the parser, with the kernel's own
+ * setters (arch/i386/kernel/spectre.c); the line each gives on an
+ * affected Core 2 in a kernel built with thunks.
+ */
+static const struct kernel_param spectre_params[] = {
+	{ "spectre_v2", spectre_v2_set },
+	{ "nospectre_v2", nospectre_v2_set },
+};
+
+static const char *spectre(const char *line, int *bad)
+{
+	static const struct cpuinfo core2 = {
+		.vendor = X86_VENDOR_INTEL, .family = 6,
+		.features = X86_FEATURE_SSE | X86_FEATURE_SSE2,
+		.bugs = X86_BUG_SPECTRE_V2,
+	};
+	static char out[80];
+	struct spectre_v2_choice ch;
+	char buf[256];
+
+	log[0] = '\0';
+	memset(&spectre_v2_cmdline, 0, sizeof(spectre_v2_cmdline));
+	strcpy(buf, line);
+	*bad = parse_params(buf, spectre_params, spectre_params + 2);
+	ch = spectre_v2_choose(&core2, &spectre_v2_cmdline, true);
+	spectre_v2_format(&ch, out, sizeof(out));
+	return out;
+}
+
+static void test_spectre_v2(void)
+{
+	static const struct {
+		const char *line, *want, *warning;
+	} t[] = {
+		{ "", "mode=retpoline reason=affected", NULL },
+		{ "spectre_v2=off", "mode=none reason=spectre_v2=off", NULL },
+		{ "spectre_v2=retpoline,lfence",
+		  "mode=lfence reason=spectre_v2=retpoline,lfence", NULL },
+		{ "spectre_v2=off spectre_v2=on",
+		  "mode=retpoline reason=spectre_v2=on", NULL },
+		{ "spectre_v2=off spectre_v2=sideways",
+		  "mode=retpoline reason=affected",
+		  "cmdline: bad value 'sideways' for 'spectre_v2', "
+		  "using the default" },
+		{ "spectre_v2=off spectre_v2",
+		  "mode=retpoline reason=affected",
+		  "cmdline: 'spectre_v2' needs a value, using the default" },
+		{ "spectre_v2=\"retpoline,generic\"",
+		  "mode=retpoline reason=spectre_v2=retpoline,generic", NULL },
+		{ "spectre_v2=eibrs", "mode=retpoline reason=affected",
+		  "bad value 'eibrs' for 'spectre_v2'" },
+		{ "nospectre_v2 spectre_v2=on",
+		  "mode=none reason=nospectre_v2", NULL },
+		{ "spectre_v2=on nospectre_v2",
+		  "mode=none reason=nospectre_v2", NULL },
+		{ "nospectre_v2=1", "mode=retpoline reason=affected",
+		  "bad value '1' for 'nospectre_v2'" },
+	};
+	const char *got;
+	unsigned int i;
+	int bad;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got = spectre(t[i].line, &bad);
+		if (!ok(!strcmp(got, t[i].want), "'%s': %s", t[i].line,
+			t[i].want))
+			diag("got %s", got);
+		is_int(bad, t[i].warning ? 1 : 0, "'%s': %d warnings",
+		       t[i].line, t[i].warning ? 1 : 0);
+		if (t[i].warning)
+			ok(strstr(log, t[i].warning) != NULL,
+			   "'%s': warns %s", t[i].line, t[i].warning);
+	}
 }
 
 int main(void)
@@ -153,5 +230,6 @@ int main(void)
 		ok(!strcmp(cmdline_skip_image("/vmlinux", params, e), ""),
 		   "image path: only the path");
 	}
+	test_spectre_v2();
 	return done_testing();
 }

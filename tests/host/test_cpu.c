@@ -5,6 +5,7 @@
  * signatures), feature strings, clearcpuid= parsing and dependencies.
  */
 #include "tap.h"
+#include <kernel/compiler.h>
 #include <asm/cpu.h>
 
 struct dump {
@@ -188,6 +189,7 @@ static const struct dump odd_vendor = {
 #define I X86_VENDOR_INTEL
 #define A X86_VENDOR_AMD
 #define C X86_VENDOR_CENTAUR
+#define SV2 X86_BUG_SPECTRE_V2
 
 static void test_decode(void)
 {
@@ -202,29 +204,29 @@ static void test_decode(void)
 	check(&p54c_b, I, 5, 2, 0xb, "fpu,tsc,cx8,apic,pse,cpuid",
 	      X86_BUG_11AP);
 	check(&p54c_c2_noapic, I, 5, 2, 5, "fpu,tsc,cx8,pse,cpuid", 0);
-	check(&amd_p54c, A, 5, 2, 1, "fpu,tsc,cx8,apic,pse,cpuid", 0);
+	check(&amd_p54c, A, 5, 2, 1, "fpu,tsc,cx8,apic,pse,cpuid", SV2);
 	check(&pii, I, 6, 5, 2,
-	      "fpu,tsc,cx8,pse,pae,pge,cmov,mmx,fxsr,nopl,cpuid", 0);
+	      "fpu,tsc,cx8,pse,pae,pge,cmov,mmx,fxsr,nopl,cpuid", SV2);
 	check(&piii, I, 6, 7, 3,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,nopl,cpuid",
-	      0);
+	      SV2);
 	check(&p4_willamette, I, 15, 1, 2,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,nopl,"
-	      "cpuid,ht", 0);
+	      "cpuid,ht", SV2);
 	check(&p4_prescott, I, 15, 4, 1,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
-	      "nopl,cpuid,lm,ht", 0);
-	check(&k5_model0, A, 5, 0, 1, "fpu,tsc,cx8,pse,pge,cpuid", 0);
-	check(&k6_2, A, 5, 8, 0xc, "fpu,tsc,cx8,pse,pge,mmx,3dnow,cpuid", 0);
+	      "nopl,cpuid,lm,ht", SV2);
+	check(&k5_model0, A, 5, 0, 1, "fpu,tsc,cx8,pse,pge,cpuid", SV2);
+	check(&k6_2, A, 5, 8, 0xc, "fpu,tsc,cx8,pse,pge,mmx,3dnow,cpuid", SV2);
 	check(&athlon_tbird, A, 6, 4, 2,
 	      "fpu,tsc,cx8,pse,pae,pge,cmov,mmx,fxsr,mmxext,3dnow,3dnowext,"
-	      "nopl,cpuid", 0);
+	      "nopl,cpuid", SV2);
 	check(&athlon_xp, A, 6, 6, 2,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,mmxext,3dnow,"
-	      "3dnowext,nopl,cpuid", 0);
+	      "3dnowext,nopl,cpuid", SV2);
 	check(&phenom, A, 0x10, 2, 2,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,"
-	      "mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht,prefetchw", 0);
+	      "mmxext,3dnow,3dnowext,nx,nopl,cpuid,lm,ht,prefetchw", SV2);
 	check(&winchip_c6, C, 5, 4, 1, "fpu,tsc,cx8,mmx,cpuid",
 	      X86_BUG_OOSTORE);
 	check(&winchip2, C, 5, 8, 5, "fpu,tsc,cx8,mmx,3dnow,cpuid",
@@ -232,26 +234,119 @@ static void test_decode(void)
 	check(&winchip3, C, 5, 9, 1, "fpu,tsc,cx8,mmx,3dnow,cpuid",
 	      X86_BUG_OOSTORE);
 	check(&via_nehemiah, C, 6, 9, 8,
-	      "fpu,tsc,pse,pge,cmov,mmx,fxsr,sse,cpuid", 0);
+	      "fpu,tsc,pse,pge,cmov,mmx,fxsr,sse,cpuid", SV2);
 	check(&cyrix_mii, X86_VENDOR_CYRIX, 6, 0, 1,
-	      "fpu,tsc,cx8,pge,cmov,mmx,cpuid", 0);
+	      "fpu,tsc,cx8,pge,cmov,mmx,cpuid", SV2);
 	check(&skylake, I, 6, 0x5e, 3,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
-	      "nopl,cpuid,lm,ht,prefetchw", 0);
+	      "nopl,cpuid,lm,ht,prefetchw", SV2);
 	check(&no_prefetchw, I, 6, 0x5e, 3,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
-	      "nopl,cpuid,lm,ht", 0);
+	      "nopl,cpuid,lm,ht", SV2);
 	check(&zen2, A, 0x17, 0x71, 0,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,"
-	      "mmxext,nx,nopl,cpuid,lm,ht,prefetchw", 0);
+	      "mmxext,nx,nopl,cpuid,lm,ht,prefetchw", SV2);
 	check(&tigerlake, I, 6, 0x8c, 1,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
-	      "nopl,cpuid,lm,ht,prefetchw", 0);
+	      "nopl,cpuid,lm,ht,prefetchw", SV2);
 	check(&arrowlake, I, 6, 0xc6, 2,
 	      "fpu,tsc,cx8,apic,pse,pae,pge,cmov,mmx,fxsr,sse,sse2,sse3,nx,"
-	      "nopl,cpuid,lm,ht,prefetchw", 0);
+	      "nopl,cpuid,lm,ht,prefetchw", SV2);
 	check(&level0, I, 4, 0, 0, "cpuid", 0);
-	check(&odd_vendor, X86_VENDOR_OTHER, 5, 4, 3, "fpu,mmx,cpuid", 0);
+	check(&odd_vendor, X86_VENDOR_OTHER, 5, 4, 3, "fpu,mmx,cpuid", SV2);
+}
+
+/*
+ * Spectre v2: one CPU for each row of Linux's cpu_vuln_whitelist that
+ * says NO_SPECULATION or NO_SPECTRE_V2 (arch/x86/kernel/cpu/common.c),
+ * and affected parts beside them. Signatures: the Atoms from Intel's
+ * specification updates (N270 106C2h, Z670 20661h, D2700 30661h) and
+ * Linux's intel-family.h models (Penwell 27h, Cloverview 35h); the
+ * Vortex86 (DX 5/2, EX 6/1) from Linux's vortex.c; Geode GX1 5/4; the
+ * Zhaoxin KX-6000 as family 7 under both of its vendor strings.
+ */
+static const struct dump spectre_rows[] = {
+	{ "Am5x86 (any vendor, family 4)", "AuthenticAMD", 1, 0x4f4,
+	  0, 0x00000001, 0, 0, 0 },
+	{ "UMC U5S (any vendor, family 4)", "UMC UMC UMC ", 1, 0x423,
+	  0, 0x00000001, 0, 0, 0 },
+	{ "Pentium MMX (Intel 5)", "GenuineIntel", 1, 0x543,
+	  0, 0x008001bf, 0, 0, 0 },
+	{ "WinChip 2 (Centaur 5)", "CentaurHauls", 1, 0x585,
+	  0, 0x008001b5, 0, 0, 0 },
+	{ "Geode GX1 (NSC 5)", "Geode by NSC", 1, 0x544,
+	  0, 0x00808131, 0, 0, 0 },
+	{ "Vortex86DX (Vortex 5)", "Vortex86 SoC", 1, 0x522,
+	  0, 0x00008001, 0, 0, 0 },
+	{ "Vortex86EX (Vortex 6)", "Vortex86 SoC", 1, 0x611,
+	  0, 0x00008001, 0, 0, 0 },
+	{ "Atom N270 (Bonnell 1Ch)", "GenuineIntel", 0xa, 0x106c2,
+	  0x0040c39d, 0xbfe9fbff, 0x80000008, 0x00100000, 0x00000001 },
+	{ "Atom Z670 (Bonnell MID 26h)", "GenuineIntel", 0xa, 0x20661,
+	  0x0040e31d, 0xbfe9fbff, 0x80000008, 0x00100000, 0x00000001 },
+	{ "Atom D2700 (Saltwell 36h)", "GenuineIntel", 0xa, 0x30661,
+	  0x0040e3bd, 0xbfebfbff, 0x80000008, 0x20100000, 0x00000001 },
+	{ "Atom Z2460 (Saltwell MID 27h)", "GenuineIntel", 0xa, 0x20671,
+	  0x0040e3bd, 0xbfebfbff, 0x80000008, 0x00100000, 0x00000001 },
+	{ "Atom Z2760 (Saltwell tablet 35h)", "GenuineIntel", 0xa, 0x30651,
+	  0x0040e3bd, 0xbfebfbff, 0x80000008, 0x00100000, 0x00000001 },
+	{ "KX-6000 (Centaur 7)", "CentaurHauls", 0xd, 0x107b5,
+	  0x7ed8320b, 0xbfebfbff, 0x80000008, 0x28100800, 0x00000121 },
+	{ "KX-6000 (Zhaoxin 7)", "  Shanghai  ", 0xd, 0x107b5,
+	  0x7ed8320b, 0xbfebfbff, 0x80000008, 0x28100800, 0x00000121 },
+};
+
+static const struct dump spectre_affected[] = {
+	{ "Pentium Pro (P6)", "GenuineIntel", 2, 0x619,
+	  0, 0x0000f9ff, 0, 0, 0 },
+	{ "Core 2 Duo E6600 (Conroe)", "GenuineIntel", 0xa, 0x6f6,
+	  0x0000e3bd, 0xbfebfbff, 0x80000008, 0x20100000, 0x00000001 },
+	{ "Atom Z3740 (Silvermont 37h)", "GenuineIntel", 0xb, 0x30673,
+	  0x41d8e3bf, 0xbfebfbff, 0x80000008, 0x28100000, 0x00000101 },
+	{ "Athlon 64 X2 (K8)", "AuthenticAMD", 1, 0x20fb1,
+	  0x00000001, 0x178bfbff, 0x80000018, 0xebd3fbff, 0x0000001f },
+	{ "Geode LX (AMD 5)", "AuthenticAMD", 1, 0x5a2,
+	  0, 0x0088a93d, 0x80000006, 0xc0c0a13d, 0 },
+	{ "6x86 (Cyrix 5)", "CyrixInstead", 1, 0x531,
+	  0, 0x00000001, 0, 0, 0 },
+	{ "VIA Nano (Centaur 6)", "CentaurHauls", 0xa, 0x6f2,
+	  0x00004201, 0xafc9fbff, 0x80000018, 0x20100000, 0x00000001 },
+	{ "Vortex86 family 7 (not in the table)", "Vortex86 SoC", 1, 0x711,
+	  0, 0x00008001, 0, 0, 0 },
+};
+
+static void test_spectre_v2(void)
+{
+	const struct dump *rows[] = { &skylake, &athlon_tbird, &zen2,
+				      &piii };
+	struct cpuinfo c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(spectre_rows); i++) {
+		decode(&c, &spectre_rows[i]);
+		ok(!(c.bugs & X86_BUG_SPECTRE_V2), "%s: not spectre_v2",
+		   spectre_rows[i].name);
+	}
+	for (i = 0; i < ARRAY_SIZE(spectre_affected); i++) {
+		decode(&c, &spectre_affected[i]);
+		ok(c.bugs & X86_BUG_SPECTRE_V2, "%s: spectre_v2",
+		   spectre_affected[i].name);
+	}
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		decode(&c, rows[i]);
+		ok(c.bugs & X86_BUG_SPECTRE_V2, "%s: spectre_v2",
+		   rows[i]->name);
+	}
+	cpuinfo_decode_nocpuid(&c, true);
+	ok(!(c.bugs & X86_BUG_SPECTRE_V2), "486 without CPUID: not spectre_v2");
+	cpuinfo_decode_nocpuid(&c, false);
+	ok(!(c.bugs & X86_BUG_SPECTRE_V2), "386: not spectre_v2");
+	decode(&c, &spectre_rows[4]);
+	is_int(c.vendor, X86_VENDOR_NSC, "Geode by NSC: vendor NSC");
+	decode(&c, &spectre_rows[5]);
+	is_int(c.vendor, X86_VENDOR_VORTEX, "Vortex86 SoC: vendor Vortex");
+	decode(&c, &spectre_rows[13]);
+	is_int(c.vendor, X86_VENDOR_ZHAOXIN, "  Shanghai  : vendor Zhaoxin");
 }
 
 /* The SDM family/model rules, one at a time. */
@@ -429,6 +524,7 @@ int main(void)
 {
 	test_no_cpuid();
 	test_decode();
+	test_spectre_v2();
 	test_signature_rules();
 	test_ext_leaves();
 	test_format();

@@ -94,7 +94,9 @@ static const struct vendor_id {
 	{ "AMDisbetter!", X86_VENDOR_AMD },	/* early K5 samples */
 	{ "CentaurHauls", X86_VENDOR_CENTAUR },
 	{ "CyrixInstead", X86_VENDOR_CYRIX },
-	{ "Geode by NSC", X86_VENDOR_CYRIX },
+	{ "Geode by NSC", X86_VENDOR_NSC },
+	{ "Vortex86 SoC", X86_VENDOR_VORTEX },
+	{ "  Shanghai  ", X86_VENDOR_ZHAOXIN },
 };
 
 static void __init set_vendor(struct cpuinfo *c, const struct cpuid_regs *r)
@@ -217,6 +219,51 @@ static void __init apply_quirks(struct cpuinfo *c)
 		c->features |= X86_FEATURE_NOPL;
 }
 
+/*
+ * The CPUs not affected by Spectre v2 (branch target injection). The
+ * facts are Linux's cpu_vuln_whitelist (arch/x86/kernel/cpu/common.c,
+ * v6.12): its rows flagged NO_SPECULATION, which Linux marks free of
+ * every speculation bug, and NO_SPECTRE_V2. Every other CPU with CPUID
+ * is taken as affected, as Linux takes it. Atom models are Linux's
+ * arch/x86/include/asm/intel-family.h. A CPU without CPUID is a 386 or
+ * a 486 and never gets here: its bugs stay 0.
+ */
+#define MODEL_ANY	-1
+#define VENDOR_ANY	0xff
+
+static const struct cpu_match {
+	u8 vendor;
+	u8 family;
+	s16 model;
+} not_spectre_v2[] __initconst = {
+	/* NO_SPECULATION */
+	{ VENDOR_ANY,		4, MODEL_ANY },
+	{ X86_VENDOR_CENTAUR,	5, MODEL_ANY },	/* WinChip */
+	{ X86_VENDOR_INTEL,	5, MODEL_ANY },	/* Pentium, Pentium MMX */
+	{ X86_VENDOR_NSC,	5, MODEL_ANY },	/* Geode */
+	{ X86_VENDOR_VORTEX,	5, MODEL_ANY },
+	{ X86_VENDOR_VORTEX,	6, MODEL_ANY },
+	{ X86_VENDOR_INTEL,	6, 0x1c },	/* Atom Bonnell: Diamondville */
+	{ X86_VENDOR_INTEL,	6, 0x26 },	/* Bonnell MID: Lincroft */
+	{ X86_VENDOR_INTEL,	6, 0x36 },	/* Atom Saltwell: Cedarview */
+	{ X86_VENDOR_INTEL,	6, 0x27 },	/* Saltwell MID: Penwell */
+	{ X86_VENDOR_INTEL,	6, 0x35 },	/* Saltwell tablet */
+	/* NO_SPECTRE_V2 */
+	{ X86_VENDOR_CENTAUR,	7, MODEL_ANY },	/* Zhaoxin family 7 */
+	{ X86_VENDOR_ZHAOXIN,	7, MODEL_ANY },
+};
+
+static bool __init cpu_in(const struct cpuinfo *c, const struct cpu_match *m,
+			  unsigned int n)
+{
+	for (; n; n--, m++)
+		if ((m->vendor == VENDOR_ANY || m->vendor == c->vendor) &&
+		    m->family == c->family &&
+		    (m->model == MODEL_ANY || m->model == c->model))
+			return true;
+	return false;
+}
+
 void __init cpuinfo_decode(struct cpuinfo *c, const struct cpuid_regs *leaf0,
 			   const struct cpuid_regs *leaf1,
 			   const struct cpuid_regs *ext0,
@@ -236,6 +283,8 @@ void __init cpuinfo_decode(struct cpuinfo *c, const struct cpuid_regs *leaf0,
 		ext1 = NULL;
 	c->features = decode_features(leaf1, ext1) | X86_FEATURE_CPUID;
 	apply_quirks(c);
+	if (!cpu_in(c, not_spectre_v2, ARRAY_SIZE(not_spectre_v2)))
+		c->bugs |= X86_BUG_SPECTRE_V2;
 }
 
 void __init cpuinfo_decode_nocpuid(struct cpuinfo *c, bool ac_toggles)

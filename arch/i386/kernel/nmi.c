@@ -52,7 +52,8 @@
 #define NMI_CLEAR_IOCHK		0x08
 #define NMI_WRITE_MASK		0x0f
 #define NMI_PRINT_FIRST		3	/* lines per CPU, then only counted */
-#define NMI_SECTION __attribute__((section(".text.nmi"), noinline, used))
+#define NMI_SECTION __attribute__((section(".text.nmi"), noinline, used)) \
+	__nothunk
 
 void oops_nmi(struct pt_regs *r);	/* traps.c */
 

@@ -26,6 +26,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/nmi.h>
+#include <asm/spectre.h>
 
 void traps_init_pic(void);
 void traps_set_stack_bounds(u32 lo, u32 hi);
@@ -183,6 +184,7 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 	top = memmap_init(mbi);
 	ncpus = smp_count_cpus(memmap_phys_top, &reason);	/* paging off */
 
+	spectre_v2_select(&boot_cpu_data);
 	fixup_boot(&boot_cpu_data, ncpus, smp_possible_cpus(), reason);
 
 	setup_memory(top, mbi);

@@ -29,11 +29,16 @@ sub make_flags {
 	die "run-bench: make print-cflags failed:\n$out" if $?;
 	my %f;
 	for (split /\n/, $out) {
-		$f{$1} = [split ' ', $2] if /^(KBUILD_[AC]FLAGS)=(.*)$/;
+		$f{$1} = [split ' ', $2]
+			if /^(KBUILD_[AC]FLAGS|RET(?:POLINE|HUNK)_CFLAGS)=(.*)$/;
 	}
 	die "run-bench: make print-cflags printed no flags:\n$out"
 		unless $f{KBUILD_CFLAGS} && $f{KBUILD_AFLAGS};
-	for my $k (keys %f) {
+	# The thunk flags only where branches.c asks (thunk_cflags()).
+	my %thunk = map { $_ => 1 } @{$f{RETPOLINE_CFLAGS} // []},
+		@{$f{RETHUNK_CFLAGS} // []};
+	$f{KBUILD_CFLAGS} = [grep { !$thunk{$_} } @{$f{KBUILD_CFLAGS}}];
+	for my $k (qw(KBUILD_CFLAGS KBUILD_AFLAGS)) {
 		my @kept;
 		my @in = @{$f{$k}};
 		while (@in) {
@@ -53,6 +58,12 @@ sub make_flags {
 # The flags for C (without -march) and for .S files (without -m32).
 sub kernel_cflags { return @{make_flags($_[0])->{KBUILD_CFLAGS}} }
 sub kernel_aflags { return @{make_flags($_[0])->{KBUILD_AFLAGS}} }
+
+# GCC's flags for a kernel built with CONFIG_RETPOLINE and CONFIG_RETHUNK.
+sub thunk_cflags {
+	my $f = make_flags($_[0]);
+	return @{$f->{RETPOLINE_CFLAGS} // []}, @{$f->{RETHUNK_CFLAGS} // []};
+}
 
 # Loops start on the same boundary in every variant.
 my @align = qw(-falign-functions=64);
@@ -150,11 +161,27 @@ sub build_variant {
 	my $d = $bench->dir . "/$name";
 	make_path($d);
 	my @cf = (kernel_cflags($bench), @align, @$arch,
-		  @{$bench->{arch}{site}}, @$defs);
+		  @{$bench->{arch}{site}}, @$defs,
+		  $bench->bits == 32 ? '-DBENCH_BRANCHES=1' : ());
 	my @objs;
 	compile($bench, 'bench/prims.c', "$d/prims.o", $asm_pass, @cf);
 	compile($bench, 'arch/i386/lib/page.c', "$d/page.o", $asm_pass, @cf);
 	push @objs, "$d/prims.o", "$d/page.o";
+	# The branch rows: i386 only; the generic build with the thunks,
+	# the others through a register too ("call *%reg", as patched).
+	if ($bench->bits == 32) {
+		my $gen = $name eq 'generic';
+		compile($bench, 'bench/branches.c', "$d/branches.o",
+			$asm_pass, @cf, $gen ? thunk_cflags($bench) :
+			'-mindirect-branch-register');
+		push @objs, "$d/branches.o";
+		if ($gen) {
+			assemble($bench, 'arch/i386/lib/retpoline.S',
+				 "$d/retpoline.o", @$defs,
+				 qw(-DCONFIG_RETPOLINE=1 -DCONFIG_RETHUNK=1));
+			push @objs, "$d/retpoline.o";
+		}
+	}
 	for (@extra) {
 		if (/\.S$/) {
 			assemble($bench, $_, "$d/spinlock.o", @$defs);

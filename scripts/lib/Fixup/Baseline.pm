@@ -1,13 +1,17 @@
 package Fixup::Baseline;
 # SPDX-License-Identifier: GPL-2.0
 #
-# fixup-verify's second job: does the code outside the fixup sites run on
-# the processor the generic image is built for (--march), and is every
-# instruction that a site would replace inside one?
+# fixup-verify's second job: does the code run on the processor the
+# generic image is built for (--march), and is every instruction that a
+# site would replace inside one?
 
 use strict;
 use warnings;
 use Fixup::Insn qw(%PREFIX_BYTE $LOCK_BYTE mnemonic);
+use Fixup::Isa;
+
+# The kinds of allow-list entry.
+our @ALLOW = qw(raw-lock baseline variant-ref data-in-text);
 
 =head1 NAME
 
@@ -20,7 +24,8 @@ Fixup::Baseline - the CPU baseline of the code outside the fixup sites
   push @errors, Fixup::Baseline::check(
       insns => \@insns, text => \@text, variant => \@variant,
       sites => \@good, march => 'i486', allow => $allow,
-      function_of => $finder);        # [address, message] each
+      function_of => $finder,         # [address, message] each
+      object_of => $objects);
   my @warnings = Fixup::Baseline::unused($allow);
 
 =head1 DESCRIPTION
@@ -38,16 +43,22 @@ C<raw-lock>;
 
 =item *
 
-outside the sites and the CALL-variant text, there is no C<mfence>,
+it is an instruction L<Fixup::Isa> knows (an allow-list: anything else,
+undecodable bytes included, is an error wherever it is);
+
+=item *
+
+outside the CALL-variant text, no instruction needs a feature the
+B<--march> CPU lacks (a site's compiled form included: it runs on every
+CPU until the boot pass), and outside the sites there is no C<mfence>,
 C<lfence>, C<sfence>, prefetch, C<movnt*> or C<maskmov*> (they are only
-sites), and no instruction needs a feature the B<--march> CPU lacks,
-unless its function is allowed C<baseline>.
+sites), unless its function is allowed C<baseline>.
 
 =back
 
 Functions are named through C<function_of> (see
-L<Fixup::Image/function_finder>). C<cpuid> counts as 486 code: the
-kernel probes for it with EFLAGS.ID first.
+L<Fixup::Image/function_finder>), their object files through
+C<object_of> (L<Fixup::Image/object_finder>, or the module's file).
 
 =head1 FUNCTIONS
 
@@ -66,23 +77,34 @@ True if MARCH is one of them.
 What MARCH has beyond the 486: a list of feature names (C<tsc>, C<cmov>,
 C<sse>, ...), empty for C<i486> (and an unknown CPU).
 
-=item insn_feature(INSN)
-
-The feature an instruction (a hash of L<Fixup::Image/disassemble>) needs
-beyond the 486, or undef.
-
 =item read_allow(FILES...)
 
 Reads allow-lists, one entry a line, C<#> starting a comment:
 
-  raw-lock SYMBOL   # reason
-  baseline SYMBOL   # reason
+  raw-lock SYMBOL OBJECT        # reason
+  baseline SYMBOL OBJECT        # reason
+  variant-ref SYMBOL OBJECT     # reason
+  data-in-text SECTION OBJECT   # reason
 
 Returns C<{ entries =E<gt> ..., errors =E<gt> [[undef, message]...] }>,
 an entry without a reason or a line it cannot parse being an error
 (C<FILE:LINE: message>). Dies if a file cannot be read.
 
-=item check(insns, text, variant, sites, march, allow, function_of)
+=item allowed(ARGS, WHAT, ADDRESS)
+
+True (and the entry counted as used) if the allow-list C<allow> of ARGS
+(a hash with C<allow>, C<function_of>, C<object_of>) has an entry WHAT
+for the function at ADDRESS in its object file.
+
+=item object_is(PATH, OBJECT)
+
+True if an entry's OBJECT names the object file at PATH: the same path,
+or its end after a C</>.
+
+=item check(insns, text, variant, sites, march, allow, function_of, object_of, [kinds])
+
+C<kinds> (the catalogue's, L<Fixup::Catalogue/kinds>) names the kind of
+a site whose compiled form is above B<--march>.
 
 The errors, C<[address, message]> each.
 
@@ -98,7 +120,7 @@ that allowed nothing in the last B<check>.
 # What each --march CPU has beyond the 486 instruction set.
 my %MARCH;
 {
-	my @p5 = qw(tsc cx8 msr);
+	my @p5 = qw(tsc cx8 msr cr4);
 	my @p6 = (@p5, qw(cmov nopl pmc));
 	my @p2 = (@p6, qw(mmx fxsr sep));
 	my @p3 = (@p2, qw(sse mmxext));
@@ -115,58 +137,6 @@ my %MARCH;
 		'athlon' => [@k6, qw(cmov nopl pmc mmxext 3dnowext)],
 	);
 }
-
-# Mnemonic (objdump, AT&T) => feature it needs. Operand-dependent cases
-# (MMX/SSE registers, long NOPs) are in insn_feature().
-my %NEEDS;
-{
-	my %by_feature = (
-		tsc => [qw(rdtsc)],
-		cx8 => [qw(cmpxchg8b)],
-		msr => [qw(rdmsr wrmsr)],
-		pmc => [qw(rdpmc)],
-		cmov => [qw(fcomi fcomip fucomi fucomip)],
-		fxsr => [qw(fxsave fxrstor)],
-		sep => [qw(sysenter sysexit)],
-		syscall => [qw(syscall sysret)],
-		mmx => [qw(emms)],
-		sse => [qw(ldmxcsr stmxcsr)],
-		mmxext => [qw(sfence prefetchnta prefetcht0 prefetcht1
-		    prefetcht2 movntq maskmovq)],
-		sse2 => [qw(mfence lfence clflush movnti movdq2q movq2dq
-		    maskmovdqu)],
-		'3dnow' => [qw(femms pavgusb pf2id pfacc pfadd pfcmpeq pfcmpge
-		    pfcmpgt pfmax pfmin pfmul pfrcp pfrcpit1 pfrcpit2 pfrsqit1
-		    pfrsqrt pfsub pfsubr pi2fd pmulhrw prefetch prefetchw)],
-		'3dnowext' => [qw(pf2iw pfnacc pfpnacc pi2fw pswapd)],
-		later => [qw(fisttp fisttps fisttpl fisttpll monitor mwait
-		    addsubpd addsubps haddpd haddps hsubpd hsubps lddqu movddup
-		    movshdup movsldup pshufb phaddw phaddd phaddsw phsubw phsubd
-		    phsubsw pmaddubsw pmulhrsw psignb psignw psignd pabsb pabsw
-		    pabsd palignr popcnt lzcnt tzcnt movbe crc32 rdrand rdseed
-		    xgetbv xsetbv xsave xrstor xsaveopt rdtscp clflushopt clwb
-		    andn bextr blsi blsmsk blsr bzhi mulx pdep pext rorx sarx
-		    shlx shrx adcx adox prefetchwt1 ptest pblendw blendps
-		    blendpd pmulld pminsd pmaxsd pextrb pextrd pinsrb pinsrd
-		    roundps roundss roundpd roundsd movntdqa rdpid)],
-	);
-	for my $f (keys %by_feature) {
-		$NEEDS{$_} = $f for @{$by_feature{$f}};
-	}
-}
-
-
-# MMX-register forms that are really MMX-ext (SSE integer) or SSE2.
-my %MMXEXT_MM = map { $_ => 1 } qw(pavgb pavgw pextrw pinsrw pmaxsw pmaxub
-	pminsw pminub pmovmskb pmulhuw psadbw pshufw);
-my %SSE2_MM = map { $_ => 1 } qw(paddq psubq pmuludq);
-# XMM forms that SSE (not SSE2) has: the single-precision ones.
-my %SSE_XMM = map { $_ => 1 } qw(addps addss andnps andps cmpps cmpss comiss
-	cvtpi2ps cvtps2pi cvtsi2ss cvtsi2ssl cvtss2si cvttps2pi cvttss2si divps
-	divss maxps maxss minps minss movaps movhlps movhps movlhps movlps
-	movmskps movntps movss movups mulps mulss orps rcpps rcpss rsqrtps
-	rsqrtss shufps sqrtps sqrtss subps subss ucomiss unpckhps unpcklps
-	xorps);
 
 # The instructions a site replaces, which must not appear unrecorded.
 my $SITE_INSN = qr/^(?:[mls]fence|prefetch\w*|movnt\w*|maskmov\w*)$/;
@@ -189,15 +159,16 @@ sub read_allow {
 		while (my $l = <$fh>) {
 			chomp $l;
 			next if $l =~ /^\s*(?:#.*)?$/;
-			if ($l =~ /^\s*(raw-lock|baseline)\s+(\S+)\s*#\s*\S/) {
-				$a{$1}{$2} = { where => "$f:$.", used => 0 };
-			} elsif ($l =~ /^\s*(raw-lock|baseline)\s+\S+\s*$/) {
+			my $kw = join('|', @ALLOW);
+			if ($l =~ /^\s*($kw)\s+(\S+)\s+([^\s#]+)\s*#\s*\S/) {
+				$a{$1}{$2}{$3} = { where => "$f:$.", used => 0 };
+			} elsif ($l =~ /^\s*($kw)\s+\S+\s+[^\s#]+\s*$/) {
 				push @errors, [undef, "$f:$.: no reason given "
-				    . "(write '# why' after the symbol)"];
+				    . "(write '# why' after the object file)"];
 			} else {
 				push @errors, [undef, "$f:$.: cannot parse "
-				    . "'$l' (want raw-lock|baseline SYMBOL "
-				    . '# reason)'];
+				    . "'$l' (want " . join('|', @ALLOW)
+				    . ' SYMBOL OBJECT # reason)'];
 			}
 		}
 		close($fh);
@@ -213,22 +184,33 @@ sub in_ranges {
 	return 0;
 }
 
+# Is the function at addr (in object obj) allowed what?
+sub allowed {
+	my ($a, $what, $addr) = @_;
+	my $e = $a->{allow}{entries}{$what}{$a->{function_of}->($addr)->[0]}
+	    // return 0;
+	my $obj = $a->{object_of}->($addr) // return 0;
+	($e) = map { $e->{$_} } grep { object_is($obj, $_) } sort keys %$e;
+	return 0 unless $e;
+	$e->{used}++;
+	return 1;
+}
+
+# An allow-list's OBJECT names the object file the link map does, or the
+# end of its path: "clock.o" matches "arch/i386/kernel/clock.o".
+sub object_is {
+	my ($path, $entry) = @_;
+	return $path eq $entry || substr($path, -length($entry) - 1) eq "/$entry";
+}
+
 sub check {
 	my (%a) = @_;
-	my %have = map { $_ => 1 } features($a{march});
-	my $allow = $a{allow}{entries};
-	my $allowed = sub {
-		my ($what, $addr) = @_;
-		my $e = $allow->{$what}{$a{function_of}->($addr)->[0]}
-		    or return 0;
-		$e->{used}++;
-		return 1;
-	};
+	my %have = map { $_ => 1 } '', features($a{march});
 	my (%lock_site, %covered, @errors);
 	for my $s (@{$a{sites}}) {
 		$lock_site{$s->{addr}} = 1 if $s->{locked};
 		$lock_site{$s->{addr} + $_} = 1 for @{$s->{lock_at} // []};
-		$covered{$_} = 1 for $s->{addr} .. $s->{addr} + $s->{len} - 1;
+		$covered{$_} = $s for $s->{addr} .. $s->{addr} + $s->{len} - 1;
 	}
 	for my $in (@{$a{insns}}) {
 		my $ip = $in->{addr};
@@ -239,50 +221,35 @@ sub check {
 		my @b = @{$in->{bytes}};
 		for (my $k = 0; $k < @b && $PREFIX_BYTE{$b[$k]}; $k++) {
 			next if $b[$k] != $LOCK_BYTE || $lock_site{$ip + $k};
-			next if $allowed->('raw-lock', $ip);
+			next if allowed(\%a, 'raw-lock', $ip);
 			push @errors, [$ip + $k, 'unrecorded lock prefix'
 			    . " ($in->{text})"];
 		}
-		next if $in_site || $in_variant || $allowed->('baseline', $ip);
-
-		my ($m) = mnemonic($in->{text});
-		if ($m =~ $SITE_INSN) {
-			push @errors, [$ip, "unrecorded $m"];
+		my $f = Fixup::Isa::feature($in);
+		if (!defined $f) {
+			push @errors, [$ip, "unknown instruction '$in->{text}' "
+			    . '(' . join(' ', map { sprintf('%02x', $_) } @b)
+			    . '): not in the table of Fixup::Isa'];
 			next;
 		}
-		my $f = insn_feature($in);
+		# A variant runs only on the CPUs its call group names; a
+		# site's compiled form runs everywhere, as all other code.
+		next if $in_variant;
+		my ($m) = mnemonic($in->{text});
+		if (!$in_site && $m =~ $SITE_INSN) {
+			push @errors, [$ip, "unrecorded $m"]
+			    unless allowed(\%a, 'baseline', $ip);
+			next;
+		}
+		my $kind = $in_site && $a{kinds} ? $a{kinds}{$covered{$ip}{kind}}
+		    : undef;
 		push @errors, [$ip, "$m needs $f, which --march $a{march} "
-		    . 'lacks'] if $f && !$have{$f};
+		    . 'lacks' . ($in_site ? ' (the compiled form of a'
+		    . ($kind ? " $kind->{name}" : '') . ' site: its sites '
+		    . 'belong in variant text)' : '')]
+		    if !$have{$f} && !allowed(\%a, 'baseline', $ip);
 	}
 	return @errors;
-}
-
-# The CPU feature an instruction needs beyond the 486, or undef.
-sub insn_feature {
-	my ($in) = @_;
-	my ($m, $ops) = mnemonic($in->{text});
-	my @b = @{$in->{bytes}};
-	shift @b while @b && $PREFIX_BYTE{$b[0]};
-	if (@b >= 2 && $b[0] == 0x0f) {	# hint NOPs: 0F 18 /4-7, 0F 19-1F
-		return 'nopl' if $b[1] >= 0x19 && $b[1] <= 0x1f;
-		return 'nopl' if $b[1] == 0x18 && defined $b[2]
-		    && (($b[2] >> 3) & 7) >= 4;
-	}
-	return 'cmov' if $m =~ /^f?cmov/;
-	(my $stem = $m) =~ s/[bwlq]$//;
-	my $f = $NEEDS{$m} // $NEEDS{$stem};
-	return 'avx' if $ops =~ /%[yz]mm/ || $m =~ /^v/ && $ops =~ /%xmm/;
-	if ($ops =~ /%xmm/) {
-		return $f if $f && $f eq 'later';
-		return $SSE_XMM{$m} || $SSE_XMM{$stem} || $m =~
-		    /^cmp(?:n?eq|n?lt|n?le|(?:un)?ord)[ps]s$/ ? 'sse' : 'sse2';
-	}
-	if ($ops =~ /%mm\d/) {
-		return 'mmxext' if $MMXEXT_MM{$m};
-		return 'sse2' if $SSE2_MM{$m};
-		return $f // 'mmx';
-	}
-	return $f;
 }
 
 sub unused {
@@ -291,10 +258,13 @@ sub unused {
 	my $a = $allow->{entries};
 	for my $what (sort keys %$a) {
 		for my $sym (sort keys %{$a->{$what}}) {
-			my $e = $a->{$what}{$sym};
-			push @w, "$e->{where}: $what $sym: not needed "
-			    . '(no such function, or nothing to allow in it)'
-			    unless $e->{used};
+			for my $obj (sort keys %{$a->{$what}{$sym}}) {
+				my $e = $a->{$what}{$sym}{$obj};
+				push @w, "$e->{where}: $what $sym $obj: not "
+				    . 'needed (no such function in that object, '
+				    . 'or nothing to allow in it)'
+				    unless $e->{used};
+			}
 		}
 	}
 	return @w;

@@ -75,9 +75,10 @@ none.
 
 C<{ name =E<gt> address }> from B<symbols>, the first of a name.
 
-=item disassemble(FILE)
+=item disassemble(FILE, [START, STOP])
 
-B<objdump -d -w -z> of the file, one hash per instruction:
+B<objdump -d -w -z> of the file (from START up to STOP if given), one
+hash per instruction:
 C<{ addr, len, bytes =E<gt> [ints], text }>, C<text> the instruction as
 objdump prints it, white space squeezed.
 
@@ -98,6 +99,25 @@ below the address, a linker-script marker (C<_text>, C<_etext>,
 C<__init_begin>, ...) only if nothing else is at its address; outside the
 TEXT_RANGES (a reference to a list of C<[start, end)> pairs), the nearest
 symbol of any type. C<['?', addr]> below every symbol.
+
+=item link_map(FILE)
+
+The input sections of a linker map (B<ld -Map>), by address: each
+C<{ output, name, addr, size, object }>, the output section, the input
+section's name, its address and size (only those of nonzero size) and
+the object file as the linker was given it. Dies if FILE cannot be read.
+
+=item object_finder(MAP)
+
+A function of an address that names the object file whose input section
+holds it (MAP as B<link_map> returns it), or undef.
+
+=item data_pointers(FILE, RANGES)
+
+The aligned 32-bit words of the image's data (allocated PROGBITS
+sections without the execute flag) whose values lie in RANGES (a
+reference to C<[start, end)> pairs): a list of C<[address, value,
+section name]>.
 
 =item table(FILE)
 
@@ -248,10 +268,12 @@ sub symbol_values {
 }
 
 sub disassemble {
-	my ($file) = @_;
+	my ($file, $start, $stop) = @_;
 	check_elf($file);
 	my @r;
-	for (run('objdump', '-d', '-w', '-z', $file)) {
+	my @range = defined $start ? (sprintf('--start-address=0x%x', $start),
+	    sprintf('--stop-address=0x%x', $stop)) : ();
+	for (run('objdump', '-d', '-w', '-z', @range, $file)) {
 		next unless /^\s*([0-9a-f]+):\t([0-9a-f]{2}(?:[ ][0-9a-f]{2})*)
 		    \s*(?:\t(.*))?$/x;
 		my ($addr, $bytes, $t) = ($1, $2, $3 // '');
@@ -322,6 +344,70 @@ sub function_finder {
 		}
 		return [$idx->[$lo]{name}, $addr - $idx->[$lo]{addr}];
 	};
+}
+
+sub link_map {
+	my ($file) = @_;
+	open(my $fh, '<', $file) or die "$file: $!\n";
+	my ($in, $out, $pending, @m);
+	while (my $l = <$fh>) {
+		chomp $l;
+		$in = 1 if $l =~ /^Linker script and memory map/;
+		next unless $in;
+		if ($l =~ /^(\.\S+)/) {
+			$out = $1;
+			next;
+		}
+		# A long input section name has its numbers on the next line.
+		if ($l =~ /^ (\.\S+)$/) {
+			$pending = $1;
+			next;
+		}
+		my ($name, $addr, $size, $obj) = $l =~ /^[ ](\.\S+)?\s+0x([0-9a-f]+)
+		    \s+0x([0-9a-f]+)\s+(\S.*)$/x;
+		$name //= $pending;
+		undef $pending;
+		next unless defined $obj && defined $name && defined $out
+		    && hex $size;
+		push @m, { output => $out, name => $name, addr => hex $addr,
+		    size => hex $size, object => $obj };
+	}
+	close($fh);
+	return sort { $a->{addr} <=> $b->{addr} } @m;
+}
+
+sub object_finder {
+	my ($map) = @_;
+	return sub {
+		my ($addr) = @_;
+		my ($lo, $hi) = (0, $#$map);
+		while ($lo <= $hi) {
+			my $mid = int(($lo + $hi) / 2);
+			my $m = $map->[$mid];
+			if ($addr < $m->{addr}) { $hi = $mid - 1; }
+			elsif ($addr >= $m->{addr} + $m->{size}) { $lo = $mid + 1; }
+			else { return $m->{object}; }
+		}
+		return undef;
+	};
+}
+
+sub data_pointers {
+	my ($file, $ranges) = @_;
+	my @p;
+	for my $sec (sections($file)) {
+		next if $sec->{flags} !~ /A/ || $sec->{flags} =~ /X/
+		    || $sec->{type} ne 'PROGBITS' || !$sec->{size};
+		my $b = read_at($file, $sec->{offset}, $sec->{size});
+		my $end = $sec->{addr} + $sec->{size};
+		for (my $at = ($sec->{addr} + 3) & ~3; $at + 4 <= $end;
+		    $at += 4) {
+			my $v = unpack('V', substr($b, $at - $sec->{addr}, 4));
+			push @p, [$at, $v, $sec->{name}] if grep { $v >= $_->[0]
+			    && $v < $_->[1] } @$ranges;
+		}
+	}
+	return @p;
 }
 
 sub table {

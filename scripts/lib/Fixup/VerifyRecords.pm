@@ -69,7 +69,8 @@ are checked the same way, but their faults are only counted.
 
 Returns C<{ errors =E<gt> [[address, message], ...], good =E<gt> [site,
 ...], selftest_bad =E<gt> N }>. C<good> are the records without a fault,
-as C<{ addr, len, kind, locked, lock_at }>, C<locked> true when the kind's
+as C<{ addr, len, kind, selftest, locked, lock_at }> (C<selftest> true
+for a record of the C<selftest> range), C<locked> true when the kind's
 compiled form starts with a lock prefix (LOCK and the barriers): their
 lock prefix is recorded. C<lock_at> lists the offsets in the site of every
 lock prefix of a FIXED compiled form (0 for LOCK and the 5-byte barriers,
@@ -173,8 +174,9 @@ sub check {
 		$prev = $s if !$prev
 		    || $s->{addr} + $s->{len} > $prev->{addr} + $prev->{len};
 		# A selftest record's faults are the boot validator's to find.
-		if (defined $ss && defined $se && $s->{rec} >= $ss
-		    && $s->{rec} < $se && @errors > $nerr) {
+		my $selftest = defined $ss && defined $se && $s->{rec} >= $ss
+		    && $s->{rec} < $se;
+		if ($selftest && @errors > $nerr) {
 			splice(@errors, $nerr);
 			$e //= 'overlap';
 			$selftest_bad++;
@@ -183,7 +185,7 @@ sub check {
 		my $f = $k->{forms}[0];
 		my @b = $f ? @{$f->{bytes}} : ();
 		push @good, { addr => $s->{addr}, len => $s->{len},
-		    kind => $s->{kind}, locked => @b && $b[0] eq $LOCK_BYTE
+		    kind => $s->{kind}, selftest => $selftest, locked => @b && $b[0] eq $LOCK_BYTE
 		    ? 1 : 0, lock_at => [$k->{shape} eq 'FIXED' ? grep {
 		    $b[$_] eq $LOCK_BYTE } 0 .. $#b : ()] };
 	}
