@@ -6,8 +6,9 @@
 # console line the two documents show in their examples must be a line
 # of one of those boots, or of the few more below that report.md's
 # examples come from (timestamps and time_us= aside). A line that only a
-# session can show (a CPU added by hand) is named and not checked here:
-# tests/hotplug.t and tests/hotplug-sci.t check those lines' form.
+# session can show (a CPU added by hand) or a CONFIG_RETPOLINE kernel is
+# named and not checked here: tests/hotplug.t, tests/hotplug-sci.t and
+# tests/spectre.t check those lines.
 use strict;
 use warnings;
 use lib 'tests/lib';
@@ -92,8 +93,9 @@ sub normal {
 	return $l;
 }
 
-# Lines that only a session with device_add/device_del shows.
-my $session = qr/^(?:hotplug: (?:insert|remove|add |remove )|fixup: repatched |fixup: mode: \S+ cpus=\d+ reason=hotplug|idle: boot complete)/;
+# Lines these boots cannot show: a session's with device_add/device_del,
+# and a kernel's built with CONFIG_RETPOLINE (tests/spectre.t's).
+my $elsewhere = qr/^(?:hotplug: (?:insert|remove|add |remove )|fixup: repatched |fixup: mode: \S+ cpus=\d+ reason=hotplug|idle: boot complete|fixup: spectre_v2: mode=(?:retpoline|lfence) )/;
 # A format rather than an example: placeholders in capitals.
 my $format = qr/(?<![\w.])(?:[NMKPRTBSFUILA]|VENDOR|LIST|MODE|REASON|KIND|VARIANT|RECORD|SITE|SYMBOL|OFF|OLD|NEW|NAME|TEXT|SOURCE|ADDR|PORT|GPE|REASON)(?![\w])|0x[A-Z]|CPUn|CPU\[s\]/;
 
@@ -104,7 +106,7 @@ sub check_examples {
 		my $line = normal($l);
 		next unless $line =~ $want;
 		next if $line =~ $format;
-		if ($line =~ $session) {
+		if ($line =~ $elsewhere) {
 			push @skipped, $line;
 			next;
 		}
@@ -116,7 +118,8 @@ sub check_examples {
 			sort keys %seen;
 	}
 	ok($n, "$doc: examples checked");
-	note("$doc: not checked here (a session's): $_") for @skipped;
+	note("$doc: not checked here (a session's, or tests/spectre.t's): $_")
+		for @skipped;
 }
 
 # README.md: every console line of its examples.
@@ -133,7 +136,7 @@ check_examples('Documentation/report.md',
 
 # Every file of the tree that a script's --help names exists (an example
 # of fixup-report's named arch/i386/kernel/spinlock.o).
-my %elsewhere = ('scripts/mod/modpost.c' => "Linux's, named as a model");
+my %not_ours = ('scripts/mod/modpost.c' => "Linux's, named as a model");
 for my $script (grep { -f && -x } glob 'scripts/*') {
 	# Only those that have a --help (link-vmlinux.sh would link "--help")
 	next unless slurp($script) =~ /--help\b|'help\b/;
@@ -141,7 +144,7 @@ for my $script (grep { -f && -x } glob 'scripts/*') {
 	my %named;
 	for ($help =~ m{(?:^|[\s"'(])((?:arch|modules|include|scripts|tests|Documentation|bench|ldscripts)/[\w./-]+)}g) {
 		(my $f = $_) =~ s/[.]+$//;
-		$named{$f} = 1 unless $f =~ /[A-Z]{3,}/ || $elsewhere{$f};
+		$named{$f} = 1 unless $f =~ /[A-Z]{3,}/ || $not_ours{$f};
 	}
 	my @missing = grep { !-e } sort keys %named;
 	is_deeply(\@missing, [], "$script --help names files that exist");
