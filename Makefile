@@ -150,7 +150,24 @@ $(flags-stamp): $(KCONFIG_AUTOHEADER) FORCE
 	$(Q)echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' | cmp -s - $@ || \
 		echo '$(KBUILD_CFLAGS) | $(KBUILD_AFLAGS)' > $@
 
-c_flags = $(KBUILD_CFLAGS) $(CFLAGS_$(notdir $@)) -MD -MP -MT $@ -MF $(@D)/.$(@F).d
+c_flags = $(KBUILD_CFLAGS) $(MODULE_CFLAGS) $(CFLAGS_$(notdir $@)) \
+	$(if $(filter $@,$(baseline-objs)),-march=i486) \
+	-MD -MP -MT $@ -MF $(@D)/.$(@F).d
+
+# What runs before the CPU check, and what it calls, is built for the 486
+# whatever CONFIG_MARCH says: on a CPU older than the kernel's it must
+# still run to say so (arch/i386/boot/cpucheck.c).
+baseline-objs := arch/i386/boot/cpucheck.o arch/i386/kernel/cpu.o \
+	arch/i386/kernel/serial.o arch/i386/kernel/vga.o arch/i386/lib/string.o
+
+# The features the check requires: what -march lets the code use, as
+# fixup-verify's baseline check knows it (scripts/lib/Fixup/Baseline.pm).
+required-features := include/generated/required-features.h
+$(required-features): $(KCONFIG_AUTOHEADER) scripts/required-features \
+		scripts/lib/Fixup/Baseline.pm include/asm/cpufeature.h
+	$(say) GEN $@
+	$(Q)$(PERL) scripts/required-features --march $(march) -o $@
+arch/i386/boot/cpucheck.o: $(required-features)
 
 # The pass takes its kind numbers from the catalogue.
 fixup-pass-deps := include/asm/fixup-kinds.h scripts/lib/Fixup/Catalogue.pm \
@@ -202,7 +219,9 @@ endif
 
 module-names := $(patsubst modules/%.c,%,$(wildcard modules/*.c))
 module-kos := $(addprefix modules/,$(addsuffix .ko,$(module-names)))
-$(module-kos:.ko=.o): KBUILD_CFLAGS += -DMODULE
+# Not in KBUILD_CFLAGS: a target's variables reach its prerequisites,
+# and the flags stamp that every kernel object depends on is one of them.
+$(module-kos:.ko=.o): MODULE_CFLAGS := -DMODULE
 
 modules/%.ko: modules/%.o modules/module.lds scripts/lifetime-check
 	$(say) LD $@
@@ -294,7 +313,7 @@ coverage: tests/host/test_fixup.c $(cov-srcs) tests/host/tap.h
 PHONY += run check tools tools-kconfig
 # With room for CPUs to hot-add (SMP=1,maxcpus=4) the kernel stays up by
 # default, waiting for them; otherwise it powers off after booting.
-# MODULES="modules/modtest.ko args,other.ko": Multiboot modules, as
+# MODULES="modules/modtest.ko args,modules/b.ko": Multiboot modules, as
 # QEMU's -initrd takes them.
 run-append = $(or $(APPEND),$(if $(findstring maxcpus=,$(SMP)),,poweroff))
 
@@ -326,18 +345,13 @@ print-cflags: $(KCONFIG_AUTOHEADER)
 		'RETPOLINE_CFLAGS=$(RETPOLINE_CFLAGS)' \
 		'RETHUNK_CFLAGS=$(RETHUNK_CFLAGS)'
 
-# A bootable CD image: GRUB 2 loads vmlinux with its multiboot command.
+# A bootable CD image: GRUB 2 loads vmlinux with its multiboot command,
+# APPEND= its command line, MODULES= (as for run) one module line each.
 PHONY += iso
-iso: tools vmlinux
+iso: tools vmlinux $(if $(MODULES),modules)
 	$(say) ISO build/fixup386.iso
-	$(Q)rm -rf build/iso && mkdir -p build/iso/boot/grub
-	$(Q)cp vmlinux build/iso/boot/vmlinux
-	$(Q)printf '%s\n' 'set timeout=0' 'serial --unit=0 --speed=115200' \
-		'terminal_input serial console' \
-		'terminal_output serial console' \
-		'menuentry "fixup386" {' \
-		'	multiboot /boot/vmlinux $(APPEND)' '	boot' '}' \
-		> build/iso/boot/grub/grub.cfg
+	$(Q)$(PERL) scripts/iso-tree --append "$(APPEND)" \
+		--modules "$(MODULES)" build/iso
 	$(Q)grub-mkrescue -o build/fixup386.iso build/iso >build/iso.log 2>&1 \
 		|| { cat build/iso.log; exit 1; }
 
@@ -364,13 +378,16 @@ mrproper distclean: clean
 
 # ---------------------------------------------------------------------------
 
+other-defconfigs = $(notdir $(wildcard arch/i386/configs/*_defconfig))
+
 PHONY += help
 help:
 	@echo 'fixup386 -- a generic i386 kernel patched at boot for its CPU'
 	@echo ''
 	@echo 'Start here:'
 	@echo '  run             - build the kernel if needed, boot it in QEMU, show the log'
-	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff);'
+	@echo '                    CPU=model (Conroe) SMP=n (2) APPEND="args" (poweroff:'
+	@echo '                    without it the kernel idles; Ctrl-A x quits);'
 	@echo '                    SMP=1,maxcpus=4: room for 3 CPUs to hot-add, and no'
 	@echo '                    poweroff unless APPEND says so. The QEMU monitor shares'
 	@echo '                    the terminal: Ctrl-A c switches to it and back'
@@ -389,21 +406,26 @@ help:
 	@echo ''
 	@echo 'Configuration (kconfig-frontends):'
 	@echo '  defconfig       - the generic distribution kernel (arch/i386/configs/defconfig)'
-	@echo '  NAME_defconfig  - another config from arch/i386/configs/'
+	$(if $(other-defconfigs),@echo '  NAME_defconfig  - another config from arch/i386/configs/:' \
+		'$(other-defconfigs)')
 	@echo '  menuconfig      - change options in a menu'
 	@echo '  olddefconfig    - update .config, new options at their defaults'
 	@echo '  randconfig      - a random configuration'
 	@echo '  savedefconfig   - write a minimal ./defconfig'
 	@echo ''
 	@echo 'Building:'
-	@echo '  all             - vmlinux (the default target)'
+	@echo '  all             - vmlinux, and the modules with CONFIG_MODULES (the default)'
 	@echo '  vmlinux         - the Multiboot ELF32 kernel image'
 	@echo '  host-tests      - the host unit tests under build/host/'
 	@echo '  fuzz-build      - the libFuzzer targets under build/fuzz/ (clang)'
 	@echo '  modules         - modules/NAME.ko from modules/NAME.c (CONFIG_MODULES)'
 	@echo '  iso             - build/fixup386.iso, booting vmlinux with GRUB'
-	@echo '                    (APPEND="args": its kernel command line)'
+	@echo '                    APPEND="args": its kernel command line (none);'
+	@echo '                    MODULES= as for run; boot it with'
+	@echo '                    qemu-system-i386 -cdrom build/fixup386.iso (README.md)'
 	@echo '  print-cflags    - print KBUILD_CFLAGS, KBUILD_AFLAGS and the thunk flags of this configuration'
+	@echo '  tools           - check for (as root: install) QEMU, GRUB, kconfig, clang'
+	@echo '                    and what else the build and tests use (scripts/ensure-tools)'
 	@echo ''
 	@echo 'Cleaning:'
 	@echo '  clean           - remove built files, keep the configuration'

@@ -222,8 +222,8 @@ int main(int argc, char **argv)
 	 */
 	fixup_apply(recs, recs + n, &env, &st);
 	fixup_serialize(&cpu);
-	printf("sites=%u patched=%u kept=%u rejected=%u serializations=%d "
-	       "table_bytes=%zu\n", st.sites, st.patched, st.kept,
+	printf("sites=%u patched=%u unchanged=%u rejected=%u serializations=%d "
+	       "table_bytes=%zu\n", st.sites, st.patched, st.unchanged,
 	       st.rejected, bench_serializations, n * sizeof(recs[0]));
 	if (st.rejected)
 		return 1;

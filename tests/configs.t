@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # Other configurations build and boot: the validator test build with its
 # deliberately bad records, the compile-time uniprocessor kernel, a kernel
-# without fixups, one built for a Pentium 4, and random configurations.
+# without fixups, one built for a Pentium 4, one built for a Pentium III
+# on older CPUs, and random configurations.
 use strict;
 use warnings;
 use lib 'tests/lib';
@@ -37,7 +38,7 @@ if (my $k = built('CONFIG_FIXUP_SELFTEST', "CONFIG_FIXUP_SELFTEST=y\n")) {
 		   "$cpu: the duplicate and the overlap");
 		is(scalar @{ $why{'bad length'} // [] }, 2,
 		   "$cpu: zero and oversize length");
-		like($r->{log}, qr/fixup: summary sites=\d+ patched=\d+ kept=\d+ rejected=8 /,
+		like($r->{log}, qr/fixup: summary sites=\d+ patched=\d+ unchanged=\d+ rejected=8 /,
 		     "$cpu: summary counts 8 rejected");
 		like($r->{log}, qr/ok \d+ fixup_bad_records\n/, "$cpu: bad sites untouched");
 	}
@@ -59,6 +60,8 @@ if (my $k = built('CONFIG_SMP=n', "# CONFIG_SMP is not set\n")) {
 	my $r = boot(kernel => $k, cpu => 'Conroe', smp => 2,
 		     append => 'selftest poweroff');
 	check_boot($r, 'UP kernel');
+	like($r->{log}, qr/fixup386: generic i386 kernel, built for i486, UP, up to 1 CPU$/m,
+	     'UP kernel: its banner says one CPU');
 	my @kinds = map { /^fixup: kind (\w+) / ? $1 : () } report_lines($r->{log});
 	ok(!grep({ /^(LOCK|SMP_MB|SMP_RMB|SMP_WMB)$/ } @kinds),
 	   'UP kernel: no LOCK or SMP barrier sites') or diag("@kinds");
@@ -99,6 +102,35 @@ if (my $k = built('CONFIG_MPENTIUM4, no fixups',
 	check_boot($r, 'Pentium 4 kernel on Conroe');
 	my $dis = `objdump -d $k`;
 	like($dis, qr/\tmfence/, 'Pentium 4 kernel: mfence compiled in');
+}
+
+# Built for a Pentium III, booted on older CPUs: one line naming what
+# the CPU lacks and what the kernel was built for, before anything
+# built for the Pentium III runs (arch/i386/boot/cpucheck.c), then a
+# halt, or with "poweroff" a failure status; on a Pentium III it boots.
+if (my $k = built('CONFIG_MPENTIUMIII', "CONFIG_MPENTIUMIII=y\n")) {
+	my %lacks = ('486' => 'tsc,cx8,cmov,mmx,fxsr,sse,nopl',
+		     'pentium' => 'cmov,fxsr,sse,nopl');
+	for my $cpu (sort keys %lacks) {
+		my $r = boot(kernel => $k, cpu => $cpu,
+			     append => 'selftest poweroff');
+		is($r->{status}, 1, "Pentium III kernel on $cpu: powers off "
+		   . 'with failure') or diag($r->{log});
+		my @lines = grep { !/^qemu-system-i386: warning:/ }
+			split /\n/, $r->{log};
+		is_deeply(\@lines, ["cpu: this CPU lacks $lacks{$cpu}, which "
+			  . 'this kernel, built for pentium3, requires; halting'],
+			  "Pentium III kernel on $cpu: one line, what it lacks");
+	}
+	my $r = boot(kernel => $k, cpu => 'pentium', append => '',
+		     timeout => 20);	# ends the halted kernel
+	is($r->{status}, 3, 'Pentium III kernel on pentium without '
+	   . 'poweroff: halts (ended by the timeout)');
+	like($r->{log}, qr/^cpu: this CPU lacks .*; halting$/m,
+	     'Pentium III kernel on pentium without poweroff: says why');
+	$r = boot(kernel => $k, cpu => 'pentium3', smp => 2,
+		  append => 'selftest poweroff');
+	check_boot($r, 'Pentium III kernel on pentium3');
 }
 
 # Random configurations build (and boot where they have self-tests).

@@ -66,14 +66,14 @@ for my $m (@matrix) {
 
 	my $want = expected_variants($c, $mode eq 'smp');
 	my %got;
-	my ($sum_sites, $sum_patched, $sum_kept) = (0, 0, 0);
+	my ($sum_sites, $sum_patched, $sum_unchanged) = (0, 0, 0);
 	for (@rep) {
-		next unless /^fixup: kind (\w+) sites=(\d+) patched=(\d+) kept=(\d+) variant=(\S+)$/;
+		next unless /^fixup: kind (\w+) sites=(\d+) patched=(\d+) unchanged=(\d+) variant=(\S+)$/;
 		$got{$1} = $5;
 		$sum_sites += $2;
 		$sum_patched += $3;
-		$sum_kept += $4;
-		is($2, $3 + $4, "$what: $1 sites = patched + kept");
+		$sum_unchanged += $4;
+		is($2, $3 + $4, "$what: $1 sites = patched + unchanged");
 	}
 	for my $kind (sort keys %$want) {
 		if (!$in_image{$kind}) {
@@ -88,7 +88,7 @@ for my $m (@matrix) {
 		   . 'a rule in tests/lib/Fixup386/Rules.pm');
 	}
 	my ($sum) = grep { /^fixup: summary / } @rep;
-	like($sum, qr/^fixup: summary sites=$sum_sites patched=$sum_patched kept=$sum_kept rejected=0 time_us=\d+$/,
+	like($sum, qr/^fixup: summary sites=$sum_sites patched=$sum_patched unchanged=$sum_unchanged rejected=0 time_us=\d+$/,
 	     "$what: summary adds up, nothing rejected");
 	ok(grep({ /^fixup: freed table bytes=\d+$/ } @rep), "$what: table freed");
 	if ($args eq 'fixup=up' && $smp > 1) {

@@ -100,9 +100,9 @@ for my $i (0 .. $#models) {
 	ok($t && $t->[0] && !$t->[3], "$what: self-test fixup_repatch passes");
 	# time_us is for people: not compared
 	my @trip = ('fixup: mode: smp cpus=1 reason=selftest',
-		    "fixup: repatched sites=$n patched=$n kept=0 rejected=0",
+		    "fixup: repatched sites=$n patched=$n unchanged=0 rejected=0",
 		    'fixup: mode: up cpus=1 reason=selftest',
-		    "fixup: repatched sites=$n patched=$n kept=0 rejected=0");
+		    "fixup: repatched sites=$n patched=$n unchanged=0 rejected=0");
 	is_deeply([map { s/ time_us=\d+$//r }
 		   grep { /^fixup: (mode:|repatched) / } @rep],
 		  ['fixup: mode: up cpus=1 reason=auto', (@trip) x 16],

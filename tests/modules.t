@@ -70,10 +70,10 @@ for my $i (0 .. $#machines) {
 	my $what = "-cpu $cpu -smp $smp";
 	check_boot($r, $what);
 	my ($mode) = $r->{log} =~ /fixup: mode: (\w+) /;
-	my @m = $r->{log} =~ /^\[[ \d.]+\] fixup: module modtest sites=(\d+) patched=(\d+) kept=(\d+) rejected=(\d+)$/m;
+	my @m = $r->{log} =~ /^\[[ \d.]+\] fixup: module modtest sites=(\d+) patched=(\d+) unchanged=(\d+) rejected=(\d+)$/m;
 	is($m[0], $nsites, "$what: fixup: module line, sites as in the file")
 		or diag($r->{log});
-	is(($m[1] // 0) + ($m[2] // 0), $nsites, "$what: patched + kept = sites");
+	is(($m[1] // 0) + ($m[2] // 0), $nsites, "$what: patched + unchanged = sites");
 	is($m[3], 0, "$what: nothing rejected");
 	like($r->{log}, qr/^\[[ \d.]+\] module: modtest loaded at 0x[0-9a-f]{8} \(text \d+ bytes\)$/m,
 	     "$what: module: loaded line");

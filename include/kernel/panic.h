@@ -5,7 +5,8 @@
 #include <kernel/types.h>
 #include <kernel/compiler.h>
 
-/* isa-debug-exit statuses (QEMU exits with status * 2 + 1). */
+/* isa-debug-exit's port and statuses (QEMU exits with status * 2 + 1). */
+#define DEBUG_EXIT_PORT		0xf4
 #define POWER_OFF_OK		0
 #define POWER_OFF_FAIL		1
 #define POWER_OFF_OOPS		2

@@ -922,7 +922,7 @@ static void check_pass(const struct fixup_stats *st, bool p6, bool room)
 	const struct oform *chosen[FIXUP_NR_KINDS] = { 0 };
 	const char *name[FIXUP_NR_KINDS] = { 0 };
 	u32 acc[FIXUP_NR_KINDS] = { 0 }, rej[FIXUP_NR_KINDS] = { 0 };
-	u32 patched = 0, kept = 0, nacc = 0, k;
+	u32 patched = 0, unchanged = 0, nacc = 0, k;
 	unsigned int i, j;
 	long stray;
 	size_t o;
@@ -962,7 +962,7 @@ static void check_pass(const struct fixup_stats *st, bool p6, bool room)
 		if (memcmp(d->old, d->new, d->len))
 			patched++;
 		else
-			kept++;
+			unchanged++;
 		check_site(i, d, p6);
 		if (okinds[kind].shape != O_CALL) {
 			const struct oform *f = o_form(kind, d->new, d->len, 3);
@@ -982,20 +982,20 @@ static void check_pass(const struct fixup_stats *st, bool p6, bool room)
 		fail("byte %ld outside every accepted site changed: "
 		     "%02x -> %02x", stray, before[stray], arena[stray]);
 	if (st->sites != nr_recs || st->rejected != rejects ||
-	    debugs != nacc || st->sites != st->patched + st->kept +
-	    st->rejected || st->patched != patched || st->kept != kept)
-		fail("counts: sites %u patched %u kept %u rejected %u; "
+	    debugs != nacc || st->sites != st->patched + st->unchanged +
+	    st->rejected || st->patched != patched || st->unchanged != unchanged)
+		fail("counts: sites %u patched %u unchanged %u rejected %u; "
 		     "records %u, accepted %u (%u patched), reject hook %u",
-		     st->sites, st->patched, st->kept, st->rejected, nr_recs,
+		     st->sites, st->patched, st->unchanged, st->rejected, nr_recs,
 		     nacc, patched, rejects);
 	for (k = 0; k < FIXUP_NR_KINDS; k++) {
 		const struct fixup_kind_stats *ks = &st->kind[k];
 
-		if (ks->sites != acc[k] || ks->sites != ks->patched + ks->kept ||
+		if (ks->sites != acc[k] || ks->sites != ks->patched + ks->unchanged ||
 		    ks->rejected != rej[k])
-			fail("kind %u: sites %u patched %u kept %u rejected %u; "
+			fail("kind %u: sites %u patched %u unchanged %u rejected %u; "
 			     "accepted %u rejected %u", k, ks->sites,
-			     ks->patched, ks->kept, ks->rejected, acc[k],
+			     ks->patched, ks->unchanged, ks->rejected, acc[k],
 			     rej[k]);
 		if (!name[k] != !ks->variant ||
 		    (name[k] && strcmp(name[k], ks->variant)))

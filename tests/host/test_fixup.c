@@ -552,7 +552,7 @@ static void check_stats(const char *tag, const struct fixup_stats *st,
 		const char *v = kw[k].variant;
 
 		if (s->sites == kw[k].sites && s->patched == kw[k].patched &&
-		    s->kept == kw[k].sites - kw[k].patched && !s->rejected &&
+		    s->unchanged == kw[k].sites - kw[k].patched && !s->rejected &&
 		    (v ? s->variant && !strcmp(s->variant, v) : !s->variant))
 			continue;
 		ok_kinds = false;
@@ -562,9 +562,9 @@ static void check_stats(const char *tag, const struct fixup_stats *st,
 	}
 	ok(ok_kinds, "%s: per-kind stats", tag);
 	ok(st->sites == NSITES && st->patched == patched &&
-	   st->kept == NSITES - patched && st->rejected == 0,
-	   "%s: totals sites=%u patched=%u kept=%u rejected=%u", tag,
-	   st->sites, st->patched, st->kept, st->rejected);
+	   st->unchanged == NSITES - patched && st->rejected == 0,
+	   "%s: totals sites=%u patched=%u unchanged=%u rejected=%u", tag,
+	   st->sites, st->patched, st->unchanged, st->rejected);
 }
 
 /* Every site kind on one CPU in one mode, then a second pass. */
@@ -655,7 +655,7 @@ static void test_profile(const struct profile *p, bool smp)
 
 	fixup_apply(b.start, b.end, &env, &st);
 	ok(!memcmp(arena, want, ARENA) && st.patched == 0 &&
-	   st.kept == NSITES && st.rejected == 0,
+	   st.unchanged == NSITES && st.rejected == 0,
 	   "%s: second pass changes nothing", tag);
 }
 
@@ -1357,7 +1357,7 @@ static void test_shared_function(void)
 	for (pass = 0; pass < 2; pass++) {
 		run(start, &env, &st);
 		good &= arena_ok() && nrej == 3 &&
-			st.kind[FIXUP_KIND_CALL].kept == 1;
+			st.kind[FIXUP_KIND_CALL].unchanged == 1;
 		for (i = 0; i < 3 && i < (unsigned int)nrej; i++)
 			good &= rejs[i].site == at[i] &&
 				!strcmp(rejs[i].why,

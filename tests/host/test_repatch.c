@@ -384,7 +384,7 @@ static void test_repatch(void)
 	ok(st.patched == n && !memcmp(ro, snap_up, TEXT_END),
 	   "SMP -> UP: the text is byte for byte the boot's UP text");
 	st = repatch(false);
-	ok(st.patched == 0 && st.kept == n, "UP -> UP: nothing written");
+	ok(st.patched == 0 && st.unchanged == n, "UP -> UP: nothing written");
 	st = repatch(true);
 	ok(st.patched == n && !memcmp(ro, snap_smp, TEXT_END),
 	   "UP -> SMP again: the same SMP text");

@@ -66,8 +66,13 @@ _start:
 	xorl %ebp, %ebp			/* ends the oops stack walk */
 	pushl $0
 	popfl				/* IF, DF, AC, ID all clear */
+	movl %eax, %esi			/* kept across the call */
 	pushl %ebx			/* struct multiboot_info * */
-	pushl %eax			/* loader magic */
+	pushl %esi			/* loader magic */
+	call check_cpu			/* 486 code: halts on too old a CPU */
+	addl $8, %esp
+	pushl %ebx
+	pushl %esi
 	call start_kernel
 1:	cli
 	hlt

@@ -169,12 +169,12 @@ static void __init print_stats(const struct fixup_stats *st, u64 ns)
 
 		if (!ks->sites)
 			continue;
-		printk(KERN_INFO "fixup: kind %s sites=%u patched=%u kept=%u "
+		printk(KERN_INFO "fixup: kind %s sites=%u patched=%u unchanged=%u "
 		       "variant=%s\n", fixup_kind_name(k), ks->sites,
-		       ks->patched, ks->kept, ks->variant);
+		       ks->patched, ks->unchanged, ks->variant);
 	}
-	printk(KERN_INFO "fixup: summary sites=%u patched=%u kept=%u "
-	       "rejected=%u time_us=%u\n", st->sites, st->patched, st->kept,
+	printk(KERN_INFO "fixup: summary sites=%u patched=%u unchanged=%u "
+	       "rejected=%u time_us=%u\n", st->sites, st->patched, st->unchanged,
 	       st->rejected, (u32)div_u64(ns, 1000));
 }
 

@@ -62,18 +62,18 @@ struct fixup_env {
 };
 
 struct fixup_kind_stats {
-	u32 sites;		/* accepted records: patched + kept */
+	u32 sites;		/* accepted records: patched + unchanged */
 	u32 patched;		/* bytes changed */
-	u32 kept;		/* already the chosen variant */
+	u32 unchanged;		/* already the chosen variant */
 	u32 rejected;
 	const char *variant;	/* chosen variant, "mixed", NULL: no sites */
 };
 
 struct fixup_stats {
 	struct fixup_kind_stats kind[FIXUP_NR_KINDS];
-	u32 sites;		/* every record: patched + kept + rejected */
+	u32 sites;		/* every record: patched + unchanged + rejected */
 	u32 patched;
-	u32 kept;
+	u32 unchanged;
 	u32 rejected;
 };
 

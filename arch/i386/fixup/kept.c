@@ -88,7 +88,7 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 		to = smp ? b + len : b;
 		st->sites++;
 		if (!memcmp(site, to, len)) {
-			st->kept++;
+			st->unchanged++;
 		} else if (!memcmp(site, from, len)) {
 			memcpy((u8 *)(k->sites[i].addr + write_offset), to, len);
 			st->patched++;

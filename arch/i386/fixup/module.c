@@ -4,7 +4,7 @@
  * chose (boot.c), over the module's text, its one text range. It runs
  * after the module is relocated and before any of its code runs; only
  * the boot CPU is up. The report line, "fixup: module NAME sites=N
- * patched=M kept=K rejected=R", is specified in Documentation/report.md.
+ * patched=M unchanged=U rejected=R", is specified in Documentation/report.md.
  *
  * When the boot pass kept the kernel's mode-dependent sites for a CPU
  * hot-add, the module's are kept too, by the same builder (kept.c), in
@@ -64,8 +64,8 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 		hooks.mode_dependent = fixup_keep_site;
 	}
 	fixup_pass(start, end, &env, &st);
-	printk(KERN_INFO "fixup: module %s sites=%u patched=%u kept=%u "
-	       "rejected=%u\n", name, st.sites, st.patched, st.kept,
+	printk(KERN_INFO "fixup: module %s sites=%u patched=%u unchanged=%u "
+	       "rejected=%u\n", name, st.sites, st.patched, st.unchanged,
 	       st.rejected);
 	if (hooks.mode_dependent)
 		kept = fixup_keep_done(&keeping);

@@ -573,7 +573,7 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 	if (write_site(site, new[0], r->len))
 		ks->patched++;
 	else
-		ks->kept++;
+		ks->unchanged++;
 }
 
 /*
@@ -630,6 +630,6 @@ void __init fixup_apply(const struct fixup_site *start,
 	}
 	for (k = 0; k < FIXUP_NR_KINDS; k++) {
 		st->patched += st->kind[k].patched;
-		st->kept += st->kind[k].kept;
+		st->unchanged += st->kind[k].unchanged;
 	}
 }

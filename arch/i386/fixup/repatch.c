@@ -201,8 +201,8 @@ int __repatch fixup_repatch_kept(bool smp, unsigned int ncpus,
 	}
 	t0 = clock_ns() - t0;
 	fixup_smp = smp;
-	printk(KERN_INFO "fixup: repatched sites=%u patched=%u kept=%u "
-	       "rejected=%u time_us=%u\n", st.sites, st.patched, st.kept,
+	printk(KERN_INFO "fixup: repatched sites=%u patched=%u unchanged=%u "
+	       "rejected=%u time_us=%u\n", st.sites, st.patched, st.unchanged,
 	       st.rejected, (u32)div_u64(t0, 1000));
 	return 0;
 }

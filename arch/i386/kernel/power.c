@@ -10,8 +10,6 @@
 #include <asm/io.h>
 #include <asm/processor.h>
 
-#define DEBUG_EXIT_PORT	0xf4
-
 bool poweroff_requested;
 
 __setup_flag("poweroff", poweroff_requested);

@@ -20,6 +20,7 @@
 #include <kernel/string.h>
 #include <asm/multiboot.h>
 #include <asm/cpu.h>
+#include <asm/cpucheck.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/page.h>
@@ -43,22 +44,6 @@ static bool early_nmi_test __initdata;
  */
 __setup_flag("nmi_test_early_idt", early_nmi_test);
 #define EARLY_NMI_TEST_MS	300
-
-static bool __init cmdline_has_word(const struct multiboot_info *mbi,
-				    const char *w)
-{
-	const char *s = mbi->flags & MB_INFO_CMDLINE ?
-			(const char *)(uintptr_t)mbi->cmdline : NULL;
-	size_t n = strlen(w);
-
-	for (; s && *s; s++) {
-		if ((s == (const char *)(uintptr_t)mbi->cmdline ||
-		     s[-1] == ' ') && !strncmp(s, w, n) &&
-		    (s[n] == ' ' || s[n] == '\0'))
-			return true;
-	}
-	return false;
-}
 
 static void __init early_idt_test(void)
 {
@@ -183,13 +168,13 @@ void __init __noreturn start_kernel(u32 magic, struct multiboot_info *mbi)
 	traps_init_pic();
 
 	printk(KERN_INFO "fixup386: generic i386 kernel, built for %s, "
-	       "%s, up to %d CPUs\n", CONFIG_MARCH,
+	       "%s, up to %d CPU%s\n", CONFIG_MARCH,
 #ifdef CONFIG_SMP
 	       "SMP",
 #else
 	       "UP",
 #endif
-	       CONFIG_NR_CPUS);
+	       CONFIG_NR_CPUS, CONFIG_NR_CPUS == 1 ? "" : "s");
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("boot: not started by a Multiboot loader (magic 0x%08x)",
 		      magic);

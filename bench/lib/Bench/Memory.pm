@@ -57,7 +57,7 @@ sub resident {
 		my ($a) = @_;
 		return grep { $a >= $_->[0] && $a < $_->[1] } @freed;
 	};
-	my ($res, @where, %ressec) = (0);
+	my ($res, $named, @where, %ressec, %seen) = (0, 0);
 	for my $o (sort glob 'arch/i386/fixup/*.o') {
 		for (split /\n/, qx{objdump -t $o}) {
 			# addr flags section size name
@@ -70,8 +70,10 @@ sub resident {
 			my $e = $s->{$name} or next;
 			for (@$e) {
 				next if $freed->($_->{addr});
+				last if $seen{"$name $sec"}++;
 				push @where, sprintf('%s (%s, %u bytes)', $name,
 						     $sec, $_->{size});
+				$named += $_->{size};
 				last;
 			}
 		}
@@ -102,15 +104,18 @@ sub resident {
 		$ressec{$sec} += $size;
 	}
 	close $mh;
-	my %u;
-	@where = grep { !$u{$_}++ } @where;
 	$bench->row('memory', 'resident_fixup_bytes', 'generic', $res, 'bytes');
 	$bench->row('memory', 'resident_fixup_symbols', 'generic',
 		    scalar @where, 'count');
+	# The sections hold more than their symbols: the alignment GCC puts
+	# between functions and variables, and data without a symbol.
 	$bench->note('resident after boot from arch/i386/fixup/: ',
 		     @where ? join(', ', @where) : 'no symbol',
-		     "; $res bytes in ",
-		     join(', ', map { "$_ $ressec{$_}" } sort keys %ressec));
+		     "; $named bytes in these symbols, $res in the sections ",
+		     'that hold them (',
+		     join(', ', map { "$_ $ressec{$_}" } sort keys %ressec),
+		     '): ', $res - $named, ' bytes of alignment and data ',
+		     'without a symbol');
 }
 
 # What the sites of the table take in the generic kernel and what the same

@@ -15,7 +15,8 @@ sub boot {
 		my $tag = lc($cpu) . "-smp$smp";
 		my (@pass, @boot);
 		for (1 .. $bench->opt('boots')) {
-			my $out = $bench->run('QEMU', "$vm ($cpu, $smp CPUs)",
+			my $cpus = $smp == 1 ? '1 CPU' : "$smp CPUs";
+			my $out = $bench->run('QEMU', "$vm ($cpu, $cpus)",
 				'scripts/run-qemu', '--cpu', $cpu,
 				'--smp', $smp, '--append', 'poweroff',
 				'--timeout', 60, $vm);

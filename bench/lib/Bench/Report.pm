@@ -42,6 +42,17 @@ sub print_table {
 			. "rounds or more where the spread\n   was high (±: "
 			. "median absolute deviation, %%); every row includes "
 			. "the loop\n", $val{'harness,rounds,host'};
+		print "\nThe columns: unpatched is the generic kernel's code as "
+			. "compiled (every site in\nits safe form), patched-up "
+			. "and patched-smp the same code after the boot pass\n"
+			. "for one CPU and for several, compile-up and "
+			. "compile-smp code built for this CPU\nwithout fixups "
+			. "(UP: no lock prefixes). The ratios after | divide "
+			. "two columns:\npU/cU = patched-up / compile-up and "
+			. "pS/cS = patched-smp / compile-smp (1.00: as\nfast as "
+			. "a kernel built for this CPU, above: slower), un/pU = "
+			. "unpatched /\npatched-up (how many times slower the "
+			. "unpatched code is on one CPU).\n";
 		print "\nLatency: each operation on the word the last one "
 			. "changed (a barrier: back to back)\n";
 		runtime_table($bench, '', @{$g{latency}});
@@ -99,6 +110,9 @@ sub print_table {
 			. $val{'memory,resident_fixup_symbols,generic'}
 			. ' symbols: see the notes)' : 'met' if defined $rb;
 	}
+	print "\nA target NOT met does not fail make bench: the targets are "
+		. "the design's goals,\nand README.md (\"Performance\") says "
+		. "why some are missed on its reference machine.\n";
 	my @notes = $bench->notes;
 	print "\nNotes:\n", map { "  - $_\n" } @notes if @notes;
 }
@@ -203,10 +217,22 @@ sub workload {
 		    sprintf('%.1f', 100 * $more), 'percent');
 	$bench->row('workload', 'more_work', 'patched-smp/unpatched',
 		    sprintf('%.1f', 100 * $msmp), 'percent');
-	printf "  on one CPU the generic kernel does %.0f%% more work patched "
-		. "than unpatched,\n  and takes %+.1f%% the time of one built "
-		. "for it (SMP: %.0f%% more, %+.1f%%)\n",
-		100 * $more, 100 * $up, 100 * $msmp, 100 * $smp;
+	printf "  On one CPU, the generic kernel serves %s requests per "
+		. "second patched than\n  unpatched, and takes %s time per "
+		. "request than a kernel built for this CPU.\n"
+		. "  On several CPUs (the SMP forms), it serves %s patched "
+		. "than unpatched,\n  and takes %s time than a kernel built "
+		. "for this CPU.\n",
+		more_less($more, 0), more_less($up, 1), more_less($msmp, 0),
+		more_less($smp, 1);
+}
+
+# 0.24 -> "24% more", -0.021 -> "2.1% less"; "as much" within 0.05%.
+sub more_less {
+	my ($x, $places) = @_;
+	return 'as much' if abs($x) < 0.0005;
+	return sprintf('%.*f%% %s', $places, 100 * abs($x),
+		       $x > 0 ? 'more' : 'less');
 }
 
 # Two standard errors of a ratio of two medians, in percent: the error of
