@@ -31,7 +31,13 @@
 #define X86_FEATURE_LM		(1u << 19)	/* long mode (reported only) */
 #define X86_FEATURE_HT		(1u << 20)	/* reported only */
 #define X86_FEATURE_PREFETCHW	(1u << 21)	/* 0F 0D /1 without all of 3DNow! */
-#define X86_NR_FEATURES		22
+/*
+ * Synthetic, as in Linux: not CPUID bits but the Spectre v2 mode chosen
+ * at boot (arch/i386/kernel/spectre.c), for the thunk kinds' rules.
+ */
+#define X86_FEATURE_RETPOLINE	(1u << 22)	/* branches through thunks */
+#define X86_FEATURE_RETPOLINE_LFENCE (1u << 23)	/* lfence; branch inline */
+#define X86_NR_FEATURES		24
 
 /* Errata and quirks that change what a site may become. */
 #define X86_BUG_11AP		(1u << 0)	/* Pentium: APIC writes need xchg */

@@ -37,13 +37,16 @@
 #define FIXUP_KIND_MB_FLAGS	14
 #define FIXUP_KIND_RMB_FLAGS	15
 #define FIXUP_KIND_WMB_FLAGS	16
-#define FIXUP_NR_KINDS		17	/* one more than the highest */
+#define FIXUP_KIND_THUNK_CALL	17
+#define FIXUP_KIND_THUNK_JMP	18
+#define FIXUP_KIND_RETURN	19
+#define FIXUP_NR_KINDS		20	/* one more than the highest */
 
 #endif /* ASM_FIXUP_KINDS_H */
 
 /*
  * The rows. Only a file that defines FIXUP_KIND, FIXUP_FIXED,
- * FIXUP_MODRM and FIXUP_RULE gets them (and may include this file again
+ * FIXUP_MODRM, FIXUP_THUNK and FIXUP_RULE gets them (and may include this file again
  * for another view); an empty definition skips a row type.
  */
 #if defined(FIXUP_KIND) && !defined(__ASSEMBLER__)
@@ -58,6 +61,11 @@
  *	those bytes and, where the form says, the ModRM reg field change.
  * shape CALL: "call rel32" within a call group, or a 5-byte NOP
  *	(include/asm/fixup.h, DEFINE_FIXUP_CALL); no forms here.
+ * shape THUNK: a branch the compiler sent through a Spectre v2 thunk
+ *	(Documentation/spectre.md): "call/jmp rel32" to a thunk of the
+ *	kind, whose target says which register the branch carries, or
+ *	that branch written inline. The kernel's list of thunks says
+ *	which function is the thunk of which kind and register.
  */
 FIXUP_KIND(LOCK,	1, 1, FIXED)
 FIXUP_KIND(MB,		5, 5, FIXED)
@@ -75,6 +83,9 @@ FIXUP_KIND(MOVNTI,	3, 8, MODRM)
 FIXUP_KIND(MB_FLAGS,	8, 8, FIXED)	/* the barriers, keeping EFLAGS */
 FIXUP_KIND(RMB_FLAGS,	8, 8, FIXED)
 FIXUP_KIND(WMB_FLAGS,	8, 8, FIXED)
+FIXUP_KIND(THUNK_CALL,	5, 5, THUNK)	/* call __x86_indirect_thunk_REG */
+FIXUP_KIND(THUNK_JMP,	5, 5, THUNK)	/* jmp __x86_indirect_thunk_REG */
+FIXUP_KIND(RETURN,	5, 5, THUNK)	/* jmp __x86_return_thunk */
 
 /*
  * The forms each kind's sites may hold, its compiled form (the one that
@@ -146,6 +157,27 @@ FIXUP_MODRM(MOVNTI,	"movl",		ANY,	0x3e, 0x89)
 FIXUP_MODRM(MOVNTI,	"movnti",	ANY,	0x0f, 0xc3)
 
 /*
+ * FIXUP_THUNK(kind, name, bytes...)
+ *
+ * The first form of a THUNK kind is its compiled form: the one byte
+ * given, E8 (call) or E9 (jmp), then rel32 to one of the kind's thunks.
+ * In the others a byte REG(b) is b plus the number of the register the
+ * site's thunk carries (eax 0, ecx 1, edx 2, ebx 3, ebp 5, esi 6, edi 7:
+ * Intel SDM vol. 2A, table 2-2); a form shorter than the site is padded
+ * with NOPs. CALL FF /2 and JMP FF /4 with a register operand are
+ * FF D0+r and FF E0+r. After a jmp or ret nothing runs: int3 (CC) pads
+ * it, so that straight-line speculation stops there, as Linux pads.
+ */
+FIXUP_THUNK(THUNK_CALL,	"thunk",	0xe8)
+FIXUP_THUNK(THUNK_CALL,	"lfence",	0x0f, 0xae, 0xe8, 0xff, REG(0xd0))
+FIXUP_THUNK(THUNK_CALL,	"inline",	0xff, REG(0xd0))
+FIXUP_THUNK(THUNK_JMP,	"thunk",	0xe9)
+FIXUP_THUNK(THUNK_JMP,	"lfence",	0x0f, 0xae, 0xe8, 0xff, REG(0xe0))
+FIXUP_THUNK(THUNK_JMP,	"inline",	0xff, REG(0xe0), 0xcc, 0xcc, 0xcc)
+FIXUP_THUNK(RETURN,	"thunk",	0xe9)
+FIXUP_THUNK(RETURN,	"ret",		0xc3, 0xcc, 0xcc, 0xcc, 0xcc)
+
+/*
  * FIXUP_RULE(kind, needs, bug, mode, form)
  *
  * Which form a kind's sites get: the first of its rules whose needed
@@ -194,5 +226,19 @@ FIXUP_RULE(APIC_WRITE,	NONE,	11AP,	ANY,	"xchg")
 FIXUP_RULE(MB_FLAGS,	SSE2,	NONE,	ANY,	"mfence")
 FIXUP_RULE(RMB_FLAGS,	SSE2,	NONE,	ANY,	"lfence")
 FIXUP_RULE(WMB_FLAGS,	SSE,	NONE,	ANY,	"sfence")
+/*
+ * The thunk kinds follow the Spectre v2 mode chosen at boot
+ * (arch/i386/kernel/spectre.c sets the synthetic RETPOLINE and
+ * RETPOLINE_LFENCE bits, as Linux does); with neither, the branch is
+ * written inline. No CPU gets a return thunk on i386: every return is a
+ * ret. Why: Documentation/spectre.md.
+ */
+FIXUP_RULE(THUNK_CALL,	RETPOLINE, NONE, ANY,	"thunk")
+FIXUP_RULE(THUNK_CALL,	RETPOLINE_LFENCE, NONE, ANY, "lfence")
+FIXUP_RULE(THUNK_CALL,	NONE,	NONE,	ANY,	"inline")
+FIXUP_RULE(THUNK_JMP,	RETPOLINE, NONE, ANY,	"thunk")
+FIXUP_RULE(THUNK_JMP,	RETPOLINE_LFENCE, NONE, ANY, "lfence")
+FIXUP_RULE(THUNK_JMP,	NONE,	NONE,	ANY,	"inline")
+FIXUP_RULE(RETURN,	NONE,	NONE,	ANY,	"ret")
 
 #endif /* FIXUP_KIND */

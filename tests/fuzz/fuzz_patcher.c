@@ -105,6 +105,8 @@ struct oform {
 
 #define COUNT(...)	(sizeof((int[]){ 0, ##__VA_ARGS__ }) / sizeof(int) - 1)
 
+/* issue 20 base: the THUNK rows are not modelled here yet */
+#define FIXUP_THUNK(k, name, ...)
 #define FIXUP_KIND(k, lo, hi, shape) \
 	[FIXUP_KIND_##k] = { lo, hi, O_##shape, #k },
 #define FIXUP_FIXED(k, name, ...)

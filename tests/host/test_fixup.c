@@ -1093,6 +1093,8 @@ static void test_catalogue(void)
 static void test_catalogue_rows(void)
 {
 	static const struct { int kind; const char *name; int len; } rows[] = {
+/* issue 20 base: the THUNK rows are not modelled here yet */
+#define FIXUP_THUNK(k, name, ...)
 #define FIXUP_KIND(k, lo, hi, shape)
 #define FIXUP_FIXED(k, n, ...) \
 	{ FIXUP_KIND_##k, n, -(int)(sizeof((int[]){ 0, ##__VA_ARGS__ }) / sizeof(int)) },

@@ -18,12 +18,13 @@
 
 /* ---- the catalogue, include/asm/fixup-kinds.h, as C tables ---- */
 
-enum { SHAPE_NONE, SHAPE_FIXED, SHAPE_MODRM, SHAPE_CALL };
+enum { SHAPE_NONE, SHAPE_FIXED, SHAPE_MODRM, SHAPE_CALL, SHAPE_THUNK };
 
 #define JMP		(-1)	/* form byte: the short jump, site length - 2 */
 #define ANY		(-1)	/* ModRM reg field: a register, kept */
 #define HINT		(-2)	/* ModRM reg field: a prefetch hint /0../3, kept */
-#define NO_REG		(-3)	/* a FIXED form */
+#define NO_REG		(-3)	/* a FIXED or THUNK form */
+#define REG(b)		(0x100 | (b))	/* THUNK form byte: b + the register */
 #define X86_FEATURE_NONE 0
 #define X86_BUG_NONE	0
 
@@ -54,6 +55,7 @@ struct rule {
 #define FIXUP_KIND(k, lo, hi, shape)	[FIXUP_KIND_##k] = { #k, lo, hi, SHAPE_##shape },
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_THUNK(k, name, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form)
 static const struct kind kinds[FIXUP_NR_KINDS] __initconst = {
 #include <asm/fixup-kinds.h>
@@ -67,6 +69,9 @@ static const struct kind kinds[FIXUP_NR_KINDS] __initconst = {
 	{ FIXUP_KIND_##k, NO_REG, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
 #define FIXUP_MODRM(k, name, reg, ...) \
 	{ FIXUP_KIND_##k, reg, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
+#undef FIXUP_THUNK
+#define FIXUP_THUNK(k, name, ...) \
+	{ FIXUP_KIND_##k, NO_REG, NR_BYTES(__VA_ARGS__), { __VA_ARGS__ }, name },
 static const struct form forms[] __initconst = {
 #include <asm/fixup-kinds.h>
 };
@@ -76,6 +81,8 @@ static const struct form forms[] __initconst = {
 
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
+#undef FIXUP_THUNK
+#define FIXUP_THUNK(k, name, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form) \
 	{ FIXUP_KIND_##k, FIXUP_MODE_##mode, X86_FEATURE_##needs, X86_BUG_##bug, form },
 static const struct rule rules[] __initconst = {
@@ -93,11 +100,13 @@ static const struct rule rules[] __initconst = {
 			((lo) == (hi) && (hi) <= 8)), #k ": bad lengths");
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_THUNK(k, name, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form)
 #include <asm/fixup-kinds.h>
 #undef FIXUP_KIND
 #undef FIXUP_FIXED
 #undef FIXUP_MODRM
+#undef FIXUP_THUNK
 #undef FIXUP_RULE
 
 const char *__init fixup_kind_name(unsigned int kind)
@@ -478,6 +487,8 @@ static const char *__init plan(const struct pass *p, unsigned int m,
 		return plan_fixed(p, m, r->kind, site, r->len, new, variant);
 	case SHAPE_MODRM:
 		return plan_modrm(p, m, r->kind, site, r->len, new, variant);
+	case SHAPE_THUNK:	/* issue 20: the thunk kinds' plan comes next */
+		return "bytes not a variant";
 	default:
 		return plan_call(p, m, site, new, variant);
 	}

@@ -58,6 +58,9 @@ static const struct feature_desc {
 	 * exist without the rest of 3DNow!. Linux calls it 3dnowprefetch.
 	 */
 	{ "prefetchw",	W_X1ECX,	8 },
+	/* the Spectre v2 mode, set by spectre.c: Linux's names */
+	{ "retpoline",	W_SYNTH,	0 },
+	{ "retpoline_lfence", W_SYNTH,	0 },
 };
 
 /*

@@ -32,9 +32,11 @@ header's own comment names, and nothing else:
 
   #define FIXUP_KIND_NAME n          the kind numbers
   #define FIXUP_NR_KINDS n           one more than the highest
-  FIXUP_KIND(NAME, min, max, SHAPE)  lengths; SHAPE FIXED, MODRM or CALL
+  FIXUP_KIND(NAME, min, max, SHAPE)  lengths; SHAPE FIXED, MODRM, CALL
+                                     or THUNK
   FIXUP_FIXED(NAME, "form", bytes...)
   FIXUP_MODRM(NAME, "form", REG, bytes...)
+  FIXUP_THUNK(NAME, "form", bytes...)
   FIXUP_RULE(NAME, FEATURE, BUG, MODE, "form")
 
 A row it cannot parse, or one that contradicts another (a kind without a
@@ -63,7 +65,10 @@ C<forms> are in the header's order; the first is the compiled form, the
 one every site holds in the image. C<reg> is undef for FIXED forms, else
 0..7, C<'ANY'> or C<'HINT'>. A byte C<'JMP'> stands for the site's length
 minus 2 (a short jump over the rest of the site). CALL kinds have no
-forms.
+forms. In a THUNK kind's forms (C<reg> undef) a byte C<'REG(0xd0)'>
+stands for 0xd0 plus the site's register number, and the compiled form
+is one opcode byte (E8 or E9) that rel32 to one of the kind's thunks
+follows.
 
 =item kind_by_name(NAME, [PATH])
 
@@ -151,7 +156,8 @@ sub load {
 			die "$at: kind number $n is also ${dup}'s\n" if $dup;
 			$number{$name} = $n + 0;
 			$line_of{$name} = $at;
-		} elsif ($l =~ /^\s*(FIXUP_(?:KIND|FIXED|MODRM|RULE))\s*\(/) {
+		} elsif ($l =~
+		    /^\s*(FIXUP_(?:KIND|FIXED|MODRM|THUNK|RULE))\s*\(/) {
 			my $what = $1;
 			my ($inner) = $l =~ /^\s*\w+\s*\((.*)\)\s*
 			    (?:\/\*.*\*\/\s*)?$/x;
@@ -172,8 +178,8 @@ sub load {
 		die "$r->{at}: want FIXUP_KIND(NAME, min, max, SHAPE)\n"
 		    if @extra || !defined $shape || $min !~ /^\d+$/
 		    || $max !~ /^\d+$/;
-		die "$r->{at}: shape '$shape' is not FIXED, MODRM or CALL\n"
-		    unless $shape =~ /^(?:FIXED|MODRM|CALL)$/;
+		die "$r->{at}: shape '$shape' is not FIXED, MODRM, CALL or "
+		    . "THUNK\n" unless $shape =~ /^(?:FIXED|MODRM|CALL|THUNK)$/;
 		my $n = $number{$name}
 		    // die "$r->{at}: no #define FIXUP_KIND_$name\n";
 		die "$r->{at}: second FIXUP_KIND row for $name\n"
@@ -199,8 +205,9 @@ sub load {
 		my $fname = shift @a;
 		my $k = defined $number{$name} && $kinds{$number{$name}}
 		    or die "$r->{at}: unknown kind $name\n";
+		my $shape = $r->{what} =~ s/^FIXUP_//r;
 		die "$r->{at}: $name is a $k->{shape} kind\n"
-		    if $k->{shape} ne ($modrm ? 'MODRM' : 'FIXED');
+		    if $k->{shape} ne $shape;
 		$fname =~ s/^"(.*)"$/$1/
 		    or die "$r->{at}: form name $fname is not a string\n";
 		die "$r->{at}: $name has a form '$fname' already\n"
@@ -216,6 +223,10 @@ sub load {
 		for my $b (@a) {
 			if ($modrm && $b eq 'JMP') {
 				push @bytes, 'JMP';
+			} elsif ($shape eq 'THUNK' &&
+			    $b =~ /^REG\(0x([0-9a-fA-F]{1,2})\)$/ &&
+			    (hex($1) & 7) == 0) {
+				push @bytes, sprintf('REG(0x%02x)', hex $1);
 			} elsif ($b =~ /^0x([0-9a-fA-F]{1,2})$/) {
 				push @bytes, hex $1;
 			} elsif ($b =~ /^\d+$/ && $b < 256) {
@@ -231,6 +242,10 @@ sub load {
 		    . "$name site allows\n" if @bytes > $room;
 		die "$r->{at}: the compiled form of $name has no bytes\n"
 		    if !@bytes && !@{$k->{forms}};
+		die "$r->{at}: the compiled form of THUNK kind $name is one "
+		    . "opcode byte (E8 or E9), rel32 to its thunk after\n"
+		    if $shape eq 'THUNK' && !@{$k->{forms}} &&
+		    (@bytes != 1 || $bytes[0] !~ /^(?:232|233)$/);
 		push @{$k->{forms}}, { name => $fname, reg => $reg,
 		    bytes => \@bytes };
 	}
