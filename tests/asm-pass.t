@@ -159,7 +159,8 @@ for my $j (@jobs) {
 			next if $app;
 			s/#.*//;
 			for my $st (split /;/) {
-				$st =~ s/^\s*(?:[\w.\$]+:\s*)*//;
+				# labels (an .irp body's too: \reg)
+				$st =~ s/^\s*(?:[\w.\$\\]+:\s*)*//;
 				next if $st =~ /^\s*(?:\.|$)/;
 				my @w = split ' ', $st;
 				shift @w while @w && $Fixup::Insn::PREFIX_WORD{lc $w[0]};

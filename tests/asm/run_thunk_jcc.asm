@@ -107,35 +107,19 @@ callee_pops:
 
 # The thunks: the retpoline (Intel, 758357) and a return thunk. The
 # lfence is written as bytes: the pass would make it a site.
-	.type	__x86_indirect_thunk_eax, @function
-__x86_indirect_thunk_eax:
+	.irp	reg, eax, ecx
+	.type	__x86_indirect_thunk_\reg, @function
+__x86_indirect_thunk_\reg:
 	call	1f
 2:	pause
 	.byte	0x0f, 0xae, 0xe8	# lfence
 	jmp	2b
-1:	movl	%eax, (%esp)
+1:	movl	%\reg, (%esp)
 	ret
-	.size	__x86_indirect_thunk_eax, .-__x86_indirect_thunk_eax
-
-	.type	__x86_indirect_thunk_ecx, @function
-__x86_indirect_thunk_ecx:
-	call	1f
-2:	pause
-	.byte	0x0f, 0xae, 0xe8	# lfence
-	jmp	2b
-1:	movl	%ecx, (%esp)
-	ret
-	.size	__x86_indirect_thunk_ecx, .-__x86_indirect_thunk_ecx
-
-	.type	__x86_return_thunk_ecx, @function
-__x86_return_thunk_ecx:
-	call	1f
-2:	pause
-	.byte	0x0f, 0xae, 0xe8	# lfence
-	jmp	2b
-1:	movl	%ecx, (%esp)
-	ret
-	.size	__x86_return_thunk_ecx, .-__x86_return_thunk_ecx
+	.size	__x86_indirect_thunk_\reg, .-__x86_indirect_thunk_\reg
+	.endr
+# After "popl %ecx" a return is "jmp *%ecx": the %ecx retpoline.
+	.set	__x86_return_thunk_ecx, __x86_indirect_thunk_ecx
 
 	.type	__x86_return_thunk, @function
 __x86_return_thunk:
