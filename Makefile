@@ -171,7 +171,8 @@ arch/i386/boot/cpucheck.o: $(required-features)
 
 # The pass takes its kind numbers from the catalogue.
 fixup-pass-deps := include/asm/fixup-kinds.h scripts/lib/Fixup/Catalogue.pm \
-	scripts/lib/Fixup/Insn.pm scripts/lib/Fixup/Cli.pm scripts/lib/Fixup/Flags.pm
+	scripts/lib/Fixup/Insn.pm scripts/lib/Fixup/Cli.pm scripts/lib/Fixup/Flags.pm \
+	scripts/lib/Fixup/Thunks.pm
 
 ifdef CONFIG_FIXUP_ASM_PASS
 %.o: %.c $(flags-stamp) scripts/fixup-sites.pl $(fixup-pass-deps)
@@ -196,10 +197,6 @@ endif
 # Linking: two passes for the symbol table (scripts/link-vmlinux.sh), then
 # the image check.
 
-# The thunks' speculation-only lfence (scripts/fixup-verify-retpoline.allow).
-verify-allow := $(if $(CONFIG_RETPOLINE),--allow scripts/fixup-verify.allow \
-	--allow scripts/fixup-verify-retpoline.allow)
-
 vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 		scripts/nmi-section-check scripts/lifetime-check \
 		scripts/kallsyms.pl
@@ -209,7 +206,7 @@ vmlinux: $(objs) ldscripts/vmlinux.lds scripts/link-vmlinux.sh \
 	    sh scripts/link-vmlinux.sh $@ $(objs)
 ifdef CONFIG_FIXUP
 	$(say) VERIFY $@
-	$(Q)$(PERL) scripts/fixup-verify $(verify-allow) $@
+	$(Q)$(PERL) scripts/fixup-verify $@
 endif
 
 # ---------------------------------------------------------------------------

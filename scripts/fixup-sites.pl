@@ -13,6 +13,7 @@ use Fixup::Catalogue;
 use Fixup::Cli qw(usage fatal);
 use Fixup::Insn qw(%PREFIX_WORD $LOCKABLE);
 use Fixup::Flags qw($ALL);
+use Fixup::Thunks;
 
 # The kinds this pass makes; their numbers are the catalogue's
 # (include/asm/fixup-kinds.h).
@@ -21,7 +22,7 @@ my %KIND = map {
 	    || "kind $_ is not in the catalogue");
 	($_ => $k->{number});
 } qw(LOCK MB RMB WMB PREFETCH PREFETCHW MOVNTQ MOVNTI MB_FLAGS RMB_FLAGS
-    WMB_FLAGS);
+    WMB_FLAGS THUNK_CALL THUNK_JMP RETURN);
 my %KIND_NAME = reverse %KIND;
 
 # Fences become the 5-byte barrier site, or the 8-byte one that keeps
@@ -45,6 +46,13 @@ my %PREFETCH = (
 # Non-temporal stores without a site kind: left alone, with a warning.
 my %NT_OTHER = map { $_ => 1 } qw(movntdq movntdqa movntps movntpd movntss
 	movntsd maskmovq maskmovdqu);
+
+# A branch to a thunk (Fixup::Thunks) is a THUNK_CALL, THUNK_JMP or
+# RETURN site. A conditional one is the inverse condition jumping over
+# the 5-byte jmp site (the jcc itself would be 6 bytes); these have no
+# inverse to write, so they cannot branch to a thunk here.
+my $JCC = qr/^j(?:n?(?:a|ae|b|be|c|e|g|ge|l|le|o|p|s|z)|pe|po)$/;
+my $NO_INVERSE = qr/^(?:j[er]?cxz|loop\w*)$/;
 
 # gas prefix words (AT&T) are %PREFIX_WORD (Fixup::Insn); {...} pseudo
 # prefixes are handled separately.
@@ -253,7 +261,27 @@ sub site_kind {
 	return 1 if grep { is_lock($_) } @{$st->{prefixes}};
 	return 1 if $FENCE{$m} || $m =~ /^prefetch/ || $m =~ /^movnt/
 	    || $NT_OTHER{$m};
+	return 1 if thunk_target($st);
 	return 0;
+}
+
+# The thunk a direct branch goes to (its operand is the thunk's name),
+# or undef.
+sub thunk_target {
+	my ($st) = @_;
+	my $m = lc $st->{mnem};
+	return undef unless $m =~ /^(?:calll?|jmpl?)$/ || $m =~ $JCC
+	    || $m =~ $NO_INVERSE;
+	my $t = Fixup::Thunks::thunk($st->{ops} =~ s/^\s+|\s+$//gr);
+	return $t ? $t->{name} : undef;
+}
+
+# The condition that is false when CC is true: jnX for jX and back,
+# jpe and jpo (Intel SDM vol. 2A, Jcc).
+sub inverse_cc {
+	my ($cc) = @_;
+	return $cc eq 'pe' ? 'po' : $cc eq 'po' ? 'pe'
+	    : $cc =~ /^n(.+)$/ ? $1 : "n$cc";
 }
 
 # Split operands at top-level commas.
@@ -366,10 +394,23 @@ sub rewrite {
 	}
 
 	my $err;
+	my $thunk = thunk_target($st);
 	if ($mode != 32) {
 		$err = "$m in .code$mode code cannot become a fixup site";
 	} elsif (@pre) {
 		$err = "prefix '@pre' on $m cannot be kept in the site form";
+	} elsif ($thunk) {
+		my $branch = $m =~ /^call/ ? 'call' : 'jmp';
+		my $kind = Fixup::Thunks::site_kind($branch, $thunk);
+		if ($m =~ $NO_INVERSE) {
+			$err = "$m to $thunk: no inverse condition to jump "
+			    . 'over a site with';
+		} elsif (!$kind) {
+			$err = "$branch to $thunk is no thunk site "
+			    . '(Fixup::Thunks)';
+		} else {
+			return (@o, thunk_site($m, $kind, $thunk, $ln));
+		}
 	} elsif ($FENCE{$m}) {
 		$err = "$m takes no operands" if @ops;
 		my $live = $live_after->{$st->{key}} // $ALL;
@@ -421,6 +462,19 @@ sub rewrite {
 	}
 	error($ln, $err);
 	return (@o, "\t$st->{text}");
+}
+
+# A branch to a thunk as a site: call rel32 or jmp rel32 ({disp32}: gas
+# would make a jmp to a thunk in the same section a 2-byte one), a jcc
+# as its inverse over the jmp site.
+sub thunk_site {
+	my ($m, $kind, $thunk, $ln) = @_;
+	my $n = new_site($ln);
+	return block($n, $kind, "\tcall\t$thunk") if $kind eq 'THUNK_CALL';
+	my @site = block($n, $kind, "\t{disp32} jmp\t$thunk");
+	return @site unless $m =~ $JCC;
+	return ("\tj" . inverse_cc(substr($m, 1)) . "\t.Lfx_${n}_skip",
+	    @site, ".Lfx_${n}_skip:");
 }
 
 # Reject lock forms that are not one lock prefix on a lockable
@@ -501,8 +555,12 @@ sub flags_scan {
 			my @b = block_lines($lines, $i);
 			my ($kind) = map { /^\s*\.byte (\d+),/ ? $1 : () } @b;
 			my $name = $KIND_NAME{$kind // 0} // '';
-			# Only the barriers' locked add writes flags.
-			$node->(0, $name =~ /^[RW]?MB$/ ? $ALL : 0, 'next', $l);
+			# Only the barriers' locked add writes flags; a
+			# call clobbers them, a jmp or return site ends
+			# the path (a tail call: flags dead, as for ret).
+			$node->(0, $name =~ /^(?:[RW]?MB|THUNK_CALL)$/ ? $ALL
+			    : 0, $name =~ /^(?:THUNK_JMP|RETURN)$/ ? 'ret'
+			    : 'next', $l);
 			$i += @b - 1;
 			next;
 		}
@@ -666,6 +724,11 @@ sub own_site {
 		    && $s[1] =~ /^movl\t$REG32, \S.*$/i)
 		    || (@s == 2 && $s[0] eq '.byte 0x3e, 0x89, 0x05'
 		    && $s[1] =~ /^\.long \S.*$/);
+	} elsif ($kind =~ /^(?:THUNK_|RETURN)/) {
+		my ($b, $t) = @s == 1 ? $s[0] =~
+		    /^(call|\{disp32\} jmp)\t(\S+)$/ : ();
+		$ok = $b && (Fixup::Thunks::site_kind($b =~ s/.* //r, $t)
+		    // '') eq $kind;
 	}
 	return $ok ? scalar @b : $bad->("not the compiled form of $kind");
 }
@@ -761,9 +824,34 @@ Becomes a MOVNTQ site in the compiled form C<movq %mmN,ADDR>.
 Becomes a MOVNTI site in the compiled form C<.byte 0x3e> +
 C<movl %reg,ADDR>.
 
+=item B<call>/B<jmp> to a Spectre v2 thunk
+
+With B<-mindirect-branch=thunk-extern -mindirect-branch-register>
+(CONFIG_RETPOLINE) GCC writes each indirect branch as a branch to a
+thunk, and with B<-mfunction-return=thunk-extern> (CONFIG_RETHUNK) each
+return (F<Documentation/spectre.md>). Each such branch becomes a 5-byte
+site whose compiled form is the branch itself; the thunk it goes to
+names its register (F<scripts/lib/Fixup/Thunks.pm>):
+
+  call __x86_indirect_thunk_REG       THUNK_CALL
+  jmp  __x86_indirect_thunk_REG       THUNK_JMP   (a tail call)
+  jmp  __x86_return_thunk_ecx         THUNK_JMP   (GCC's "ret $N")
+  jmp  __x86_return_thunk             RETURN
+
+A jump is written C<{disp32} jmp>, so that gas keeps its C<E9 rel32> even
+when the thunk is in the same section (it would make it a 2-byte C<EB>).
+GCC 12 writes no conditional branch to a thunk; should one come (as
+clang writes C<jcc __x86_return_thunk>), the 6-byte C<jcc rel32> cannot
+be a 5-byte site: it becomes the inverse condition jumping over a jmp
+site, C<jne .Lfx_N_skip; {disp32} jmp THUNK; .Lfx_N_skip:>, the same
+behaviour with one more short jump. C<jecxz>, C<jcxz> and C<loop*> have
+no inverse: to a thunk they are an error, as is a C<call> to a return
+thunk or a prefix on a branch to a thunk (GCC writes none of these).
+
 =back
 
-Sites are labelled C<.Lfx_N>, C<.Lfx_N_end> and C<.Lfx_N_lea>, numbered
+Sites are labelled C<.Lfx_N>, C<.Lfx_N_end>, C<.Lfx_N_lea> and
+C<.Lfx_N_skip>, numbered
 above any such label already in the file (outside comments). I<N> is at
 most 999999999: a larger one in the input, or a file that would need
 one, is an error. Sections, subsections and
@@ -782,7 +870,8 @@ operands of its input as they are, C<%EAX> included).
 Anything it cannot turn into a site is an error, reported as
 I<file>:I<line>: I<message>, never skipped: a segment override or 16-bit
 address on a prefetch or non-temporal store, an unknown prefetch or
-C<movnt*> form, a lock on an instruction that cannot be locked, a fixup
+C<movnt*> form, a lock on an instruction that cannot be locked, a branch
+to a thunk that cannot be a site (above), a fixup
 record outside C<#APP> that it did not write, Intel syntax, C<.code16>.
 None of these is in what GCC writes for i386 with the options the
 kernel uses: valid GCC output is never refused.
@@ -809,7 +898,8 @@ C<rep> write; C<jcc>, C<setcc>, C<cmovcc>, C<fcmovcc>, C<adc>, C<sbb>,
 C<rcl>/C<rcr>, C<lahf>, C<pushf> read. A C<call> writes them all (they
 are not preserved across calls by the ABI); C<ret> ends the path; an
 C<#APP> block writes them all (GCC's x86 inline asm always clobbers
-C<cc>). A jump to a symbol that is not in the file, or that inline asm
+C<cc>); a THUNK_CALL site is a call, a THUNK_JMP or RETURN site a tail
+call or a return. A jump to a symbol that is not in the file, or that inline asm
 defines, is a tail call (flags dead); an indirect jump, a C<.L> label not in the file, the end of a
 section, data in a text section and any instruction the table does not
 know count as reading every flag. The flags live after a fence are the

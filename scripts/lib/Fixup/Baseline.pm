@@ -101,10 +101,12 @@ for the function at ADDRESS in its object file.
 True if an entry's OBJECT names the object file at PATH: the same path,
 or its end after a C</>.
 
-=item check(insns, text, variant, sites, march, allow, function_of, object_of, [kinds])
+=item check(insns, text, variant, sites, march, allow, function_of, object_of, [kinds], [traps])
 
 C<kinds> (the catalogue's, L<Fixup::Catalogue/kinds>) names the kind of
-a site whose compiled form is above B<--march>.
+a site whose compiled form is above B<--march>. C<traps> (C<{ ADDRESS
+=E<gt> 1 }>, L<Fixup::ThunkBranches/traps>) are the retpoline thunks'
+own C<lfence>, which only speculation runs: not checked.
 
 The errors, C<[address, message]> each.
 
@@ -217,6 +219,8 @@ sub check {
 		next unless in_ranges($ip, $in->{len}, $a{text});
 		my $in_variant = in_ranges($ip, $in->{len}, $a{variant});
 		my $in_site = $covered{$ip} && $covered{$ip + $in->{len} - 1};
+		# A thunk's lfence runs only speculatively (Fixup::ThunkBranches)
+		next if $a{traps} && $a{traps}{$ip};
 
 		my @b = @{$in->{bytes}};
 		for (my $k = 0; $k < @b && $PREFIX_BYTE{$b[$k]}; $k++) {

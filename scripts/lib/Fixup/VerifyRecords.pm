@@ -7,6 +7,7 @@ package Fixup::VerifyRecords;
 use strict;
 use warnings;
 use Fixup::Catalogue;
+use Fixup::Thunks;
 use Fixup::Insn qw(%PREFIX_BYTE $LOCK_BYTE $LOCKABLE mnemonic
 	has_mem_operand);
 
@@ -20,7 +21,8 @@ Fixup::VerifyRecords - check the fixup records of a linked kernel image
       records => \@records,     # Fixup::Image::records()
       insns => \@insns,         # Fixup::Image::disassemble()
       text => [[$text, $etext], [$sinittext, $einittext]],
-      selftest => [$start, $end]);  # or undef
+      selftest => [$start, $end],   # or undef
+      thunks => \%branches);        # Fixup::ThunkBranches::branches()
   push @errors, @{$r->{errors}};    # [address, message] each
   my @good = @{$r->{good}};  # { addr, len, kind, locked, lock_at }
 
@@ -52,7 +54,10 @@ MODRM kinds: the form's bytes (C<JMP> is the site's length minus 2), then
 a ModRM byte with a memory operand (mod != 3) and the reg field the form
 names (0..7, a hint /0../3, or any), whose ModRM, SIB and displacement
 bytes are the rest of the site, ending at an instruction boundary. CALL
-kinds: one C<E8> call instruction of the site's length;
+kinds: one C<E8> call instruction of the site's length. THUNK kinds: one
+instruction of the site's length, the compiled form's opcode (C<E8> call
+or C<E9> jmp) and a rel32 that reaches a thunk of the kind (C<thunks>,
+by the thunk's symbol name: Fixup::Thunks says which thunk is whose);
 
 =back
 
@@ -65,7 +70,7 @@ are checked the same way, but their faults are only counted.
 
 =over 4
 
-=item check(records =E<gt> ..., insns =E<gt> ..., text =E<gt> ..., [selftest =E<gt> ...], [kinds =E<gt> ...])
+=item check(records =E<gt> ..., insns =E<gt> ..., text =E<gt> ..., [selftest =E<gt> ...], [kinds =E<gt> ...], [thunks =E<gt> ...])
 
 Returns C<{ errors =E<gt> [[address, message], ...], good =E<gt> [site,
 ...], selftest_bad =E<gt> N }>. C<good> are the records without a fault,
@@ -75,7 +80,8 @@ compiled form starts with a lock prefix (LOCK and the barriers): their
 lock prefix is recorded. C<lock_at> lists the offsets in the site of every
 lock prefix of a FIXED compiled form (0 for LOCK and the 5-byte barriers,
 1 for the flag-keeping barriers C<pushfl; lock; addl $0,4(%esp); popfl>). C<kinds> defaults to
-C<Fixup::Catalogue::kinds()>.
+C<Fixup::Catalogue::kinds()>. C<thunks> maps the address of each branch
+to a thunk to C<{ thunk =E<gt> NAME }>; without it no THUNK site is good.
 
 =item modrm_len(BYTES...)
 
@@ -121,8 +127,9 @@ sub lengths {
 
 sub spell {
 	my ($k, $f) = @_;
-	my $b = join(' ', map { $_ eq 'JMP' ? 'xx' : sprintf('%02x', $_) }
-	    @{$f->{bytes}});
+	my $b = join(' ', map { $_ eq 'JMP' ? 'xx' : /^REG\(0x(\w+)\)$/
+	    ? "$1+r" : sprintf('%02x', $_) } @{$f->{bytes}});
+	$b .= ' rel32' if $k->{shape} eq 'THUNK' && $f == $k->{forms}[0];
 	if ($k->{shape} eq 'MODRM') {
 		my $r = $f->{reg};
 		$b .= ' ' . ($r eq 'ANY' ? '/r' : $r eq 'HINT' ? '/0../3'
@@ -163,7 +170,7 @@ sub check {
 			$e = $ins ? bad_form($s, $k, $ins, $at) : "$k->{name} "
 			    . 'site is not at an instruction boundary';
 		} else {
-			$e = bad_form($s, $k, \@insns, \%at);
+			$e = bad_form($s, $k, \@insns, \%at, $a{thunks});
 		}
 		push @errors, [$s->{addr}, "$what: $e"] if $e;
 		if ($prev && $s->{addr} < $prev->{addr} + $prev->{len}) {
@@ -231,7 +238,7 @@ sub code_bytes {
 # Does the site's code have the compiled form of its kind? Returns an
 # error message or undef.
 sub bad_form {
-	my ($s, $k, $insns, $at) = @_;
+	my ($s, $k, $insns, $at, $thunks) = @_;
 	my $name = $k->{name};
 	my $in = $insns->[$at->{$s->{addr}}];
 	my @b = code_bytes($insns, $at, $s->{addr}, $s->{len});
@@ -253,6 +260,17 @@ sub bad_form {
 		    $in->{text});
 	}
 	my $f = $k->{forms}[0];
+	if ($k->{shape} eq 'THUNK') {
+		my @ok = Fixup::Thunks::of_kind($name);
+		return "$name site is not " . spell($k, $f) . " to @ok (bytes "
+		    . hexb(@b) . ')' if $b[0] != $f->{bytes}[0]
+		    || $in->{len} != $s->{len};
+		my $t = ($thunks // {})->{$s->{addr}};
+		return "$name site ($in->{text}) reaches "
+		    . ($t ? $t->{thunk} : 'no thunk') . ", not a thunk of "
+		    . "$name (@ok)" unless $t && grep { $_ eq $t->{thunk} } @ok;
+		return undef;
+	}
 	my @w = map { $_ eq 'JMP' ? $s->{len} - 2 : $_ } @{$f->{bytes}};
 	if ($k->{shape} eq 'FIXED') {
 		return "$name site is not " . spell($k, $f) . ' (bytes '

@@ -1,0 +1,183 @@
+package Fixup::ThunkBranches;
+# SPDX-License-Identifier: GPL-2.0
+#
+# The branches to Spectre v2 thunks in a linked image or a module, for
+# fixup-verify (each is a site of its kind) and fixup-report (which
+# thunk each site calls). The thunks by name: Fixup::Thunks.
+
+use strict;
+use warnings;
+use Fixup::Calls;
+use Fixup::Image;
+use Fixup::Insn qw(mnemonic);
+use Fixup::Thunks;
+
+=head1 NAME
+
+Fixup::ThunkBranches - the branches to thunks in an ELF file, and the thunks' own lfence
+
+=head1 SYNOPSIS
+
+  my $thunk_of = Fixup::ThunkBranches::resolver($file);
+  my $name = $thunk_of->($addr, \@bytes, $shndx);  # or undef
+  my %at = Fixup::ThunkBranches::branches($file, \@insns);
+  push @errors, Fixup::ThunkBranches::check_unrecorded(
+      branches => \%at, insns => \@insns, records => \@records,
+      kinds => $kinds);
+  my %trap = Fixup::ThunkBranches::traps($file, \@insns);
+
+=head1 DESCRIPTION
+
+=over 4
+
+=item resolver(FILE)
+
+A function of (ADDRESS, BYTES, [SHNDX]) that says which thunk the
+branch at ADDRESS reaches through its rel32, the last four of its BYTES
+(C<E8>/C<E9 rel32>, C<0F 8x rel32>): the thunk's name, or undef when it
+reaches anything else. In a linked image the target address is the
+branch's end plus rel32, and a thunk is found by its symbol's value; in
+a relocatable file (a module, an object) the rel32 holds a relocation
+against the thunk's symbol, found in section SHNDX (default C<.text>).
+
+=item branches(FILE, INSNS)
+
+Every direct branch among INSNS (a call, a jump, a conditional jump, a
+C<loop> or C<jecxz>, as objdump prints them) whose target is a thunk:
+C<{ ADDRESS =E<gt> { thunk, branch, insn } }>, C<branch> the mnemonic.
+In an image the target is the one objdump printed (a short jump's
+included); in a relocatable file, the relocation inside the branch.
+
+=item check_unrecorded(branches, insns, records, kinds)
+
+C<[ADDRESS, MESSAGE]> for every branch to a thunk that no record starts
+at: its mnemonic, the thunk, and the kind it must be; or why it can be
+no site (a conditional or short branch, a call to a return thunk).
+
+=item traps(FILE, INSNS)
+
+The addresses of the C<lfence> instructions that are the thunks' own:
+in a thunk (a symbol Fixup::Thunks names, defined in FILE, with its
+size), an C<lfence> after a C<pause> and before a C<jmp> back to that
+C<pause>. That loop is where the retpoline catches speculation; the
+C<ret> that would return there never does, so it only ever runs
+speculatively, and an i486 may hold it (Intel, "Retpoline: A Branch
+Target Injection Mitigation", 758357). Any other C<lfence>, in a thunk or
+not, is not a trap. C<{ ADDRESS =E<gt> 1 }>.
+
+=back
+
+=cut
+
+sub resolver {
+	my ($file) = @_;
+	my $elf = Fixup::Image::elf($file);
+	if ($elf->{header}{type} eq 'REL') {
+		my @sec = @{$elf->{sections}};
+		my ($text) = grep { $_->{name} eq '.text' } @sec;
+		my %sym_at;
+		for my $s (keys %{$elf->{rel_for}}) {
+			for my $r (@{$elf->{rel_for}{$s}}) {
+				# R_386_PC32 or R_386_PLT32
+				next unless $r->{type} == 2 || $r->{type} == 4;
+				my $sym = $elf->{symtab}[$r->{sym}] or next;
+				$sym_at{"$s:$r->{offset}"} = $sym->{name}
+				    if Fixup::Thunks::thunk($sym->{name});
+			}
+		}
+		return sub {
+			my ($addr, $bytes, $shndx) = @_;
+			$shndx //= $text ? $text->{index} : -1;
+			return $sym_at{"$shndx:" . ($addr + @$bytes - 4)};
+		};
+	}
+	my $v = Fixup::Image::symbol_values($file);
+	my %at = map { $v->{$_} => $_ } grep { defined $v->{$_} }
+	    Fixup::Thunks::names();
+	return sub {
+		my ($addr, $bytes) = @_;
+		return undef if @$bytes < 5;
+		my $rel = unpack('l<', pack('C4', @$bytes[-4 .. -1]));
+		return $at{($addr + @$bytes + $rel) & 0xffffffff};
+	};
+}
+
+sub branches {
+	my ($file, $insns) = @_;
+	my $rel = Fixup::Image::header($file)->{type} eq 'REL';
+	my $thunk_of = resolver($file);
+	my %at;
+	my %named;
+	unless ($rel) {
+		my $v = Fixup::Image::symbol_values($file);
+		%named = map { $v->{$_} => $_ } grep { defined $v->{$_} }
+		    Fixup::Thunks::names();
+	}
+	for my $in (@$insns) {
+		my ($m) = mnemonic($in->{text});
+		next unless $m =~ /^(?:call|jmp|j[a-z]+|loop\w*)l?$/;
+		my $t;
+		if ($rel) {
+			$t = $thunk_of->($in->{addr}, $in->{bytes})
+			    if $in->{len} >= 5;
+		} else {
+			my $to = Fixup::Calls::branch_target($in->{text});
+			$t = $named{$to} if defined $to;
+		}
+		$at{$in->{addr}} = { thunk => $t, branch => $m =~ s/^(call|jmp)l$/$1/r,
+		    insn => $in } if $t;
+	}
+	return %at;
+}
+
+sub check_unrecorded {
+	my (%a) = @_;
+	my %recorded = map { $_->{addr} => 1 } @{$a{records}};
+	my @errors;
+	for my $addr (sort { $a <=> $b } keys %{$a{branches}}) {
+		next if $recorded{$addr};
+		my $b = $a{branches}{$addr};
+		my ($m, $t, $in) = @$b{qw(branch thunk insn)};
+		my $kind = Fixup::Thunks::site_kind($m, $t);
+		my $why;
+		if ($kind && $in->{len} == 5) {
+			$why = "not recorded: a $kind site (the asm pass, "
+			    . 'scripts/fixup-sites.pl, records each)';
+		} elsif ($kind) {
+			$why = "a $in->{len}-byte branch: not the 5-byte "
+			    . "$kind site, and not recorded";
+		} elsif ($m ne 'call' && $m ne 'jmp') {
+			$why = 'a conditional branch to a thunk is no site (the '
+			    . 'asm pass writes the inverse condition over a '
+			    . 'jmp site)';
+		} else {
+			$why = "no site kind is a $m to $t (Fixup::Thunks)";
+		}
+		push @errors, [$addr, "$m to $t ($in->{text}): $why"];
+	}
+	return @errors;
+}
+
+sub traps {
+	my ($file, $insns) = @_;
+	my %trap;
+	my @thunks = grep { $_->{size} && Fixup::Thunks::thunk($_->{name})
+	    && $_->{ndx} =~ /^\d+$/ } Fixup::Image::symtab($file);
+	my @in = sort { $a->{addr} <=> $b->{addr} } @$insns;
+	for my $t (@thunks) {
+		my ($s, $e) = ($t->{value}, $t->{value} + $t->{size});
+		my @body = grep { $_->{addr} >= $s && $_->{addr} < $e } @in;
+		for my $i (1 .. $#body - 1) {
+			my ($p, $l, $j) = @body[$i - 1 .. $i + 1];
+			next unless (mnemonic($l->{text}))[0] eq 'lfence'
+			    && (mnemonic($p->{text}))[0] eq 'pause'
+			    && (mnemonic($j->{text}))[0] eq 'jmp';
+			my $to = Fixup::Calls::branch_target($j->{text});
+			$trap{$l->{addr}} = 1 if defined $to
+			    && $to == $p->{addr};
+		}
+	}
+	return %trap;
+}
+
+1;
