@@ -19,6 +19,10 @@ sub spectre_line {
 	return @l == 1 ? $l[0] : scalar(@l) . ' lines';
 }
 
+# The synthetic feature bit spectre.c sets for each mode (cpufeature.h).
+my %mode_bit = (none => '', retpoline => 'retpoline',
+    lfence => 'retpoline_lfence');
+
 # [cpu, smp, append, the line, a warning it must print]
 sub check_lines {
 	my ($kernel, $what, $ko, @cases) = @_;
@@ -32,6 +36,12 @@ sub check_lines {
 		my $w = "$what -cpu $cpu -smp $smp" . ($args ? " $args" : '');
 		check_boot($r, $w);
 		is(spectre_line($r->{log}), $line, "$w: $line");
+		# the mode's synthetic bit, for the thunk kinds' rules
+		my ($mode) = $line =~ /mode=(\w+)/;
+		my ($feat) = $r->{log} =~ /^\[[ \d.]+\] fixup: cpu: .* features=(\S+)$/m;
+		my @bits = grep { /^retpoline/ } split /,/, $feat // '';
+		is("@bits", $mode_bit{$mode}, "$w: fixup: cpu: shows the "
+		    . "mode's bit: '$mode_bit{$mode}'");
 		like($r->{log}, qr/\Q$warn\E/, "$w: warns: $warn") if $warn;
 		if ($ko) {
 			like($r->{log}, qr/modtest: init, args 'arg=1'/,
