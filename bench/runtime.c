@@ -50,10 +50,11 @@ struct variant {
 	const unsigned int *nr_ops;
 	const struct fixup_site *sites, *sites_end;
 	const struct fixup_call_group *calls, *calls_end;
+	const struct fixup_thunk *thunks;	/* the copy's own */
 	int patch;		/* -1: leave as compiled, 0: UP, 1: SMP */
 	u8 spectre_v2;		/* spectre_v2=, enum spectre_v2_cmd */
 	bool thunks_only;	/* only the ops with thunks set */
-	char **thunk_bodies;	/* linux-i386: the copy's thunks */
+	bool linux_bodies;	/* linux-i386: thunks become jmp *%reg */
 };
 
 /*
@@ -82,37 +83,55 @@ COPY(compile_up)
 COPY(compile_smp)
 
 /*
- * The thunks of the linux-i386 copy, by register number (Intel SDM
- * vol. 2A, table 2-2: eax 0 ... edi 7; no thunk for esp).
+ * Each generic copy's thunks (arch/i386/lib/retpoline.S, prefixed), for
+ * its pass: the kernel's list, arch/i386/lib/retpoline_exports.c, with
+ * the register numbers of Intel SDM vol. 2A, table 2-2. Weak: the
+ * x86-64 harness has none.
  */
-#define THUNK(r)	extern char linux_i386___x86_indirect_thunk_##r[] \
-				__attribute__((weak));
-THUNK(eax) THUNK(ecx) THUNK(edx) THUNK(ebx) THUNK(ebp) THUNK(esi) THUNK(edi)
-static char *linux_thunks[8] = {
-	linux_i386___x86_indirect_thunk_eax,
-	linux_i386___x86_indirect_thunk_ecx,
-	linux_i386___x86_indirect_thunk_edx,
-	linux_i386___x86_indirect_thunk_ebx,
-	NULL,
-	linux_i386___x86_indirect_thunk_ebp,
-	linux_i386___x86_indirect_thunk_esi,
-	linux_i386___x86_indirect_thunk_edi,
-};
+#define THUNK_REGS(x, c)						\
+	x(c, eax, 0) x(c, ecx, 1) x(c, edx, 2) x(c, ebx, 3)		\
+	x(c, ebp, 5) x(c, esi, 6) x(c, edi, 7)
+#define THUNK_DECLARE(c, r, n)						\
+	extern char c##___x86_indirect_thunk_##r[] __attribute__((weak));
+#define THUNK_ROWS(c, r, n)						\
+	{ c##___x86_indirect_thunk_##r, FIXUP_KIND_THUNK_CALL, n },	\
+	{ c##___x86_indirect_thunk_##r, FIXUP_KIND_THUNK_JMP, n },
+#define THUNKS(c)							\
+	THUNK_REGS(THUNK_DECLARE, c)					\
+	extern char c##___x86_return_thunk_ecx[] __attribute__((weak));	\
+	extern char c##___x86_return_thunk[] __attribute__((weak));	\
+	static const struct fixup_thunk c##_thunks[] = {		\
+		THUNK_REGS(THUNK_ROWS, c)				\
+		{ c##___x86_return_thunk_ecx, FIXUP_KIND_THUNK_JMP, 1 },	\
+		{ c##___x86_return_thunk, FIXUP_KIND_RETURN,		\
+		  FIXUP_THUNK_NO_REG },					\
+	};
+#define NR_THUNKS	(7 * 2 + 2)
+THUNKS(unpatched)
+THUNKS(patched_up)
+THUNKS(patched_smp)
+THUNKS(patched_off)
+THUNKS(linux_i386)
 
-#define VARIANT(c, n, p, mode, only, bodies)				\
+#define VARIANT(c, n, t, p, mode, only, bodies)				\
 	{ n, c##_bench_ops, &c##_bench_nr_ops,				\
 	  __start_fixup_sites_##c, __stop_fixup_sites_##c,		\
-	  __start_fixup_calls_##c, __stop_fixup_calls_##c, p,		\
+	  __start_fixup_calls_##c, __stop_fixup_calls_##c, t, p,	\
 	  SPECTRE_V2_CMD_##mode, only, bodies }
 
 static struct variant variants[NR_VARIANTS] = {
-	VARIANT(unpatched, "unpatched", -1, AUTO, false, NULL),
-	VARIANT(patched_up, "patched-up", 0, AUTO, false, NULL),
-	VARIANT(patched_smp, "patched-smp", 1, AUTO, false, NULL),
-	VARIANT(patched_off, "patched-off", 1, OFF, true, NULL),
-	VARIANT(linux_i386, "linux-i386", 1, RETPOLINE, true, linux_thunks),
-	VARIANT(compile_up, "compile-up", -1, AUTO, false, NULL),
-	VARIANT(compile_smp, "compile-smp", -1, AUTO, false, NULL),
+	VARIANT(unpatched, "unpatched", unpatched_thunks, -1, AUTO, false,
+		false),
+	VARIANT(patched_up, "patched-up", patched_up_thunks, 0, AUTO, false,
+		false),
+	VARIANT(patched_smp, "patched-smp", patched_smp_thunks, 1, AUTO,
+		false, false),
+	VARIANT(patched_off, "patched-off", patched_off_thunks, 1, OFF, true,
+		false),
+	VARIANT(linux_i386, "linux-i386", linux_i386_thunks, 1, RETPOLINE,
+		true, true),
+	VARIANT(compile_up, "compile-up", NULL, -1, AUTO, false, false),
+	VARIANT(compile_smp, "compile-smp", NULL, -1, AUTO, false, false),
 };
 
 /* Whether variant i times op j: a copy the harness has, an op it runs. */
@@ -197,18 +216,21 @@ static void spectre_v2_for(const struct variant *v, const struct cpuinfo *in,
 
 /*
  * Linux's i386 thunk where no retpoline is needed: "jmp *%reg" (FF E0+r,
- * Intel SDM vol. 2A, "JMP"), int3 after it as after every jmp.
+ * Intel SDM vol. 2A, "JMP"), int3 after it as after every jmp. The
+ * indirect-branch thunks are the THUNK_CALL rows of the list.
  */
-static void linux_thunk_bodies(char **thunks)
+static void linux_thunk_bodies(const struct fixup_thunk *t)
 {
-	unsigned int r;
+	unsigned int i;
 
-	for (r = 0; r < 8; r++) {
-		if (!thunks[r])
+	for (i = 0; i < NR_THUNKS; i++) {
+		u8 *body = (u8 *)t[i].fn;
+
+		if (t[i].kind != FIXUP_KIND_THUNK_CALL || !body)
 			continue;
-		thunks[r][0] = (char)0xff;
-		thunks[r][1] = (char)(0xe0 + r);
-		thunks[r][2] = (char)0xcc;
+		body[0] = 0xff;
+		body[1] = 0xe0 + t[i].reg;
+		body[2] = 0xcc;
 	}
 }
 
@@ -226,6 +248,8 @@ static void patch(struct variant *v, const struct cpuinfo *host)
 		.nr_text = 1,
 		.calls = v->calls,
 		.nr_calls = v->calls ? v->calls_end - v->calls : 0,
+		.thunks = v->thunks,
+		.nr_thunks = v->thunks ? NR_THUNKS : 0,
 		.hooks = &hooks,
 	};
 	struct fixup_stats st;
@@ -241,8 +265,8 @@ static void patch(struct variant *v, const struct cpuinfo *host)
 
 	set_text_writable(1);
 	fixup_apply(v->sites, v->sites_end, &env, &st);
-	if (v->thunk_bodies)
-		linux_thunk_bodies(v->thunk_bodies);
+	if (v->linux_bodies)
+		linux_thunk_bodies(v->thunks);
 	fixup_serialize(cpu);	/* as the kernel's fixup_write_text() */
 	free(env.taken);
 	set_text_writable(0);
