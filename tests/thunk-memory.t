@@ -9,6 +9,9 @@
 # catalogue (include/asm/fixup-kinds.h) or the rules. Every text byte
 # outside the sites must be the image's, and the thunk self-tests
 # (arch/i386/kernel/selftest_thunk.c) must pass by name in each boot.
+# Sites in the re-patch region (__repatch_start.._end) are checked
+# there when the kernel kept it (a boot with room for hot-added CPUs);
+# otherwise the region was freed, and must read as its int3 poison.
 use strict;
 use warnings;
 use lib 'tests/lib', 'scripts/lib';
@@ -27,7 +30,7 @@ my %REG = (eax => 0, ecx => 1, edx => 2, ebx => 3, ebp => 5, esi => 6,
 # (SDM vol. 2B "NOP"; "lea 0(%esi),%esi").
 my %NOP3 = (p6 => '0f 1f 00', old => '8d 76 00');
 
-# [QEMU model, spectre_v2=, the mode that CPU must get, why]
+# [QEMU model, spectre_v2=, the mode that CPU must get, why, -smp]
 my @cases = (
 	['486', '', 'none', 'family 4: not affected'],
 	['pentium', '', 'none', 'Intel family 5: not affected'],
@@ -40,6 +43,8 @@ my @cases = (
 	['athlon', 'lfence', 'retpoline', 'AMD K7, no SSE2: no lfence'],
 	['Opteron_G1', 'lfence', 'lfence', 'AMD family 0Fh: lfence serializes'],
 	['486', 'retpoline', 'retpoline', 'forced on a CPU not affected'],
+	['Conroe', 'off', 'none', 'forced off; the re-patch region kept',
+	 '1,maxcpus=2'],
 );
 
 my ($k, $log) = build_config("CONFIG_RETPOLINE=y\nCONFIG_RETHUNK=y\n");
@@ -56,19 +61,33 @@ cmp_ok($n{$_} // 0, '>', 0, "the image has $_ sites") for
 diag('thunk sites in the image: ' .
      join(', ', map { "$_ $n{$_}" } sort keys %n));
 
+# The image's bytes at an address of an allocated section.
+my @secs = grep { $_->{addr} } Fixup::Image::sections($k);
+sub image_bytes {
+	my ($addr, $n) = @_;
+	my ($sec) = grep { $addr >= $_->{addr} &&
+			   $addr + $n <= $_->{addr} + $_->{size} } @secs;
+	return $sec ? Fixup::Image::read_at($k, $sec->{offset} + $addr -
+					    $sec->{addr}, $n) : '';
+}
+
 # Each site's thunk, from its compiled bytes in the image: its name says
 # the register ("__x86_indirect_thunk_ebx", "__x86_return_thunk_ecx").
 my $sym = Fixup::Image::symbol_values($k);
+my ($rp_start, $rp_end) = @$sym{qw(__repatch_start __repatch_end)};
+ok(defined $rp_start && defined $rp_end, 'the image has a re-patch region');
+my $in_repatch = sub { $_[0]{addr} >= $rp_start && $_[0]{addr} < $rp_end };
+diag(scalar(grep { $in_repatch->($_) } @sites)
+     . ' of them in the re-patch region');
 my %thunk_at = map { $sym->{$_} => $_ } grep { /^__x86_\w+_thunk/ } keys %$sym;
 my %reg_thunk = map { $_ => $sym->{"__x86_indirect_thunk_$_"} } keys %REG;
 my @unknown;
 for my $s (@sites) {
-	my $off = $s->{addr} - $t->{text};
-	my ($op, $rel) = unpack('C l<', substr($t->{image}, $off, 5));
+	my $img = image_bytes($s->{addr}, 5);
+	my ($op, $rel) = length $img == 5 ? unpack('C l<', $img) : (0, 0);
 	$s->{target} = $s->{addr} + 5 + $rel;
 	$s->{thunk} = $thunk_at{$s->{target}} // '';
-	$s->{image} = join ' ', map { sprintf '%02x', $_ }
-		unpack('C5', substr($t->{image}, $off, 5));
+	$s->{image} = join ' ', map { sprintf '%02x', $_ } unpack('C*', $img);
 	($s->{reg}) = $s->{thunk} =~ /_(e[a-d]x|e[sd]i|ebp)$/;
 	my $ok = $s->{kind} eq 'RETURN' ?
 		$op == 0xe9 && $s->{thunk} eq '__x86_return_thunk' :
@@ -105,25 +124,35 @@ sub is_thunk_branch {
 }
 
 my @boots = boot_each(2, \&boot_and_dump, map { {
-	kernel => $k, cpu => $_->[0], smp => 1,
+	kernel => $k, cpu => $_->[0], smp => $_->[4] // 1,
 	append => 'selftest' . ($_->[1] ne '' ? " spectre_v2=$_->[1]" : ''),
 	addr => $t->{text}, size => $t->{etext} - $t->{text} } } @cases);
 
 for my $i (0 .. $#cases) {
-	my ($cpu, $arg, $mode, $why) = @{ $cases[$i] };
+	my ($cpu, $arg, $mode, $why, $smp) = @{ $cases[$i] };
 	my $r = $boots[$i];
-	my $what = "-cpu $cpu" . ($arg ne '' ? " spectre_v2=$arg" : '');
+	my $what = "-cpu $cpu" . ($smp ? " -smp $smp" : '') .
+		($arg ne '' ? " spectre_v2=$arg" : '');
 	ok(defined $r->{mem}, "$what: booted and dumped")
 		or diag($r->{log}), next;
 	like($r->{log}, qr/fixup: spectre_v2: mode=\Q$mode\E /,
 	     "$what: the kernel says mode=$mode ($why)");
 	my ($cpuline) = $r->{log} =~ /^\[[ \d.]+\] (fixup: cpu: .*)$/m;
 	my $nops = parse_cpu_line($cpuline // '')->{has}{nopl} ? 'p6' : 'old';
+	my $kept = $r->{log} =~ /^\[[ \d.]+\] fixup: re-patch resident /m;
+	is($kept ? 1 : 0, $smp ? 1 : 0, "$what: the re-patch region " .
+	   ($smp ? 'kept' : 'freed'));
 	my (@bad, %checked);
 	for my $s (@sites) {
 		my $bytes = substr($r->{mem}, $s->{addr} - $t->{text}, 5);
 		my $got = join ' ', map { sprintf '%02x', $_ } unpack('C5', $bytes);
 		my $w = want($s, $mode, $nops);
+		if ($in_repatch->($s) && !$kept) {
+			$checked{'freed'}++;
+			push @bad, "$s->{where} $s->{kind} (freed): $got"
+				unless $got eq 'cc cc cc cc cc';
+			next;
+		}
 		my $ok = $w eq 'thunk' ? is_thunk_branch($s, $bytes) : $got eq $w;
 		$checked{$s->{kind}}++;
 		push @bad, "$s->{where} $s->{kind} $s->{thunk}: $got, want "

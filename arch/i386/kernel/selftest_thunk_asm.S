@@ -9,8 +9,9 @@
  *
  * selftest_thunk_call_REG() and selftest_thunk_jmp_REG() return
  * SELFTEST_THUNK_MAGIC when the branch arrived at the target and came
- * back to the instruction after the site with the stack as it was, 0
- * (or 1: the return address was wrong) when not. Register numbers:
+ * back to the end of the site (or, after an inline call, to the NOPs
+ * that pad it) with the stack as it was, 0 (or 1: the return address
+ * was wrong) when not. Register numbers:
  * Intel SDM vol. 2A, table 2-2.
  */
 #include <asm/fixup.h>
@@ -40,12 +41,18 @@ selftest_thunk_target:
 	movl %esp, selftest_thunk_sp
 .endm
 
-/* eax: the target's magic if the stack is back and it returned to \back. */
-.macro LEAVE back
+/*
+ * eax: the target's magic if the stack is back and the target returned
+ * to \back, or to \inline: after an inline "call *%reg" (FF D0+r, two
+ * bytes) the return lands on the NOPs that pad the site, and runs them.
+ */
+.macro LEAVE back, inline
 	cmpl %esp, selftest_thunk_sp
 	je 1f
 	xorl %eax, %eax
 1:	cmpl $\back, selftest_thunk_retaddr
+	je 2f
+	cmpl $\inline, selftest_thunk_retaddr
 	je 2f
 	movl $1, %eax
 2:	popl %edi
@@ -64,7 +71,7 @@ selftest_thunk_call_\reg:
 	movl $selftest_thunk_target, %\reg
 661:	call __x86_indirect_thunk_\reg
 662:	fixup_record FIXUP_KIND_THUNK_CALL
-	LEAVE 662b
+	LEAVE 662b, 661b+2
 	.size selftest_thunk_call_\reg, . - selftest_thunk_call_\reg
 .endm
 
@@ -79,7 +86,7 @@ selftest_thunk_call_\reg:
 selftest_thunk_jmp_\reg:
 	ENTER
 	call 3f
-4:	LEAVE 4b
+4:	LEAVE 4b, 4b
 3:	movl $selftest_thunk_target, %\reg
 661:	{disp32} jmp __x86_indirect_thunk_\reg
 662:	fixup_record FIXUP_KIND_THUNK_JMP
