@@ -54,6 +54,9 @@ sub run_verify {
 	return ($? >> 8, $out, slurp("$tmp/verify.err"));
 }
 
+# One regex from the pieces of a long one (each keeps its own flags).
+sub joined { my $re = join('', @_); return qr/$re/m; }
+
 sub sym {
 	my ($img, $name) = @_;
 	my ($l) = grep { / \Q$name\E$/ } split /\n/, `nm $img`;
@@ -66,9 +69,10 @@ my $good = image('good');
 my ($st, $out, $err) = run_verify($good, '--allow', $allow);
 is($st, 0, 'good image passes');
 my $kinds = 'LOCK 3, MB 1, RMB 1, SMP_WMB 1, PREFETCH 1, PREFETCHW 1, '
-    . 'MOVNTQ 1, APIC_WRITE 1, CALL 1, MOVNTI 1';
-like($out, qr/^fixup-verify: \Q$good\E: 12 sites \(\Q$kinds\E\), 0 errors$/m,
-    'summary line');
+    . 'MOVNTQ 1, APIC_WRITE 1, CALL 1, MOVNTI 1, THUNK_CALL 1, THUNK_JMP 2, '
+    . 'RETURN 1';
+like($out, qr/^fixup-verify: \Q$good\E: 16 sites \(\Q$kinds\E\), 0 errors$/m,
+    'summary line (the retpoline thunks\' lfence is theirs)');
 is((split /\n/, $out), 1, 'nothing but the summary');
 is($err, '', 'no warnings');
 
@@ -149,7 +153,7 @@ my @BAD = (
 	['BAD_FENCE', 'bad_here', qr/unrecorded mfence/],
 	['BAD_OUTSIDE', 'bad_here', qr/LOCK site is outside kernel text/],
 	['BAD_TABLE', '__fixup_sites_start',
-	    qr/table size 73 is not a multiple of 6/],
+	    qr/table size 97 is not a multiple of 6/],
 	# Issue 22's holes: each linked clean before.
 	['BAD_AWX', 'bad_here', qr/cmovl needs cmov, which --march i486/,
 	    [], qr/: code in \.awx \(0x\w+-0x\w+\), outside the text/],
@@ -177,6 +181,23 @@ my @BAD = (
 	['BAD_DESYNC', 'bad_here', qr/branch to 0x\w+, inside 'mov \$.*' at /
 	    . qr/0x\w+: these bytes decode two ways/, [],
 	    qr/<bad_(?:fn|here)\+0x3>: unrecorded lock prefix \(lock incl/],
+	# Issue 20: the branches to Spectre v2 thunks.
+	['BAD_THUNK_UNRECORDED', 'bad_here', qr/call to /
+	    . qr/__x86_indirect_thunk_eax \(call .*\): not recorded: a /
+	    . qr/THUNK_CALL site/],
+	['BAD_THUNK_JCC', 'bad_here', qr/jne to __x86_return_thunk \(jne .*\): /
+	    . qr/a conditional branch to a thunk is no site/],
+	['BAD_THUNK_CALL_RETURN', 'bad_here', qr/call to __x86_return_thunk /
+	    . qr/\(call .*\): no site kind is a call to __x86_return_thunk/],
+	['BAD_THUNK_TARGET', 'bad_here', qr/THUNK_CALL site \(call .*/
+	    . qr/<lock_site>\) reaches no thunk, not a thunk of THUNK_CALL /
+	    . qr/\(__x86_indirect_thunk_eax .*\)/],
+	['BAD_THUNK_KIND', 'bad_here', qr/RETURN site \(jmp .*\) reaches /
+	    . qr/__x86_indirect_thunk_eax, not a thunk of RETURN /
+	    . qr/\(__x86_return_thunk\)/],
+	['BAD_THUNK_OPCODE', 'bad_here', qr/THUNK_JMP site is not thunk /
+	    . qr/\(e9 rel32\) to __x86_indirect_thunk_eax .* \(bytes e8 /],
+	['BAD_THUNK_LFENCE', 'bad_here', qr/unrecorded lfence/],
 );
 for my $b (@BAD) {
 	my ($def, $at, $re, $opt, $also) = @$b;
@@ -277,6 +298,64 @@ ok(-s "$root/scripts/fixup-verify.allow"
 	    '... on the locks in .init.text');
 }
 
+# A module's branches to the kernel's thunks (issue 20): each rel32 is
+# a relocation against the thunk, which names it.
+{
+	open(my $f, '>', "$tmp/thunks.s") or die;
+	print $f map { "$_\n" } "\t.text", "\t.globl mod_fn",
+	    "\t.type mod_fn, \@function", "mod_fn:",
+	    "\tcall\t__x86_indirect_thunk_esi", "\tjmp\t__x86_indirect_thunk_ecx",
+	    "mod_ret:", "\tjmp\t__x86_return_thunk";
+	close($f);
+	is(system("perl $pass -o $tmp/thunks.fx.s $tmp/thunks.s && "
+	    . "gcc -m32 -c -o $tmp/thunks.o $tmp/thunks.fx.s && "
+	    . "ld -m elf_i386 -r -o $tmp/thunks.ko $tmp/thunks.o && "
+	    . "gcc -m32 -c -o $tmp/thunks-raw.o $tmp/thunks.s && "
+	    . "ld -m elf_i386 -r -o $tmp/thunks-raw.ko $tmp/thunks-raw.o"), 0,
+	    'a module with branches to thunks, with and without the pass');
+	($st, $out) = run_verify("$tmp/thunks.ko", '--march', 'i486');
+	is($st, 0, 'the module through the pass verifies') or diag($out);
+	like($out, joined(qr/: 3 sites \(THUNK_CALL 1, THUNK_JMP 1, RETURN 1\), /
+	    . qr/0 errors$/), '... with its three thunk sites');
+	($st, $out) = run_verify("$tmp/thunks-raw.ko", '--march', 'i486');
+	is($st, 1, 'the module without the pass fails');
+	like($out, joined(qr/^fixup-verify: \S+: 0x00000000 <mod_fn\+0x0>: call to /m
+	    . qr/__x86_indirect_thunk_esi \(call .*\): not recorded: a /
+	    . qr/THUNK_CALL site/), '... naming the call by address and '
+	    . 'function');
+	like($out, joined(qr/ 0x00000005 <mod_fn\+0x5>: jmp to /
+	    . qr/__x86_indirect_thunk_ecx .*: not recorded: a THUNK_JMP site/),
+	    '... the tail call');
+	like($out, joined(qr/ 0x0000000a <mod_ret\+0x0>: jmp to __x86_return_thunk /
+	    . qr/.*: not recorded: a RETURN site/), '... the return');
+	like($out, qr/, 3 errors$/m, '... and nothing else');
+	my @l = grep { /^\.text/ } split /\n/, `$report $tmp/thunks.ko`;
+	is_deeply([map { [(split)[1, 4, 5]] } @l], [['THUNK_CALL',
+	    '__x86_indirect_thunk_esi', '(esi)'], ['THUNK_JMP',
+	    '__x86_indirect_thunk_ecx', '(ecx)'], ['RETURN',
+	    '__x86_return_thunk', undef]],
+	    'fixup-report names a module\'s thunks and registers');
+
+	# A RETURN record on a tail call to a function that is no thunk.
+	open($f, '>', "$tmp/notthunk.S") or die;
+	print $f map { "$_\n" } '#include <asm/fixup.h>', "\t.text",
+	    "\t.globl mod_fn", "mod_fn:",
+	    "661:\t{disp32} jmp other_fn",
+	    "662:\tfixup_record FIXUP_KIND_RETURN";
+	close($f);
+	is(system("gcc -m32 -c -I$root/include -o $tmp/notthunk.o "
+	    . "$tmp/notthunk.S && ld -m elf_i386 -r -o $tmp/notthunk.ko "
+	    . "$tmp/notthunk.o"), 0, 'a module with a RETURN record on a jmp '
+	    . 'to another function');
+	($st, $out) = run_verify("$tmp/notthunk.ko", '--march', 'i486');
+	is($st, 1, '... fails');
+	like($out, joined(qr/ 0x00000000 <mod_fn\+0x0>: record at 0x0+: RETURN site /
+	    . qr/\(jmp .*\) reaches no thunk, not a thunk of RETURN /
+	    . qr/\(__x86_return_thunk\)/), '... naming it') or diag($out);
+	like(`$report $tmp/notthunk.ko`, joined(qr/^\.text\+0x0 +RETURN +5 +mod_fn\+0x0 /m
+	    . qr/ +not-a-thunk$/m), 'fixup-report: not-a-thunk');
+}
+
 # The flag-keeping barriers: the lock prefix inside the site (at offset 1,
 # after pushfl) is the site's own.
 {
@@ -303,23 +382,37 @@ ok(-s "$root/scripts/fixup-verify.allow"
 	my @l = split /\n/, `$report $tmp/good.d/good.o`;
 	is($? >> 8, 0, 'fixup-report on an object');
 	my @sites = map { [split] } grep { /^\./ } @l;
-	is(scalar @sites, 12, 'twelve sites');
+	is(scalar @sites, 16, 'sixteen sites');
 	is_deeply($sites[0], ['.text+0x6', 'LOCK', 1, 'lock_site+0x0'],
 	    'first site: section+offset, kind, length, symbol');
 	is_deeply($sites[-1], ['.init.text+0x0', 'LOCK', 1, 'init_fn+0x0'],
 	    'init text site');
 	is_deeply([map { $_->[1] } @sites], [qw(LOCK LOCK MB RMB SMP_WMB
-	    PREFETCH PREFETCHW MOVNTI APIC_WRITE CALL MOVNTQ LOCK)],
-	    'kinds in order');
+	    PREFETCH PREFETCHW MOVNTI APIC_WRITE CALL THUNK_CALL THUNK_JMP
+	    THUNK_JMP RETURN MOVNTQ LOCK)], 'kinds in order');
 	is_deeply([map { $_->[2] } @sites],
-	    [1, 1, 5, 5, 5, 5, 9, 3, 6, 5, 4, 1], 'lengths');
-	ok((grep { /^LOCK\s+3$/ } @l) && (grep { /^total\s+12$/ } @l),
+	    [1, 1, 5, 5, 5, 5, 9, 3, 6, 5, 5, 5, 5, 5, 4, 1], 'lengths');
+	is_deeply([map { join ' ', @$_[4 .. $#$_] } @sites[10 .. 13]],
+	    ['__x86_indirect_thunk_eax (eax)', '__x86_indirect_thunk_eax (eax)',
+	    '__x86_return_thunk_ecx (ecx)', '__x86_return_thunk'],
+	    'each thunk site\'s thunk and register, from its relocation');
+	is_deeply([map { join ' ', @$_[4 .. $#$_] } @sites[0 .. 9, 14, 15]],
+	    [('') x 12], '... and no fifth column for the other kinds');
+	ok((grep { /^LOCK\s+3$/ } @l) && (grep { /^total\s+16$/ } @l),
 	    'counts per kind');
+	ok((grep { /^THUNK_JMP\s+2$/ } @l)
+	    && (grep { /^  __x86_indirect_thunk_eax\s+1$/ } @l)
+	    && (grep { /^  __x86_return_thunk_ecx\s+1$/ } @l),
+	    'a THUNK kind\'s count, then its count by thunk');
 
 	@l = split /\n/, `$report $good`;
 	is($? >> 8, 0, 'fixup-report on an image');
 	@sites = map { [split] } grep { /^0x/ } @l;
-	is(scalar @sites, 12, 'twelve sites');
+	is(scalar @sites, 16, 'sixteen sites');
+	is_deeply([map { $_->[4] } @sites[10 .. 13]],
+	    [qw(__x86_indirect_thunk_eax __x86_indirect_thunk_eax
+	    __x86_return_thunk_ecx __x86_return_thunk)],
+	    'each thunk site\'s thunk, from its target address');
 	my $ls = sym($good, 'lock_site');
 	is_deeply($sites[0],
 	    [sprintf('0x%08x', $ls), 'LOCK', 1, 'lock_site+0x0'],

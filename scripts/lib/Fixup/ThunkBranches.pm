@@ -38,7 +38,9 @@ branch at ADDRESS reaches through its rel32, the last four of its BYTES
 reaches anything else. In a linked image the target address is the
 branch's end plus rel32, and a thunk is found by its symbol's value; in
 a relocatable file (a module, an object) the rel32 holds a relocation
-against the thunk's symbol, found in section SHNDX (default C<.text>).
+against the thunk's symbol, found in section SHNDX (default C<.text>),
+or none, when the thunk is in that section (gas resolved the rel32: the
+target is then found as in an image, by the thunk's symbol's value).
 
 =item branches(FILE, INSNS)
 
@@ -85,21 +87,28 @@ sub resolver {
 				    if Fixup::Thunks::thunk($sym->{name});
 			}
 		}
+		# A thunk in the same section: gas resolved the rel32.
+		my %local = map { ("$_->{ndx}:$_->{value}" => $_->{name}) }
+		    grep { Fixup::Thunks::thunk($_->{name}) } @{$elf->{symtab}};
 		return sub {
 			my ($addr, $bytes, $shndx) = @_;
 			$shndx //= $text ? $text->{index} : -1;
-			return $sym_at{"$shndx:" . ($addr + @$bytes - 4)};
+			return $sym_at{"$shndx:" . ($addr + @$bytes - 4)}
+			    // $local{"$shndx:" . target($addr, $bytes)};
 		};
 	}
 	my $v = Fixup::Image::symbol_values($file);
 	my %at = map { $v->{$_} => $_ } grep { defined $v->{$_} }
 	    Fixup::Thunks::names();
-	return sub {
-		my ($addr, $bytes) = @_;
-		return undef if @$bytes < 5;
-		my $rel = unpack('l<', pack('C4', @$bytes[-4 .. -1]));
-		return $at{($addr + @$bytes + $rel) & 0xffffffff};
-	};
+	return sub { return $at{target(@_)}; };
+}
+
+# Where a branch of these bytes at addr goes through its rel32.
+sub target {
+	my ($addr, $bytes) = @_;
+	return -1 if @$bytes < 5;
+	my $rel = unpack('l<', pack('C4', @$bytes[-4 .. -1]));
+	return ($addr + @$bytes + $rel) & 0xffffffff;
 }
 
 sub branches {
