@@ -44,18 +44,24 @@ struct bench_data {
 
 /*
  * One primitive: fn runs n iterations of a plain loop, each doing "per"
- * operations (the figures are per operation).
+ * operations (the figures are per operation). thunks: timed in the
+ * thunk variants too (patched-off, linux-i386: bench/runtime.c), the
+ * rows whose code has indirect branches.
  */
 struct bench_op {
 	const char *name;
 	void (*fn)(u32 n, struct bench_data *d);
 	unsigned int per;
+	bool thunks;
 };
 
 /* bench/branches.c, in the i386 harness only (BENCH_BRANCHES). */
 void bench_indirect_call(u32 n, struct bench_data *d);
+void bench_indirect_call_tp(u32 n, struct bench_data *d);
 void bench_indirect_tail_jmp(u32 n, struct bench_data *d);
+void bench_indirect_tail_jmp_tp(u32 n, struct bench_data *d);
 void bench_return(u32 n, struct bench_data *d);
+void bench_return_tp(u32 n, struct bench_data *d);
 
 /*
  * prims.c defines these; the build prefixes them per variant

@@ -1,13 +1,12 @@
 /*
  * Indirect calls, indirect tail jumps and returns: the sites of a kernel
  * built with CONFIG_RETPOLINE and CONFIG_RETHUNK (Documentation/
- * spectre.md). Built like prims.c, once per variant, but the generic
- * build alone gets GCC's thunk flags (the Makefile's RETPOLINE_CFLAGS and
- * RETHUNK_CFLAGS, bench/lib/Bench/Build.pm) and links the kernel's
- * thunks, arch/i386/lib/retpoline.S: there each branch is a call or jump
- * to a thunk, where the compile-time builds have "call *%eax", "jmp
- * *%eax" and "ret". Until the thunk kinds land the patched copies keep
- * the thunks too. i386 code only (the thunks are).
+ * spectre.md). Built like prims.c, once per variant: the generic build
+ * with GCC's thunk flags (the Makefile's RETPOLINE_CFLAGS and
+ * RETHUNK_CFLAGS, bench/lib/Bench/Build.pm) and the kernel's thunks,
+ * arch/i386/lib/retpoline.S, so that each branch is a THUNK_CALL,
+ * THUNK_JMP or RETURN site; the compile-time builds with "call *%reg",
+ * "jmp *%reg" and "ret". i386 code only (the thunks are).
  */
 #include <kernel/compiler.h>
 #include "bench.h"
@@ -41,30 +40,34 @@ static u32 __attribute__((noinline, noipa)) plain(u32 x)
 	return x + 1;
 }
 
-/* Each result is the next argument: the calls form a chain. */
-void bench_indirect_call(u32 n, struct bench_data *d)
-{
-	u32 z = 0;
-
-	for (; n; n--)
-		z = target(z);
-	d->sink = z;
+/*
+ * Latency: each result is the next argument, the calls form a chain.
+ * Throughput: four calls an iteration, none waiting for another's
+ * result (each adds to its own sum); the figure is per call.
+ */
+#define BRANCH_BENCH(name, fn)						\
+void bench_##name(u32 n, struct bench_data *d)				\
+{									\
+	u32 z = 0;							\
+									\
+	for (; n; n--)							\
+		z = fn(z);						\
+	d->sink = z;							\
+}									\
+									\
+void bench_##name##_tp(u32 n, struct bench_data *d)			\
+{									\
+	u32 a = 0, b = 0, c = 0, e = 0;					\
+									\
+	for (; n; n--) {						\
+		a += fn(n);						\
+		b += fn(n);						\
+		c += fn(n);						\
+		e += fn(n);						\
+	}								\
+	d->sink = a ^ b ^ c ^ e;					\
 }
 
-void bench_indirect_tail_jmp(u32 n, struct bench_data *d)
-{
-	u32 z = 0;
-
-	for (; n; n--)
-		z = tail(z);
-	d->sink = z;
-}
-
-void bench_return(u32 n, struct bench_data *d)
-{
-	u32 z = 0;
-
-	for (; n; n--)
-		z = plain(z);
-	d->sink = z;
-}
+BRANCH_BENCH(indirect_call, target)
+BRANCH_BENCH(indirect_tail_jmp, tail)
+BRANCH_BENCH(return, plain)

@@ -53,19 +53,24 @@ static const struct form {
 /*
  * Kinds only a table of one kind (--kind) has: the flags-keeping
  * barriers, which the asm pass writes only where flags are live across
- * a fence (the kernel has none), so the mix leaves them out.
+ * a fence (the kernel has none), so the mix leaves them out; and the
+ * Spectre v2 thunk sites, whose number depends on CONFIG_RETPOLINE and
+ * CONFIG_RETHUNK (rel32 to a thunk of the list below, by turns).
  */
 #define FLAGS_BARRIER	{ 0x9c, 0xf0, 0x83, 0x44, 0x24, 0x04, 0x00, 0x9d }
 static const struct form alone[] = {
 	{ FIXUP_KIND_MB_FLAGS, 8, FLAGS_BARRIER },
 	{ FIXUP_KIND_RMB_FLAGS, 8, FLAGS_BARRIER },
 	{ FIXUP_KIND_WMB_FLAGS, 8, FLAGS_BARRIER },
+	{ FIXUP_KIND_THUNK_CALL, 5, { 0xe8 } },
+	{ FIXUP_KIND_THUNK_JMP, 5, { 0xe9 } },
+	{ FIXUP_KIND_RETURN, 5, { 0xe9 } },
 };
 
 #define NR_ALONE	(sizeof(alone) / sizeof(alone[0]))
 
 /* The call groups of the kernel: page copies and spinlocks. */
-static u8 fns[16][16];
+static u8 fns[17][16];
 
 #define FN(i)	((void *)fns[i])
 #define ANY	FIXUP_MODE_ANY
@@ -94,6 +99,36 @@ static const struct fixup_call_group groups[] = {
 
 #define NR_GROUPS	(sizeof(groups) / sizeof(groups[0]))
 
+/*
+ * The thunks, as the kernel lists them (arch/i386/lib/retpoline_exports.c):
+ * eax, ecx, edx, ebx, ebp, esi, edi (Intel SDM vol. 2A, table 2-2).
+ */
+#define REG_THUNK(i, r)							\
+	{ FN(9 + (i)), FIXUP_KIND_THUNK_CALL, r },			\
+	{ FN(9 + (i)), FIXUP_KIND_THUNK_JMP, r }
+static const struct fixup_thunk thunks[] = {
+	REG_THUNK(0, 0), REG_THUNK(1, 1), REG_THUNK(2, 2), REG_THUNK(3, 3),
+	REG_THUNK(4, 5), REG_THUNK(5, 6), REG_THUNK(6, 7),
+	{ FN(16), FIXUP_KIND_RETURN, FIXUP_THUNK_NO_REG },
+};
+
+#define NR_THUNKS	(sizeof(thunks) / sizeof(thunks[0]))
+
+/* The next thunk of a kind, by turns over the list. */
+static const void *next_thunk(unsigned int kind)
+{
+	static unsigned int turn;
+	unsigned int i;
+
+	for (i = 0; i < NR_THUNKS; i++) {
+		const struct fixup_thunk *t = &thunks[turn++ % NR_THUNKS];
+
+		if (t->kind == kind)
+			return t->fn;
+	}
+	return NULL;
+}
+
 static struct fixup_site recs[MAX_SITES];
 /* A site and its gap: at most 8 + GAP bytes. */
 static u8 text[MAX_SITES * (8 + GAP)], pristine[MAX_SITES * (8 + GAP)];
@@ -113,12 +148,16 @@ static size_t build(unsigned int n, int kind)
 			only[nr++] = &alone[i];
 	for (i = 0; i < n; i++) {
 		const struct form *f = only[i % nr];
+		const u8 *to;
 
 		memset(p, 0xcc, GAP);	/* int3 filler */
 		p += GAP;
 		memcpy(p, f->bytes, f->len);
-		if (f->kind == FIXUP_KIND_CALL) {
-			const u8 *to = groups[calls++ % NR_GROUPS].generic;
+		/* a branch: to a call group's function, or to a thunk */
+		to = f->kind == FIXUP_KIND_CALL ?
+			groups[calls++ % NR_GROUPS].generic :
+			next_thunk(f->kind);
+		if (to) {
 			s32 rel = (s32)(to - (p + 5));
 
 			memcpy(p + 1, &rel, 4);
@@ -211,6 +250,8 @@ int main(int argc, char **argv)
 	env.nr_text = 1;
 	env.calls = groups;
 	env.nr_calls = NR_GROUPS;
+	env.thunks = thunks;
+	env.nr_thunks = NR_THUNKS;
 	env.taken_size = fixup_taken_size(&range, 1);
 	env.taken = malloc(env.taken_size);
 	if (!env.taken)

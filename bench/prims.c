@@ -265,8 +265,24 @@ FORM_RET(lockadd_m4, "lock; addl $0,-4(%%esp)")
  * passed through a producer/consumer ring (smp_wmb() between the slot
  * and the head, smp_rmb() between the head and the slot), copied into
  * the second page, a flag set with a full barrier before the waiter
- * check, the reference dropped, both pages back on the list.
+ * check, the reference dropped, both pages back on the list, and the
+ * request's completion through a driver's operations table: one indirect
+ * call a request (a THUNK_CALL site in a kernel built with thunks).
  */
+struct wl_driver_ops {
+	void (*complete)(struct bench_data *d, u32 page);
+};
+
+static void __attribute__((noinline)) wl_complete(struct bench_data *d,
+						  u32 page)
+{
+	d->sink += page;
+}
+
+static const struct wl_driver_ops wl_ops = { .complete = wl_complete };
+/* Read at every request, as a driver's pointer: the call stays indirect. */
+static const struct wl_driver_ops *volatile wl_driver = &wl_ops;
+
 static inline u8 *wl_alloc(struct bench_data *d)
 {
 	u8 *p = NULL;
@@ -316,11 +332,13 @@ BENCH(workload)
 		if (atomic_dec_and_test(&d->ref[j]))
 			wl_free(d, d->pages + (j << 12));
 		wl_free(d, q);
+		wl_driver->complete(d, j);
 	}
 }
 
-#define OP(name)	{ #name, bench_##name, 1 }
-#define OP4(name)	{ #name, bench_##name, 4 }
+#define OP(name)	{ #name, bench_##name, 1, false }
+#define OP4(name)	{ #name, bench_##name, 4, false }
+#define OPT(name, per)	{ #name, bench_##name, per, true }
 
 const struct bench_op bench_ops[] = {
 	OP(loop),
@@ -356,11 +374,14 @@ const struct bench_op bench_ops[] = {
 	OP(lockadd_m4_load),
 	OP(lockadd_sp_ret),
 	OP(lockadd_m4_ret),
-	OP(workload),
+	OPT(workload, 1),
 #ifdef BENCH_BRANCHES
-	OP(indirect_call),
-	OP(indirect_tail_jmp),
-	OP(return),
+	OPT(indirect_call, 1),
+	OPT(indirect_tail_jmp, 1),
+	OPT(return, 1),
+	OPT(indirect_call_tp, 4),
+	OPT(indirect_tail_jmp_tp, 4),
+	OPT(return_tp, 4),
 #endif
 };
 

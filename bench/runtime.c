@@ -6,10 +6,18 @@
  *   patched-smp   the generic build, patched for SMP on this CPU
  *   compile-up    built for this CPU, CONFIG_SMP=n, no fixups
  *   compile-smp   built for this CPU, CONFIG_SMP=y, no fixups
- * The three generic copies are one object linked three times under
- * other names (bench/run-bench); each has its own .fixup_sites, renamed
+ * and, in the i386 harness, for the rows with indirect branches
+ * (struct bench_op's thunks) two more:
+ *   patched-off   the generic build, patched for SMP with spectre_v2=off
+ *   linux-i386    the generic build as Linux's i386 kernel runs: every
+ *                 branch still calls its thunk, whose body is
+ *                 "jmp *%reg" (patched for SMP with spectre_v2=retpoline,
+ *                 then each thunk's body rewritten), returns plain
+ * The generic copies are one object linked again under other names
+ * (bench/run-bench); each has its own .fixup_sites, renamed
  * fixup_sites_<copy> so that the linker gives __start_/__stop_ symbols.
- * The patcher is arch/i386/fixup/ itself, built with -DHOST_TEST.
+ * The patcher is arch/i386/fixup/ itself, built with -DHOST_TEST, and the
+ * Spectre v2 mode the kernel's spectre_v2_choose().
  *
  * Timing: cpuid; rdtsc around each block (the empty bracket is measured
  * and subtracted), blocks of the variants interleaved round by round so
@@ -20,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +36,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "../arch/i386/fixup/internal.h"
+#include <asm/spectre.h>
 #include "bench.h"
 #include "hostcpu.h"
 
-#define NR_VARIANTS	5
+#define NR_VARIANTS	7
 #define MAX_OPS		48
 #define MAX_ROUNDS	1001
 
@@ -40,13 +50,22 @@ struct variant {
 	const unsigned int *nr_ops;
 	const struct fixup_site *sites, *sites_end;
 	const struct fixup_call_group *calls, *calls_end;
+	const struct fixup_thunk *thunks;	/* the copy's own */
 	int patch;		/* -1: leave as compiled, 0: UP, 1: SMP */
+	u8 spectre_v2;		/* spectre_v2=, enum spectre_v2_cmd */
+	bool thunks_only;	/* only the ops with thunks set */
+	bool linux_bodies;	/* linux-i386: thunks become jmp *%reg */
 };
 
-/* Weak: a copy without sites or call groups has no such section. */
+/*
+ * Weak: a copy without sites or call groups has no such section, and
+ * the x86-64 harness has no thunk variants.
+ */
 #define COPY(c)								\
-	extern const struct bench_op c##_bench_ops[];			\
-	extern const unsigned int c##_bench_nr_ops;			\
+	extern const struct bench_op c##_bench_ops[]			\
+		__attribute__((weak));					\
+	extern const unsigned int c##_bench_nr_ops			\
+		__attribute__((weak));					\
 	extern const struct fixup_site __start_fixup_sites_##c[]	\
 		__attribute__((weak));					\
 	extern const struct fixup_site __stop_fixup_sites_##c[]	\
@@ -58,23 +77,88 @@ struct variant {
 COPY(unpatched)
 COPY(patched_up)
 COPY(patched_smp)
+COPY(patched_off)
+COPY(linux_i386)
 COPY(compile_up)
 COPY(compile_smp)
 
-#define VARIANT(c, n, p)						\
+/*
+ * Each generic copy's thunks (arch/i386/lib/retpoline.S, prefixed), for
+ * its pass: the kernel's list, arch/i386/lib/retpoline_exports.c, with
+ * the register numbers of Intel SDM vol. 2A, table 2-2. Weak: the
+ * x86-64 harness has none.
+ */
+#define THUNK_REGS(x, c)						\
+	x(c, eax, 0) x(c, ecx, 1) x(c, edx, 2) x(c, ebx, 3)		\
+	x(c, ebp, 5) x(c, esi, 6) x(c, edi, 7)
+#define THUNK_DECLARE(c, r, n)						\
+	extern char c##___x86_indirect_thunk_##r[] __attribute__((weak));
+#define THUNK_ROWS(c, r, n)						\
+	{ c##___x86_indirect_thunk_##r, FIXUP_KIND_THUNK_CALL, n },	\
+	{ c##___x86_indirect_thunk_##r, FIXUP_KIND_THUNK_JMP, n },
+#define THUNKS(c)							\
+	THUNK_REGS(THUNK_DECLARE, c)					\
+	extern char c##___x86_return_thunk_ecx[] __attribute__((weak));	\
+	extern char c##___x86_return_thunk[] __attribute__((weak));	\
+	static const struct fixup_thunk c##_thunks[] = {		\
+		THUNK_REGS(THUNK_ROWS, c)				\
+		{ c##___x86_return_thunk_ecx, FIXUP_KIND_THUNK_JMP, 1 },	\
+		{ c##___x86_return_thunk, FIXUP_KIND_RETURN,		\
+		  FIXUP_THUNK_NO_REG },					\
+	};
+#define NR_THUNKS	(7 * 2 + 2)
+THUNKS(unpatched)
+THUNKS(patched_up)
+THUNKS(patched_smp)
+THUNKS(patched_off)
+THUNKS(linux_i386)
+
+#define VARIANT(c, n, t, p, mode, only, bodies)				\
 	{ n, c##_bench_ops, &c##_bench_nr_ops,				\
 	  __start_fixup_sites_##c, __stop_fixup_sites_##c,		\
-	  __start_fixup_calls_##c, __stop_fixup_calls_##c, p }
+	  __start_fixup_calls_##c, __stop_fixup_calls_##c, t, p,	\
+	  SPECTRE_V2_CMD_##mode, only, bodies }
 
 static struct variant variants[NR_VARIANTS] = {
-	VARIANT(unpatched, "unpatched", -1),
-	VARIANT(patched_up, "patched-up", 0),
-	VARIANT(patched_smp, "patched-smp", 1),
-	VARIANT(compile_up, "compile-up", -1),
-	VARIANT(compile_smp, "compile-smp", -1),
+	VARIANT(unpatched, "unpatched", unpatched_thunks, -1, AUTO, false,
+		false),
+	VARIANT(patched_up, "patched-up", patched_up_thunks, 0, AUTO, false,
+		false),
+	VARIANT(patched_smp, "patched-smp", patched_smp_thunks, 1, AUTO,
+		false, false),
+	VARIANT(patched_off, "patched-off", patched_off_thunks, 1, OFF, true,
+		false),
+	VARIANT(linux_i386, "linux-i386", linux_i386_thunks, 1, RETPOLINE,
+		true, true),
+	VARIANT(compile_up, "compile-up", NULL, -1, AUTO, false, false),
+	VARIANT(compile_smp, "compile-smp", NULL, -1, AUTO, false, false),
 };
 
+/* Whether variant i times op j: a copy the harness has, an op it runs. */
+static bool timed(unsigned int i, unsigned int j)
+{
+	const struct variant *v = &variants[i];
+
+	return v->ops && (!v->thunks_only || v->ops[j].thunks);
+}
+
 extern char __executable_start[], etext[];
+
+/*
+ * The console of the kernel code linked for spectre_v2_choose()
+ * (tests/host/sources.mk, test_spectre-srcs): the command line's parser
+ * may print, never here, but it must link.
+ */
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return n;
+}
 
 static void on_reject(void *ctx, const struct fixup_site *rec,
 		      const u8 *site, unsigned int kind, const char *why)
@@ -99,10 +183,62 @@ static void set_text_writable(int writable)
 	}
 }
 
+/*
+ * The CPU as the copy's pass sees it: the synthetic RETPOLINE bits of the
+ * mode the kernel's spectre_v2_choose() picks for this CPU and the
+ * copy's spectre_v2= word, in a kernel built with the thunks.
+ */
+static void spectre_v2_for(const struct variant *v, const struct cpuinfo *in,
+			   struct cpuinfo *out)
+{
+	static const struct spectre_v2_word words[] = {
+		[SPECTRE_V2_CMD_AUTO] = { "auto", SPECTRE_V2_CMD_AUTO },
+		[SPECTRE_V2_CMD_OFF] = { "off", SPECTRE_V2_CMD_OFF },
+		[SPECTRE_V2_CMD_RETPOLINE] = { "retpoline",
+					       SPECTRE_V2_CMD_RETPOLINE },
+	};
+	static const u32 bits[] = {
+		[SPECTRE_V2_NONE] = 0,
+		[SPECTRE_V2_RETPOLINE] = X86_FEATURE_RETPOLINE,
+		[SPECTRE_V2_LFENCE] = X86_FEATURE_RETPOLINE_LFENCE,
+	};
+	struct spectre_v2_cmdline line = { &words[v->spectre_v2], false };
+	struct spectre_v2_choice ch = spectre_v2_choose(in, &line, true);
+	char buf[64];
+
+	*out = *in;
+	out->features &= ~(X86_FEATURE_RETPOLINE |
+			   X86_FEATURE_RETPOLINE_LFENCE);
+	out->features |= bits[ch.mode];
+	spectre_v2_format(&ch, buf, sizeof(buf));
+	printf("# %s: spectre_v2: %s\n", v->name, buf);
+}
+
+/*
+ * Linux's i386 thunk where no retpoline is needed: "jmp *%reg" (FF E0+r,
+ * Intel SDM vol. 2A, "JMP"), int3 after it as after every jmp. The
+ * indirect-branch thunks are the THUNK_CALL rows of the list.
+ */
+static void linux_thunk_bodies(const struct fixup_thunk *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_THUNKS; i++) {
+		u8 *body = (u8 *)t[i].fn;
+
+		if (t[i].kind != FIXUP_KIND_THUNK_CALL || !body)
+			continue;
+		body[0] = 0xff;
+		body[1] = 0xe0 + t[i].reg;
+		body[2] = 0xcc;
+	}
+}
+
 /* One fixup_apply() over a copy's table, as fixup_boot() makes it. */
-static void patch(struct variant *v, const struct cpuinfo *cpu)
+static void patch(struct variant *v, const struct cpuinfo *host)
 {
 	const struct fixup_range text = { __executable_start, etext };
+	struct cpuinfo c, *cpu = &c;
 	struct fixup_hooks hooks = { .ctx = (void *)v->name,
 				     .reject = on_reject };
 	struct fixup_env env = {
@@ -112,11 +248,14 @@ static void patch(struct variant *v, const struct cpuinfo *cpu)
 		.nr_text = 1,
 		.calls = v->calls,
 		.nr_calls = v->calls ? v->calls_end - v->calls : 0,
+		.thunks = v->thunks,
+		.nr_thunks = v->thunks ? NR_THUNKS : 0,
 		.hooks = &hooks,
 	};
 	struct fixup_stats st;
 	unsigned int k;
 
+	spectre_v2_for(v, host, &c);
 	env.taken_size = fixup_taken_size(&text, 1);
 	env.taken = malloc(env.taken_size);
 	if (!env.taken) {
@@ -126,6 +265,8 @@ static void patch(struct variant *v, const struct cpuinfo *cpu)
 
 	set_text_writable(1);
 	fixup_apply(v->sites, v->sites_end, &env, &st);
+	if (v->linux_bodies)
+		linux_thunk_bodies(v->thunks);
 	fixup_serialize(cpu);	/* as the kernel's fixup_write_text() */
 	free(env.taken);
 	set_text_writable(0);
@@ -248,8 +389,9 @@ static void run_round(unsigned int j, struct bench_data *d)
 	shuffle(order, NR_VARIANTS);
 	for (k = 0; k < NR_VARIANTS; k++) {
 		i = order[k];
-		samples[i][j][r] = time_block(&variants[i].ops[j],
-					      iters[i][j], d);
+		if (timed(i, j))
+			samples[i][j][r] = time_block(&variants[i].ops[j],
+						      iters[i][j], d);
 	}
 }
 
@@ -273,7 +415,8 @@ static void usage(void)
 {
 	fputs("usage: bench-runtime [--block CYCLES] [--rounds N] "
 	      "[--warmup N]\n"
-	      "Times the kernel primitives in five builds; CSV rows on "
+	      "Times the kernel primitives in five builds (seven for "
+	      "the branches); CSV rows on "
 	      "stdout.\n", stderr);
 }
 
@@ -337,7 +480,7 @@ int main(int argc, char **argv)
 	printf("# code: %s\n", sizeof(void *) == 8 ? "x86-64" : "i386");
 
 	for (i = 0; i < NR_VARIANTS; i++)
-		if (variants[i].patch >= 0)
+		if (variants[i].ops && variants[i].patch >= 0)
 			patch(&variants[i], &cpu);
 	printf("harness,sites,unpatched,%u,count\n",
 	       (unsigned int)(variants[0].sites_end - variants[0].sites));
@@ -348,7 +491,7 @@ int main(int argc, char **argv)
 	if (nops > MAX_OPS)
 		nops = MAX_OPS;
 	for (i = 1; i < NR_VARIANTS; i++)
-		for (j = 0; j < nops; j++)
+		for (j = 0; j < nops && variants[i].ops; j++)
 			if (*variants[i].nr_ops != *variants[0].nr_ops ||
 			    strcmp(variants[i].ops[j].name,
 				   variants[0].ops[j].name)) {
@@ -379,7 +522,9 @@ int main(int argc, char **argv)
 	for (r = 0; r < warmup; r++)
 		for (j = 0; j < nops; j++)
 			for (i = 0; i < NR_VARIANTS; i++)
-				time_block(&variants[i].ops[j], 1000, d);
+				if (timed(i, j))
+					time_block(&variants[i].ops[j], 1000,
+						   d);
 	for (r = 0; r < 101; r++) {
 		u64 t0 = tsc_serialized();
 
@@ -388,8 +533,9 @@ int main(int argc, char **argv)
 	overhead = median(tmp, 101);
 	for (j = 0; j < nops; j++)
 		for (i = 0; i < NR_VARIANTS; i++)
-			iters[i][j] = calibrate(&variants[i].ops[j], d, block,
-						overhead);
+			if (timed(i, j))
+				iters[i][j] = calibrate(&variants[i].ops[j],
+							d, block, overhead);
 	printf("harness,timer_overhead,host,%llu,cycles\n",
 	       (unsigned long long)overhead);
 	printf("harness,tsc_mhz,host,%.0f,MHz\n", tsc_mhz());
@@ -420,6 +566,8 @@ int main(int argc, char **argv)
 		for (j = 0; j < nops; j++) {
 			noisy[j] = false;
 			for (i = 0; i < NR_VARIANTS; i++) {
+				if (!timed(i, j))
+					continue;
 				cell(i, j, overhead, &mad);
 				if (mad > NOISY)
 					noisy[j] = true;
@@ -437,7 +585,11 @@ int main(int argc, char **argv)
 		for (i = 0; i < NR_VARIANTS; i++) {
 			const struct bench_op *op = &variants[i].ops[j];
 			double c, mad;
-			u64 m = cell(i, j, overhead, &mad);
+			u64 m;
+
+			if (!timed(i, j))
+				continue;
+			m = cell(i, j, overhead, &mad);
 
 			c = (double)m / iters[i][j] / (op->per ? op->per : 1);
 			printf("runtime,%s,%s,%.4f,cycles\n", op->name,

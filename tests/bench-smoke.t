@@ -89,18 +89,46 @@ for my $p (qw(atomic_inc atomic_dec_and_test atomic_add_return atomic_cmpxchg
 	ok($v{"rounds,$op,all"}, "rounds,$op: how many rounds it had");
 }
 # Indirect branches and returns (bench/branches.c), i386 harness only:
-# the generic build calls the thunks, the compile-time builds do not.
+# the generic build calls the thunks, the compile-time builds do not;
+# these rows and the workload run in the thunk variants too, whose pass
+# gave the thunk sites the form of their spectre_v2=.
 SKIP: {
-	skip 'x86-64 harness: no branch rows', 5
+	skip 'x86-64 harness: no branch rows', 23
 		unless $log =~ /^run-bench: harness: i386/;
-	for my $p (qw(indirect_call indirect_tail_jmp return)) {
-		my @missing = grep { !defined $v{"runtime,$p,$_"} } @variants;
+	my @all = (@variants, qw(patched-off linux-i386));
+	for my $p (map { ($_, "${_}_tp") }
+		   qw(indirect_call indirect_tail_jmp return), 'workload') {
+		next if $p eq 'workload_tp';
+		my @missing = grep { !defined $v{"runtime,$p,$_"} } @all;
 		is_deeply(\@missing, [], "runtime,$p: every variant");
 	}
+	ok(defined $v{"runtime,workload,patched-off/compile-smp"},
+	   'workload: patched-off / compile-smp');
 	like(`nm $dir/build/generic/all.o`, qr/ T __x86_indirect_thunk_e/,
 	     'the generic build has the thunks');
 	unlike(`objdump -d $dir/build/compile_up/all.o`, qr/_thunk/,
 	       'the compile-time build branches inline');
+	my $out = do { local (@ARGV, $/) = "$dir/build/runtime.out"; <> };
+	like($out, qr/^# patched-smp: spectre_v2: mode=\w+ reason=\S+$/m,
+	     'patched-smp: the mode this CPU gets');
+	like($out, qr/^# patched-off: spectre_v2: mode=none /m,
+	     'patched-off: spectre_v2 mode=none');
+	like($out, qr/^# linux-i386: spectre_v2: mode=retpoline /m,
+	     'linux-i386: spectre_v2 mode=retpoline');
+	for my $k (qw(THUNK_CALL THUNK_JMP RETURN)) {
+		like($out, qr/^# patched-off: kind \Q$k\E sites=[1-9]\d* /m,
+		     "patched-off: $k sites");
+	}
+	like($out, qr/^# patched-off: kind THUNK_CALL .*variant=inline$/m,
+	     'patched-off: THUNK_CALL inline');
+	like($out, qr/^# patched-off: kind THUNK_JMP .*variant=inline$/m,
+	     'patched-off: THUNK_JMP inline');
+	for my $c (qw(patched-up patched-smp patched-off linux-i386)) {
+		like($out, qr/^# \Q$c\E: kind RETURN .*variant=ret$/m,
+		     "$c: RETURN sites become ret");
+	}
+	like($out, qr/^# linux-i386: kind THUNK_CALL .*variant=thunk$/m,
+	     'linux-i386: THUNK_CALL sites keep the thunk');
 }
 for my $c (@variants) {
 	ok($v{"workload,requests_per_second,$c"},

@@ -19,8 +19,10 @@
 # Then a kind's whole path (Documentation/adding-a-kind.md): the views
 # written out by hand, each checked to know every kind (Rules.pm,
 # bench/pass.c, the variant lists of report.md and fixup-sites.md) and
-# every CPU feature bit (cpu.c's names, cmdline.md's clearcpuid= list),
-# each failure named after the file and the guide's step.
+# every CPU feature bit (cpu.c's names, cmdline.md's clearcpuid= list,
+# report.md's fixup: cpu: list), and every reason the walk rejects a
+# record with (fixup-sites.md, report.md), each failure named after the
+# file and the guide's step.
 
 use strict;
 use warnings;
@@ -373,6 +375,9 @@ for my $tool (qw(fixup-verify fixup-report)) {
 	my ($list) = slurp("$root/Documentation/cmdline.md") =~
 	    /^### clearcpuid=LIST\s*$(.*?)\(the\s+names\s+of/ms;
 	my %doc = map { $_ => 1 } ($list // '') =~ /\b([a-z0-9_]+)\b/g;
+	my ($cpu) = slurp("$root/Documentation/report.md") =~
+	    /^- `features`:(.*?)`none`/ms;
+	my %report = map { $_ => 1 } ($cpu // '') =~ /\b(\w+)\b/g;
 	for my $f (sort { $bits{$a} <=> $bits{$b} } keys %bits) {
 		my $name = $names[$bits{$f}];
 		ok(defined $name && $name eq lc $f, "arch/i386/kernel/cpu.c: "
@@ -381,6 +386,30 @@ for my $tool (qw(fixup-verify fixup-report)) {
 		    or diag('it has ' . ($name // 'nothing'));
 		ok($doc{lc $f}, 'Documentation/cmdline.md: clearcpuid= lists '
 		    . "'" . lc($f) . "' (adding-a-kind.md, step 3)");
+		ok($report{lc $f}, 'Documentation/report.md: fixup: cpu: '
+		    . "features lists '" . lc($f) . "' (adding-a-kind.md, "
+		    . 'step 3)');
+	}
+}
+
+# The reasons the walk rejects a record with (the strings patcher.c
+# returns), in Documentation/fixup-sites.md's "Validation" table and in
+# report.md's list of REASON.
+{
+	my %why = map { $_ => 1 }
+	    slurp("$root/arch/i386/fixup/patcher.c") =~ /\breturn "([^"]+)";/g;
+	my ($table) = slurp($doc) =~ /^## Validation\s*$(.*?)^## /ms;
+	my ($list) = slurp("$root/Documentation/report.md") =~
+	    /^- `REASON`(.*?)\n\n/ms;
+	cmp_ok(scalar(keys %why), '>=', 14, 'patcher.c: its reject reasons '
+	    . 'read') or diag(join ', ', sort keys %why);
+	for my $w (sort keys %why) {
+		ok(($table // '') =~ /`\Q$w\E`/, 'Documentation/fixup-sites.md:'
+		    . " the reason '$w' under \"Validation\" (adding-a-kind.md, "
+		    . 'step 5)');
+		ok(($list // '') =~ /`\Q$w\E`/, 'Documentation/report.md: the '
+		    . "reason '$w' in the list of REASON (adding-a-kind.md, "
+		    . 'step 5)');
 	}
 }
 

@@ -131,6 +131,34 @@ extern const struct fixup_call_group __fixup_calls_start[];
 extern const struct fixup_call_group __fixup_calls_end[];
 
 /*
+ * The Spectre v2 thunks (arch/i386/lib/retpoline.S) for the THUNK kinds'
+ * sites: which function is a thunk of which kind, carrying which
+ * register (eax 0 .. edi 7, Intel SDM vol. 2A table 2-2; the return
+ * thunk carries none). A site's branch must go to one of its kind; the
+ * one a site gets is the first of its kind and register. A list must
+ * be such that a site reads back as it was written: a RETURN thunk
+ * carries no register and the others one, and a function is the thunk
+ * of one register for each kind. The kernel's
+ * list (arch/i386/lib/retpoline_exports.c) is __init: the boot pass and
+ * each module's read it, and no thunk site is kept for a CPU hot-add.
+ */
+#define FIXUP_THUNK_NO_REG	0xff
+
+struct fixup_thunk {
+	const void *fn;
+	u8 kind;		/* FIXUP_KIND_THUNK_CALL, _THUNK_JMP, _RETURN */
+	u8 reg;			/* 0..7, never 4 (esp); or FIXUP_THUNK_NO_REG */
+};
+
+#ifdef CONFIG_RETPOLINE
+extern const struct fixup_thunk fixup_thunks[];
+extern const unsigned int fixup_nr_thunks;
+#else
+#define fixup_thunks		((const struct fixup_thunk *)NULL)
+#define fixup_nr_thunks		0u
+#endif
+
+/*
  * The CALL site as a string for asm() and inline asm, e.g. with regparm(3)
  * functions:
  *	asm volatile(FIXUP_CALL(copy_page)

@@ -69,8 +69,13 @@ bool spectre_v2_lfence_serializing(const struct cpuinfo *c);
 int spectre_v2_format(const struct spectre_v2_choice *ch, char *buf,
 		      size_t size);
 
-/* Boot: decide for the boot CPU and print the report line. */
-void spectre_v2_select(const struct cpuinfo *c);
+/*
+ * Boot, after clearcpuid= and before the fixup pass: decide for the boot
+ * CPU, print the report line, and set the mode's synthetic feature bit
+ * (X86_FEATURE_RETPOLINE or _RETPOLINE_LFENCE) in c, which the thunk
+ * kinds' rules read.
+ */
+void spectre_v2_select(struct cpuinfo *c);
 
 /* What spectre_v2_select() chose, for the fixup pass. */
 extern u8 spectre_v2_mode;

@@ -16,6 +16,9 @@
  *    rows are read through the same X-macros as patcher.c reads them;
  *  - a second pass decides every record the same and writes nothing;
  *  - a vanished call stays a NOP;
+ *  - a thunk site's branch goes to a thunk of its kind, and it keeps
+ *    its register in every form; the form is the one the Spectre v2
+ *    mode's bit asks for;
  *  - the counts add up, in total and per kind, and match the hooks;
  *  - when the first pass keeps the sites whose form depends on the CPU
  *    count (kept.c), the re-patch loop over them writes exactly what a
@@ -83,12 +86,13 @@ static u32 word(struct input *in)
 
 /* ---- the catalogue rows, read as patcher.c reads them ---- */
 
-enum { O_NONE, O_FIXED, O_MODRM, O_CALL };
+enum { O_NONE, O_FIXED, O_MODRM, O_CALL, O_THUNK };
 
 #define JMP		(-1)	/* form byte: site length - 2 */
 #define ANY		(-1)	/* ModRM reg: any register, kept */
 #define HINT		(-2)	/* ModRM reg: a prefetch hint /0../3, kept */
 #define NO_REG		(-3)
+#define REG(b)		(0x100 | (b))	/* THUNK form byte: b + the register */
 
 struct okind {
 	u8 min, max, shape;
@@ -105,7 +109,6 @@ struct oform {
 
 #define COUNT(...)	(sizeof((int[]){ 0, ##__VA_ARGS__ }) / sizeof(int) - 1)
 
-/* issue 20 base: the THUNK rows are not modelled here yet */
 #define FIXUP_THUNK(k, name, ...)
 #define FIXUP_KIND(k, lo, hi, shape) \
 	[FIXUP_KIND_##k] = { lo, hi, O_##shape, #k },
@@ -124,12 +127,16 @@ static const struct okind okinds[FIXUP_NR_KINDS] = {
 	{ FIXUP_KIND_##k, NO_REG, COUNT(__VA_ARGS__), { __VA_ARGS__ }, name },
 #define FIXUP_MODRM(k, name, reg, ...) \
 	{ FIXUP_KIND_##k, reg, COUNT(__VA_ARGS__), { __VA_ARGS__ }, name },
+#undef FIXUP_THUNK
+#define FIXUP_THUNK(k, name, ...) \
+	{ FIXUP_KIND_##k, NO_REG, COUNT(__VA_ARGS__), { __VA_ARGS__ }, name },
 static const struct oform oforms[] = {
 #include <asm/fixup-kinds.h>
 };
 #undef FIXUP_KIND
 #undef FIXUP_FIXED
 #undef FIXUP_MODRM
+#undef FIXUP_THUNK
 #undef FIXUP_RULE
 
 #define NR_FORMS	(sizeof(oforms) / sizeof(oforms[0]))
@@ -289,6 +296,145 @@ static uintptr_t o_call_target(const u8 *b, uintptr_t site)
 	return site + 5 + (uintptr_t)(long)rel;
 }
 
+/* ---- the thunk kinds ---- */
+
+static unsigned int pick_kind(struct input *in);
+
+#define MAX_THUNKS	12
+#define NO_THUNK_REG	0xff	/* a form without a REG byte: the return */
+
+static struct fixup_thunk thunks[MAX_THUNKS];
+static unsigned int nr_thunks;
+
+/* The kind's first form: its compiled one, the opcode of "op rel32". */
+static const struct oform *o_first(unsigned int k)
+{
+	const struct oform *f;
+
+	for (f = oforms; f < oforms + NR_FORMS; f++)
+		if (f->kind == k)
+			return f;
+	fail("catalogue: kind %u has no forms", k);
+	return NULL;
+}
+
+/*
+ * Whether b holds THUNK form f (not the compiled one) for register reg,
+ * NO_THUNK_REG for a form without a REG byte, padded with a NOP set in
+ * sets: tried register by register.
+ */
+static bool o_thunk_holds(const struct oform *f, const u8 *b,
+			  unsigned int len, unsigned int sets,
+			  unsigned int *reg)
+{
+	unsigned int r, i, regs = 0;
+
+	for (i = 0; i < f->n; i++)
+		regs |= f->b[i] >= 0x100;
+	for (r = 0; r < (regs ? 8u : 1u); r++) {
+		for (i = 0; i < f->n; i++)
+			if (b[i] != (u8)(f->b[i] >= 0x100 ? f->b[i] + r :
+					f->b[i]))
+				break;
+		if (i < f->n)
+			continue;
+		if (f->n == len ||
+		    ((sets & 1) && o_is_pad(b + f->n, len - f->n, 0)) ||
+		    ((sets & 2) && o_is_pad(b + f->n, len - f->n, 1))) {
+			*reg = regs ? r : NO_THUNK_REG;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The first of the first n thunks of kind k at fn, or with register reg
+ * (fn 0); or -1.
+ */
+static int o_thunk_in(unsigned int k, uintptr_t fn, unsigned int reg,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (thunks[i].kind == k && (fn ? (uintptr_t)thunks[i].fn == fn :
+					    thunks[i].reg == reg))
+			return i;
+	return -1;
+}
+
+static int o_thunk(unsigned int k, uintptr_t fn, unsigned int reg)
+{
+	return o_thunk_in(k, fn, reg, nr_thunks);
+}
+
+/*
+ * Which form of THUNK kind k the site at a holds, and for which
+ * register: the compiled form when its branch goes to a thunk of the
+ * kind (*t: that thunk), another form by its bytes; NULL if neither.
+ */
+static const struct oform *o_thunk_form(unsigned int k, const u8 *b,
+					uintptr_t a, unsigned int sets,
+					unsigned int *reg, int *t)
+{
+	const struct oform *f = o_first(k);
+
+	*t = -1;
+	if (b[0] == (u8)f->b[0]) {
+		*t = o_thunk(k, o_call_target(b, a), 0);
+		*reg = *t >= 0 ? thunks[*t].reg : 0;
+		return *t >= 0 ? f : NULL;
+	}
+	for (f++; f < oforms + NR_FORMS && f->kind == k; f++)
+		if (o_thunk_holds(f, b, 5, sets, reg))
+			return f;
+	return NULL;
+}
+
+/*
+ * The form the thunk kinds' rules name (include/asm/fixup-kinds.h,
+ * Documentation/spectre.md), written out: returns are ret; a branch
+ * goes through its thunk with X86_FEATURE_RETPOLINE, is lfence and the
+ * branch with X86_FEATURE_RETPOLINE_LFENCE, else inline.
+ */
+static const char *o_thunk_rule(unsigned int k, u32 features)
+{
+	if (k == FIXUP_KIND_RETURN)
+		return "ret";
+	if (features & X86_FEATURE_RETPOLINE)
+		return "thunk";
+	return features & X86_FEATURE_RETPOLINE_LFENCE ? "lfence" : "inline";
+}
+
+/*
+ * A thunk list: any register (esp too), now and then another kind's
+ * number, functions shared between kinds and with call groups. What
+ * include/asm/fixup.h asks of a list holds: the return thunks carry no
+ * register, the others one, and a function is a thunk of one register
+ * for each kind.
+ */
+static void make_thunks(struct input *in)
+{
+	static const u8 tkinds[] = { FIXUP_KIND_THUNK_CALL,
+				     FIXUP_KIND_THUNK_JMP, FIXUP_KIND_RETURN };
+	unsigned int i;
+	int same;
+
+	nr_thunks = below(in, MAX_THUNKS + 1);
+	for (i = 0; i < nr_thunks; i++) {
+		thunks[i].fn = FN(below(in, NR_FN));
+		thunks[i].kind = one_in(in, 16) ? pick_kind(in) :
+				 tkinds[below(in, 3)];
+		thunks[i].reg = thunks[i].kind == FIXUP_KIND_RETURN ?
+				NO_THUNK_REG : below(in, 8);
+		same = i ? o_thunk_in(thunks[i].kind, (uintptr_t)thunks[i].fn,
+				      0, i) : -1;
+		if (same >= 0)
+			thunks[i].reg = thunks[same].reg;
+	}
+}
+
 /* ---- call groups ---- */
 
 #define MAX_GROUPS	4
@@ -422,6 +568,11 @@ static void make_cpu(struct input *in, struct cpuinfo *c)
 		c->features = word(in) & ((1u << 21) - 1);
 	c->bugs = b >> 6;	/* X86_BUG_11AP, X86_BUG_OOSTORE */
 	c->family = cpu_has(c, F(NOPL)) ? 6 : 5;
+	b = byte(in);		/* the Spectre v2 mode's bits, or both */
+	if (b & 1)
+		c->features |= F(RETPOLINE);
+	if (b & 2)
+		c->features |= F(RETPOLINE_LFENCE);
 }
 
 /* ---- text, sites and records ---- */
@@ -601,6 +752,39 @@ static unsigned int build_call(struct input *in, u8 *b, const u8 *at)
 	return 5;
 }
 
+/*
+ * A thunk site: a branch to a thunk (of the kind mostly), to another
+ * function or anywhere; or another form with a register (esp too), now
+ * and then padded with no set.
+ */
+static unsigned int build_thunk(struct input *in, unsigned int k, u8 *b,
+				const u8 *at)
+{
+	const struct oform *f = pick_form(in, k);
+	unsigned int i, r = below(in, 8);
+	uintptr_t to;
+	s32 rel;
+
+	if (f == o_first(k) || f->kind != k) {
+		b[0] = (u8)o_first(k)->b[0];
+		if (nr_thunks && !one_in(in, 8))
+			to = (uintptr_t)thunks[below(in, nr_thunks)].fn;
+		else
+			to = (uintptr_t)FN(below(in, NR_FN));
+		rel = one_in(in, 16) ? (s32)word(in) :
+		      (s32)(to - ((uintptr_t)at + 5));
+		memcpy(b + 1, &rel, 4);
+		return 5;
+	}
+	for (i = 0; i < f->n; i++)
+		b[i] = (u8)(f->b[i] >= 0x100 ? f->b[i] + r : f->b[i]);
+	if (one_in(in, 16))		/* padding of no set */
+		memset(b + f->n, 0x90, 5 - f->n);
+	else
+		o_pad(b + f->n, 5 - f->n, below(in, 2));
+	return 5;
+}
+
 /* Put a site of kind k in text: its bytes, then its record. */
 static void make_site(struct input *in, unsigned int k)
 {
@@ -615,6 +799,8 @@ static void make_site(struct input *in, unsigned int k)
 		len = build_fixed(in, k, b);
 	else if (okinds[k].shape == O_MODRM)
 		len = build_modrm(in, k, b);
+	else if (okinds[k].shape == O_THUNK)
+		len = build_thunk(in, k, b, at);
 	else
 		len = build_call(in, b, at);
 	/* The bytes may run past the range: into the arena, never out. */
@@ -833,6 +1019,21 @@ static const char *model(unsigned int i, bool room)
 	}
 	if (overlap)
 		return "overlaps another site";
+	if (okinds[k].shape == O_THUNK) {
+		unsigned int reg;
+		int t;
+
+		if (b[0] == (u8)o_first(k)->b[0] &&
+		    !o_thunk_form(k, b, a, 3, &reg, &t))
+			return "branch target not a thunk of its kind";
+		if (!o_thunk_form(k, b, a, 3, &reg, &t))
+			return "bytes not a variant";
+		if (reg == 4)
+			return "branch through esp";
+		if (o_thunk(k, 0, reg) < 0)
+			return "no thunk of its kind for the register";
+		return NULL;
+	}
 	if (okinds[k].shape != O_CALL)
 		return o_form(k, b, len, 3) ? NULL : "bytes not a variant";
 	if (b[0] != 0xe8 && !o_is_nop5(b, 3))
@@ -848,6 +1049,8 @@ static const char *model(unsigned int i, bool room)
 }
 
 /* ---- the checks of one pass ---- */
+
+static u32 cpu_features_now;	/* the pass's CPU: the rules read it */
 
 static u8 owner[ARENA];		/* 1 + the accepted record owning a byte */
 
@@ -894,6 +1097,28 @@ static void check_site(unsigned int i, const struct decision *d, bool p6)
 		if (o_group_of(to) != g || !d->variant ||
 		    !o_call_name(g, to, d->variant))
 			fail("record %u: call now leaves its group %d", i, g);
+		return;
+	}
+	if (okinds[k].shape == O_THUNK) {
+		unsigned int oreg, nreg;
+		int ot, nt;
+
+		of = o_thunk_form(k, d->old, d->site, 3, &oreg, &ot);
+		nf = o_thunk_form(k, now, d->site, sets, &nreg, &nt);
+		if (!of || !nf || oreg != nreg)
+			fail("record %u: thunk site %s (reg %u) became %s "
+			     "(reg %u)", i, of ? of->name : "?", oreg,
+			     nf ? nf->name : "no form", nreg);
+		if (strcmp(nf->name, o_thunk_rule(k, cpu_features_now)) ||
+		    strcmp(d->variant, nf->name))
+			fail("record %u: thunk site became %s, reported %s; "
+			     "the rule says %s", i, nf->name, d->variant,
+			     o_thunk_rule(k, cpu_features_now));
+		/* a branch to a thunk of (kind, reg) stays; else the first */
+		if (nt >= 0 && memcmp(now, d->old, 5) &&
+		    nt != o_thunk(k, 0, nreg))
+			fail("record %u: branch to thunk %d, not the first of "
+			     "its kind and register", i, nt);
 		return;
 	}
 	of = o_form(k, d->old, len, 3);
@@ -966,7 +1191,8 @@ static void check_pass(const struct fixup_stats *st, bool p6, bool room)
 		else
 			unchanged++;
 		check_site(i, d, p6);
-		if (okinds[kind].shape != O_CALL) {
+		if (okinds[kind].shape == O_FIXED ||
+		    okinds[kind].shape == O_MODRM) {
 			const struct oform *f = o_form(kind, d->new, d->len, 3);
 
 			if (chosen[kind] && chosen[kind] != f)
@@ -1017,6 +1243,7 @@ static void run_pass(const struct fixup_env *env, struct fixup_stats *st,
 	/* The scratch's contents on entry must not matter. */
 	memset(env->taken, no ? 0xff : 0x5a, env->taken_size);
 	fixup_apply(table(), table() + nr_recs, env, st);
+	cpu_features_now = env->cpu->features;
 	check_pass(st, cpu_has(env->cpu, X86_FEATURE_NOPL), room);
 }
 
@@ -1118,6 +1345,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	env.smp = byte(&in) & 1;
 	make_text(&in);
 	make_groups(&in);
+	make_thunks(&in);
 	make_table(&in);
 	write_table();
 
@@ -1125,6 +1353,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	env.nr_text = nr_text;
 	env.calls = groups;
 	env.nr_calls = nr_groups;
+	env.thunks = thunks;
+	env.nr_thunks = nr_thunks;
 	env.hooks = &hooks;
 	need = fixup_taken_size(text, nr_text);
 	room = !one_in(&in, 64);

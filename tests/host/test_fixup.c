@@ -70,12 +70,18 @@ static u8 *place(u8 **cur, const u8 *b, unsigned int n)
 	return at;
 }
 
-static void call_bytes(u8 *b, const u8 *site, const void *fn)
+/* "op rel32" to fn: E8 call, E9 jmp. */
+static void branch_bytes(u8 *b, u8 op, const u8 *site, const void *fn)
 {
 	s32 rel = (s32)((const u8 *)fn - (site + 5));
 
-	b[0] = 0xe8;
+	b[0] = op;
 	memcpy(b + 1, &rel, 4);		/* x86 and the host: little endian */
+}
+
+static void call_bytes(u8 *b, const u8 *site, const void *fn)
+{
+	branch_bytes(b, 0xe8, site, fn);
 }
 
 /* Compare the whole arena with want; on a mismatch show where. */
@@ -163,6 +169,24 @@ static const struct fixup_call_group groups[] = {
 	{ FN(4), "x_generic", x_variants, 2 },
 };
 
+/*
+ * The thunks, as the kernel lists them (arch/i386/lib/retpoline_exports.c):
+ * one function per register for THUNK_CALL and THUNK_JMP, the ecx return
+ * retpoline a second THUNK_JMP thunk of ecx, the return thunk.
+ */
+#define TH(r)		FN(8 + (r))	/* __x86_indirect_thunk_REG */
+#define RET_TH		FN(16)		/* __x86_return_thunk */
+#define RET_ECX		FN(17)		/* __x86_return_thunk_ecx */
+#define REG_THUNK(r)	{ TH(r), FIXUP_KIND_THUNK_CALL, r }, \
+			{ TH(r), FIXUP_KIND_THUNK_JMP, r }
+
+static const struct fixup_thunk thunks[] = {
+	REG_THUNK(0), REG_THUNK(1), REG_THUNK(2), REG_THUNK(3),
+	REG_THUNK(5), REG_THUNK(6), REG_THUNK(7),
+	{ RET_ECX, FIXUP_KIND_THUNK_JMP, 1 },
+	{ RET_TH, FIXUP_KIND_RETURN, FIXUP_THUNK_NO_REG },
+};
+
 /* ---- the variants a test site can end up as ---- */
 
 /*
@@ -175,6 +199,8 @@ enum var {
 	V_NOP6, V_NOP4, V_JMP, V_NOPL, V_NTA, V_T0, V_3DN,
 	V_MOVQ, V_MOVNTQ, V_MOVL, V_MOVNTI, V_XCHG,
 	V_COPY_GEN, V_COPY_SSE2, V_COPY_MMX, V_SYNC_GEN, V_X_UP, V_X_SMP,
+	V_THUNK, V_TLFENCE, V_INL6, V_INL4, V_RET,
+	V_TH0, V_RET_TH = V_TH0 + 8,	/* a thunk site's compiled target */
 	NVAR
 };
 
@@ -190,6 +216,9 @@ static const char *const var_name[NVAR] = {
 	[V_COPY_GEN] = "copy_generic", [V_COPY_SSE2] = "copy_sse2",
 	[V_COPY_MMX] = "copy_mmx", [V_SYNC_GEN] = "sync_generic",
 	[V_X_UP] = "x_up", [V_X_SMP] = "x_smp",
+	[V_THUNK] = "thunk", [V_TLFENCE] = "lfence", [V_INL6] = "inline",
+	[V_INL4] = "inline", [V_RET] = "ret",
+	[V_TH0 ... V_TH0 + 7] = "(a thunk)", [V_RET_TH] = "(the return thunk)",
 };
 
 static void *var_fn(enum var v)
@@ -201,7 +230,9 @@ static void *var_fn(enum var v)
 	case V_SYNC_GEN:	return FN(3);
 	case V_X_SMP:		return FN(5);
 	case V_X_UP:		return FN(6);
-	default:		return NULL;
+	case V_RET_TH:		return RET_TH;
+	default:		/* the thunk of a register, or none */
+		return v >= V_TH0 && v < V_RET_TH ? TH(v - V_TH0) : NULL;
 	}
 }
 
@@ -209,6 +240,7 @@ static void *var_fn(enum var v)
 enum col {
 	C_LOCK, C_MB, C_RMB, C_WMB, C_SMP_MB, C_SMP_RMB, C_SMP_WMB,
 	C_PF, C_PW, C_NTQ, C_NTI, C_APIC, C_COPY, C_SYNC, C_X, C_NOPCALL,
+	C_TCALL, C_TJMP, C_RET,
 	NCOL
 };
 
@@ -218,7 +250,8 @@ static const char *const col_name[NCOL] = {
 	[C_SMP_WMB] = "C_SMP_WMB", [C_PF] = "C_PF", [C_PW] = "C_PW",
 	[C_NTQ] = "C_NTQ", [C_NTI] = "C_NTI", [C_APIC] = "C_APIC",
 	[C_COPY] = "C_COPY", [C_SYNC] = "C_SYNC", [C_X] = "C_X",
-	[C_NOPCALL] = "C_NOPCALL",
+	[C_NOPCALL] = "C_NOPCALL", [C_TCALL] = "C_TCALL", [C_TJMP] = "C_TJMP",
+	[C_RET] = "C_RET",
 };
 
 struct tsite {
@@ -226,8 +259,8 @@ struct tsite {
 	u8 kind;
 	enum col col;
 	bool init;		/* in the second text range */
-	const char *compiled;	/* NULL: a call to var_fn(call) */
-	enum var call;
+	const char *compiled;	/* NULL: a call or a thunk's branch to */
+	enum var call;		/* ... var_fn(call) */
 	const char *as[NVAR];	/* bytes of each variant it may become */
 };
 
@@ -334,6 +367,39 @@ static const struct tsite tsites[] = {
 	  { [V_SF6] = "0F AE F8 66 90",
 	    [V_SF4] = "0F AE F8 89 F6", [V_NOP6] = NOP6, [V_NOP4] = NOP4,
 	    [V_LADD] = LADD } },
+	/*
+	 * The thunk kinds: a branch to the thunk of a register (call E8,
+	 * jmp E9), lfence; call/jmp *%reg (0F AE E8, FF D0+r / FF E0+r),
+	 * or the branch inline, padded with NOPs after a call and int3
+	 * after a jmp; a return thunk's jmp becomes ret and four int3.
+	 */
+	{ "thunk call eax", FIXUP_KIND_THUNK_CALL, C_TCALL, 0, NULL, V_TH0,
+	  { [V_TLFENCE] = "0F AE E8 FF D0", [V_INL6] = "FF D0 0F 1F 00",
+	    [V_INL4] = "FF D0 8D 76 00" } },
+	{ "thunk call edi (init)", FIXUP_KIND_THUNK_CALL, C_TCALL, 1, NULL,
+	  V_TH0 + 7,
+	  { [V_TLFENCE] = "0F AE E8 FF D7", [V_INL6] = "FF D7 0F 1F 00",
+	    [V_INL4] = "FF D7 8D 76 00" } },
+	/* inline with 486 NOPs, as a pass on a 486 left it */
+	{ "thunk call ebp, inline", FIXUP_KIND_THUNK_CALL, C_TCALL, 0,
+	  "FF D5 8D 76 00", V_TH0 + 5,
+	  { [V_TLFENCE] = "0F AE E8 FF D5", [V_INL6] = "FF D5 0F 1F 00",
+	    [V_INL4] = "FF D5 8D 76 00" } },
+	{ "thunk jmp ecx", FIXUP_KIND_THUNK_JMP, C_TJMP, 0, NULL, V_TH0 + 1,
+	  { [V_TLFENCE] = "0F AE E8 FF E1", [V_INL6] = "FF E1 CC CC CC",
+	    [V_INL4] = "FF E1 CC CC CC" } },
+	{ "thunk jmp esi, lfence (init)", FIXUP_KIND_THUNK_JMP, C_TJMP, 1,
+	  "0F AE E8 FF E6", V_TH0 + 6,
+	  { [V_TLFENCE] = "0F AE E8 FF E6", [V_INL6] = "FF E6 CC CC CC",
+	    [V_INL4] = "FF E6 CC CC CC" } },
+	{ "thunk jmp edx, inline", FIXUP_KIND_THUNK_JMP, C_TJMP, 0,
+	  "FF E2 CC CC CC", V_TH0 + 2,
+	  { [V_TLFENCE] = "0F AE E8 FF E2", [V_INL6] = "FF E2 CC CC CC",
+	    [V_INL4] = "FF E2 CC CC CC" } },
+	{ "return", FIXUP_KIND_RETURN, C_RET, 0, NULL, V_RET_TH,
+	  { [V_RET] = "C3 CC CC CC CC" } },
+	{ "return, ret (init)", FIXUP_KIND_RETURN, C_RET, 1, "C3 CC CC CC CC",
+	  V_RET_TH, { [V_RET] = "C3 CC CC CC CC" } },
 	/* patched by an older rule (lfence on SSE2): still a variant */
 	{ "smp_rmb as lfence", FIXUP_KIND_SMP_RMB, C_SMP_RMB, 0,
 	  "0F AE E8 89 F6", 0,
@@ -362,42 +428,52 @@ struct profile {
 #define P6_FEAT		(P5_FEAT | F(APIC) | F(PAE) | F(PGE) | F(CMOV) | \
 			 F(MMX) | F(FXSR) | F(NOPL))
 
+/* No Spectre v2 mode bit: the branches inline, padded with this CPU's NOPs. */
+#define NO_THUNKS6	[C_TCALL] = V_INL6, [C_TJMP] = V_INL6, [C_RET] = V_RET
+#define NO_THUNKS4	[C_TCALL] = V_INL4, [C_TJMP] = V_INL4, [C_RET] = V_RET
+
 static const struct profile profiles[] = {
 	{ "486", { .vendor_name = "unknown", .family = 4, .model = 8,
 		   .features = F(FPU) }, V_NOP4,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_NOP4,
 	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_GEN } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_GEN,
+	    NO_THUNKS4 } },
 	{ "Pentium MMX", CPU("GenuineIntel", INTEL, 5, 4,
 			     P5_FEAT | F(MMX), 0), V_NOP4,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_NOP4,
 	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS4 } },
 	{ "Pentium 11AP", CPU("GenuineIntel", INTEL, 5, 2,
 			      P5_FEAT | F(APIC), X86_BUG_11AP), V_NOP4,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_NOP4,
 	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_XCHG, [C_COPY] = V_COPY_GEN } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_XCHG, [C_COPY] = V_COPY_GEN,
+	    NO_THUNKS4 } },
 	{ "Pentium II", CPU("GenuineIntel", INTEL, 6, 5, P6_FEAT, 0), V_NOP6,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_NOPL, [C_PW] = V_NOPL, [C_NTQ] = V_MOVQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS6 } },
 	{ "Pentium III", CPU("GenuineIntel", INTEL, 6, 7,
 			     P6_FEAT | F(SSE), 0), V_NOP6,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_SF6,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS6 } },
 	{ "Pentium 4", CPU("GenuineIntel", INTEL, 15, 2,
 			   P6_FEAT | F(SSE) | F(SSE2) | F(HT), 0), V_NOP6,
 	  { [C_MB] = V_MF6, [C_RMB] = V_LF6, [C_WMB] = V_SF6,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2 } },
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2,
+	    NO_THUNKS6 } },
 	/* clearcpuid=nopl on a P4: fences padded with 486 NOPs */
 	{ "Pentium 4 -nopl", CPU("GenuineIntel", INTEL, 15, 2,
 				 (P6_FEAT | F(SSE) | F(SSE2)) & ~F(NOPL), 0),
@@ -405,20 +481,23 @@ static const struct profile profiles[] = {
 	  { [C_MB] = V_MF4, [C_RMB] = V_LF4, [C_WMB] = V_SF4,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_NOP4,
 	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2 } },
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2,
+	    NO_THUNKS4 } },
 	{ "K6-2", CPU("AuthenticAMD", AMD, 5, 8,
 		      P5_FEAT | F(PGE) | F(MMX) | F(3DNOW), 0), V_NOP4,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_NOP4,
 	    [C_PF] = V_3DN, [C_PW] = V_3DN, [C_NTQ] = V_MOVQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS4 } },
 	{ "Athlon", CPU("AuthenticAMD", AMD, 6, 4,
 			P6_FEAT | F(MMXEXT) | F(3DNOW) | F(3DNOWEXT), 0),
 	  V_NOP6,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_3DN, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS6 } },
 	/* SSE and 3DNow!: PREFETCH takes SSE's, PREFETCHW 3DNow!'s */
 	{ "Athlon XP", CPU("AuthenticAMD", AMD, 6, 6,
 			   P6_FEAT | F(SSE) | F(MMXEXT) | F(3DNOW) |
@@ -426,14 +505,16 @@ static const struct profile profiles[] = {
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_SF6,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_NTA, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS6 } },
 	{ "WinChip C6", CPU("CentaurHauls", CENTAUR, 5, 4,
 			    F(FPU) | F(TSC) | F(CX8) | F(MMX) | F(CPUID),
 			    X86_BUG_OOSTORE), V_NOP4,
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_LADD,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_LADD,
 	    [C_PF] = V_JMP, [C_PW] = V_JMP, [C_NTQ] = V_MOVQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS4 } },
 	/* not a real CPU: OOSTORE with SSE, for the sfence branch */
 	{ "OOSTORE+SSE", CPU("CentaurHauls", CENTAUR, 6, 0,
 			     F(FPU) | F(MMX) | F(SSE) | F(CPUID),
@@ -441,7 +522,8 @@ static const struct profile profiles[] = {
 	  { [C_MB] = V_LADD, [C_RMB] = V_LADD, [C_WMB] = V_SF4,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP4, [C_SMP_WMB] = V_SF4,
 	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX } },
+	    [C_NTI] = V_MOVL, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_MMX,
+	    NO_THUNKS4 } },
 	/* the PREFETCHW bit without 3DNow!: prefetchw, not prefetcht0 */
 	{ "Zen 2", CPU("AuthenticAMD", AMD, 0x17, 0x71,
 		       P6_FEAT | F(SSE) | F(SSE2) | F(SSE3) | F(MMXEXT) |
@@ -449,14 +531,35 @@ static const struct profile profiles[] = {
 	  { [C_MB] = V_MF6, [C_RMB] = V_LF6, [C_WMB] = V_SF6,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_NTA, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2 } },
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2,
+	    NO_THUNKS6 } },
 	{ "Tiger Lake", CPU("GenuineIntel", INTEL, 6, 0x8c,
 			    P6_FEAT | F(SSE) | F(SSE2) | F(SSE3) |
 			    F(PREFETCHW), 0), V_NOP6,
 	  { [C_MB] = V_MF6, [C_RMB] = V_LF6, [C_WMB] = V_SF6,
 	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
 	    [C_PF] = V_NTA, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
-	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2 } },
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2,
+	    NO_THUNKS6 } },
+	/* the Spectre v2 modes, as spectre.c sets their bits */
+	{ "Skylake retpoline", CPU("GenuineIntel", INTEL, 6, 0x5e,
+				   P6_FEAT | F(SSE) | F(SSE2) | F(SSE3) |
+				   F(PREFETCHW) | F(RETPOLINE),
+				   X86_BUG_SPECTRE_V2), V_NOP6,
+	  { [C_MB] = V_MF6, [C_RMB] = V_LF6, [C_WMB] = V_SF6,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_NTA, [C_PW] = V_3DN, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2,
+	    [C_TCALL] = V_THUNK, [C_TJMP] = V_THUNK, [C_RET] = V_RET } },
+	{ "Core 2 lfence", CPU("GenuineIntel", INTEL, 6, 0x0f,
+			       P6_FEAT | F(SSE) | F(SSE2) | F(SSE3) |
+			       F(RETPOLINE_LFENCE), X86_BUG_SPECTRE_V2),
+	  V_NOP6,
+	  { [C_MB] = V_MF6, [C_RMB] = V_LF6, [C_WMB] = V_SF6,
+	    [C_SMP_MB] = V_LADD, [C_SMP_RMB] = V_NOP6, [C_SMP_WMB] = V_NOP6,
+	    [C_PF] = V_NTA, [C_PW] = V_T0, [C_NTQ] = V_MOVNTQ,
+	    [C_NTI] = V_MOVNTI, [C_APIC] = V_MOVL, [C_COPY] = V_COPY_SSE2,
+	    [C_TCALL] = V_TLFENCE, [C_TJMP] = V_TLFENCE, [C_RET] = V_RET } },
 };
 
 /* The rules that depend on the CPU count, spelled out. */
@@ -478,8 +581,13 @@ static enum var expect(const struct profile *p, enum col c, bool smp)
 static bool variant_bytes(const struct tsite *t, enum var v, const u8 *at,
 			  u8 *out, unsigned int *len)
 {
+	bool jmp = t->kind == FIXUP_KIND_THUNK_JMP ||
+		   t->kind == FIXUP_KIND_RETURN;
+
+	if (v == V_THUNK)		/* its compiled branch */
+		v = t->call;
 	if (var_fn(v)) {
-		call_bytes(out, at, var_fn(v));
+		branch_bytes(out, jmp ? 0xe9 : 0xe8, at, var_fn(v));
 		*len = 5;
 		return true;
 	}
@@ -510,9 +618,8 @@ static void build_all(struct built *b)
 			n = tap_hex(bytes, t->compiled);
 			b->at[i] = place(cur, bytes, n);
 		} else {
-			n = 5;
 			b->at[i] = *cur;
-			call_bytes(bytes, *cur, var_fn(t->call));
+			variant_bytes(t, t->call, *cur, bytes, &n);
 			place(cur, bytes, n);
 		}
 		b->len[i] = n;
@@ -531,7 +638,8 @@ static struct fixup_env env_for(const struct cpuinfo *c, bool smp,
 	return (struct fixup_env){
 		.cpu = c, .smp = smp, .text = ranges,
 		.nr_text = ARRAY_SIZE(ranges), .calls = groups,
-		.nr_calls = ARRAY_SIZE(groups), .hooks = h,
+		.nr_calls = ARRAY_SIZE(groups), .thunks = thunks,
+		.nr_thunks = ARRAY_SIZE(thunks), .hooks = h,
 		.taken = taken, .taken_size = sizeof(taken),
 	};
 }
@@ -777,6 +885,28 @@ static const struct bad bads[] = {
 	  "bytes not a variant" },
 	{ "CALL to a stranger", FIXUP_KIND_CALL, -1, "E8 00 00 00 00",
 	  "call target not in a group" },
+	{ "THUNK_CALL to a stranger", FIXUP_KIND_THUNK_CALL, -1,
+	  "E8 00 00 00 00", "branch target not a thunk of its kind" },
+	{ "RETURN to a stranger", FIXUP_KIND_RETURN, -1, "E9 00 00 00 00",
+	  "branch target not a thunk of its kind" },
+	{ "THUNK_CALL as jmp", FIXUP_KIND_THUNK_CALL, -1, "E9 00 00 00 00",
+	  "bytes not a variant" },
+	{ "THUNK_JMP call *%eax", FIXUP_KIND_THUNK_JMP, -1, "FF D0 CC CC CC",
+	  "bytes not a variant" },
+	{ "THUNK_CALL padded with nop nop nop", FIXUP_KIND_THUNK_CALL, -1,
+	  "FF D0 90 90 90", "bytes not a variant" },
+	{ "THUNK_CALL inc %eax", FIXUP_KIND_THUNK_CALL, -1, "FF C0 8D 76 00",
+	  "bytes not a variant" },
+	{ "THUNK_CALL call *(%eax)", FIXUP_KIND_THUNK_CALL, -1,
+	  "FF 10 8D 76 00", "bytes not a variant" },
+	{ "THUNK_JMP lfence without jmp", FIXUP_KIND_THUNK_JMP, -1,
+	  "0F AE E8 89 F6", "bytes not a variant" },
+	{ "RETURN ret padded with nops", FIXUP_KIND_RETURN, -1,
+	  "C3 8D 74 26 00", "bytes not a variant" },
+	{ "THUNK_CALL call *%esp", FIXUP_KIND_THUNK_CALL, -1,
+	  "FF D4 0F 1F 00", "branch through esp" },
+	{ "THUNK_JMP lfence; jmp *%esp", FIXUP_KIND_THUNK_JMP, -1,
+	  "0F AE E8 FF E4", "branch through esp" },
 };
 
 /* Bad records between good ones; in UP mode every good site changes. */
@@ -991,6 +1121,9 @@ static const struct {
 	[FIXUP_KIND_MB_FLAGS] = { "MB_FLAGS", 8, 8 },
 	[FIXUP_KIND_RMB_FLAGS] = { "RMB_FLAGS", 8, 8 },
 	[FIXUP_KIND_WMB_FLAGS] = { "WMB_FLAGS", 8, 8 },
+	[FIXUP_KIND_THUNK_CALL] = { "THUNK_CALL", 5, 5 },
+	[FIXUP_KIND_THUNK_JMP] = { "THUNK_JMP", 5, 5 },
+	[FIXUP_KIND_RETURN] = { "RETURN", 5, 5 },
 };
 
 static unsigned int doc_hi(int kind)
@@ -1093,34 +1226,38 @@ static void test_catalogue(void)
 static void test_catalogue_rows(void)
 {
 	static const struct { int kind; const char *name; int len; } rows[] = {
-/* issue 20 base: the THUNK rows are not modelled here yet */
-#define FIXUP_THUNK(k, name, ...)
 #define FIXUP_KIND(k, lo, hi, shape)
 #define FIXUP_FIXED(k, n, ...) \
 	{ FIXUP_KIND_##k, n, -(int)(sizeof((int[]){ 0, ##__VA_ARGS__ }) / sizeof(int)) },
+#define FIXUP_THUNK(k, n, ...)	FIXUP_FIXED(k, n, __VA_ARGS__)
 #define FIXUP_MODRM(k, n, r, ...) \
 	{ FIXUP_KIND_##k, n, (int)(sizeof((int[]){ __VA_ARGS__ }) / sizeof(int)) },
 #define FIXUP_RULE(k, needs, bug, mode, form)
 #define JMP 0
 #define ANY 0
 #define HINT 0
+#define REG(b) 0
 #include <asm/fixup-kinds.h>
 #undef FIXUP_FIXED
 #undef FIXUP_MODRM
+#undef FIXUP_THUNK
 #undef FIXUP_RULE
 	};
 	static const struct { int kind; const char *form; } rules[] = {
 #define FIXUP_FIXED(k, n, ...)
 #define FIXUP_MODRM(k, n, r, ...)
+#define FIXUP_THUNK(k, n, ...)
 #define FIXUP_RULE(k, needs, bug, mode, form) { FIXUP_KIND_##k, form },
 #include <asm/fixup-kinds.h>
 #undef FIXUP_KIND
 #undef FIXUP_FIXED
 #undef FIXUP_MODRM
+#undef FIXUP_THUNK
 #undef FIXUP_RULE
 #undef JMP
 #undef ANY
 #undef HINT
+#undef REG
 	};
 	bool together = true, one_len = true, named = true, fits_kind = true;
 	unsigned int i, j;
@@ -1134,7 +1271,10 @@ static void test_catalogue_rows(void)
 		    rows[i - 1].len != rows[i].len)
 			one_len = false;
 	}
-	/* a FIXED row's len is -(bytes + 1); doc[] has the kind lengths */
+	/*
+	 * a FIXED or THUNK row's len is -(bytes + 1); doc[] has the kind
+	 * lengths
+	 */
 	for (i = 0; i < ARRAY_SIZE(rows); i++)
 		if (rows[i].len < 0 && -rows[i].len - 1 > (int)doc_hi(rows[i].kind))
 			fits_kind = false;
@@ -1152,7 +1292,8 @@ static void test_catalogue_rows(void)
 	ok(together, "catalogue: each kind's forms are listed together");
 	ok(one_len, "catalogue: the forms of a MODRM kind have one length");
 	ok(named, "catalogue: every rule names a form of its kind");
-	ok(fits_kind, "catalogue: no FIXED form is longer than its kind");
+	ok(fits_kind, "catalogue: no FIXED or THUNK form is longer than its "
+	   "kind");
 }
 
 /*
@@ -1419,6 +1560,126 @@ static void test_shared_generic(void)
 	   "both groups rejected, a disjoint group's redirected");
 }
 
+/* ---- the thunk kinds: branches whose target is checked ---- */
+
+#define SKYLAKE		(&profiles[ARRAY_SIZE(profiles) - 2])	/* retpoline */
+#define CORE2		(&profiles[ARRAY_SIZE(profiles) - 1])	/* lfence */
+
+/* A branch site of kind at the text cursor: op rel32 to fn. */
+static u8 *thunk_site(u8 kind, u8 op, const void *fn)
+{
+	u8 b[5], *at = text_cur;
+
+	branch_bytes(b, op, at, fn);
+	place(&text_cur, b, 5);
+	record(kind, 5, at);
+	return at;
+}
+
+/*
+ * A branch to a function that is not a thunk of the site's kind, a
+ * stranger or a thunk of another kind, is rejected and left alone, in
+ * every mode and in a second pass. jmp __x86_return_thunk_ecx, a
+ * THUNK_JMP thunk of ecx, stays in retpoline mode, becomes jmp *%ecx
+ * without, and comes back as a jmp to the first thunk of ecx.
+ */
+static void test_thunk_targets(void)
+{
+	static const struct { u8 kind, op; const void *fn; } bad[] = {
+		{ FIXUP_KIND_THUNK_CALL, 0xe8, FN(0) },	  /* a call group's */
+		{ FIXUP_KIND_THUNK_CALL, 0xe8, RET_ECX }, /* THUNK_JMP only */
+		{ FIXUP_KIND_THUNK_CALL, 0xe8, RET_TH },
+		{ FIXUP_KIND_THUNK_JMP, 0xe9, RET_TH },	  /* RETURN's */
+		{ FIXUP_KIND_RETURN, 0xe9, TH(0) },
+		{ FIXUP_KIND_RETURN, 0xe9, RET_ECX },
+		{ FIXUP_KIND_THUNK_JMP, 0xe9, (const u8 *)TH(1) + 1 },
+	};
+	static const struct profile *const modes[] = {
+		SKYLAKE, &profiles[0], CORE2, SKYLAKE,
+	};
+	static const char *const ret_ecx[] = {
+		NULL, "FF E1 CC CC CC", "0F AE E8 FF E1", NULL,
+	};
+	struct fixup_env env;
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	unsigned int i, m;
+	u8 *at, *bad_at[ARRAY_SIZE(bad)];
+	bool good = true;
+	int pass;
+
+	start = begin(&env, SKYLAKE, false);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		bad_at[i] = thunk_site(bad[i].kind, bad[i].op, bad[i].fn);
+	at = thunk_site(FIXUP_KIND_THUNK_JMP, 0xe9, RET_ECX);
+	memcpy(want, arena, ARENA);
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		env = env_for(&modes[m]->cpu, false, env.hooks);
+		if (ret_ecx[m])
+			tap_hex(want + (at - arena), ret_ecx[m]);
+		else if (m)
+			branch_bytes(want + (at - arena), 0xe9, at, TH(1));
+		for (pass = 0; pass < 2; pass++) {
+			run(start, &env, &st);
+			good &= arena_ok() && nrej == ARRAY_SIZE(bad) &&
+				st.kind[FIXUP_KIND_THUNK_JMP].sites == 1;
+			for (i = 0; i < ARRAY_SIZE(bad) && i < (unsigned)nrej;
+			     i++)
+				good &= rejs[i].site == bad_at[i] &&
+					!strcmp(rejs[i].why, "branch target "
+						"not a thunk of its kind");
+		}
+		if (!good)
+			diag("mode %s", modes[m]->name);
+	}
+	ok(good, "thunk sites: a branch to a stranger or to a thunk of "
+	   "another kind rejected; jmp __x86_return_thunk_ecx kept, "
+	   "inline, back to the thunk of ecx; every second pass the same");
+}
+
+/*
+ * The register a site names must have a thunk of the site's kind: with
+ * a list that has only THUNK_JMP thunks of ebx, call *%ebx is rejected
+ * and so is a call to that thunk (a thunk of the other kind); jmp *%ebx
+ * becomes the jmp to it.
+ */
+static void test_thunk_registers(void)
+{
+	static const struct fixup_thunk jmp_ebx[] = {
+		{ TH(3), FIXUP_KIND_THUNK_JMP, 3 },
+	};
+	struct fixup_env env;
+	const struct fixup_site *start;
+	struct fixup_stats st;
+	u8 b[5], *call, *inl, *jmp;
+
+	start = begin(&env, SKYLAKE, false);
+	call = place(&text_cur, b, tap_hex(b, "FF D3 0F 1F 00"));
+	record(FIXUP_KIND_THUNK_CALL, 5, call);
+	inl = thunk_site(FIXUP_KIND_THUNK_CALL, 0xe8, TH(3));
+	jmp = place(&text_cur, b, tap_hex(b, "0F AE E8 FF E3"));
+	record(FIXUP_KIND_THUNK_JMP, 5, jmp);
+	memcpy(want, arena, ARENA);
+	branch_bytes(want + (jmp - arena), 0xe9, jmp, TH(3));
+	env.thunks = jmp_ebx;
+	env.nr_thunks = ARRAY_SIZE(jmp_ebx);
+	run(start, &env, &st);
+	ok(arena_ok() && nrej == 2 && rejs[0].site == call &&
+	   !strcmp(rejs[0].why, "no thunk of its kind for the register") &&
+	   rejs[1].site == inl &&
+	   !strcmp(rejs[1].why, "branch target not a thunk of its kind") &&
+	   st.kind[FIXUP_KIND_THUNK_JMP].patched == 1 &&
+	   !strcmp(st.kind[FIXUP_KIND_THUNK_JMP].variant, "thunk"),
+	   "thunk sites: a register with no thunk of the kind rejected, "
+	   "one with a thunk gets it");
+
+	env.nr_thunks = 0;
+	memcpy(want, arena, ARENA);
+	run(start, &env, &st);
+	ok(arena_ok() && nrej == 3 && st.rejected == 3,
+	   "thunk sites: no list of thunks, every thunk site rejected");
+}
+
 /* Without room for the overlap map nothing can be checked: no writes. */
 static void test_no_room(void)
 {
@@ -1486,6 +1747,10 @@ int main(void)
 	test_repatch(&profiles[6], true, &profiles[5], true);
 	test_repatch(&profiles[0], false, &profiles[5], false);
 	test_repatch(&profiles[4], true, &profiles[6], false);
+	test_repatch(SKYLAKE, false, &profiles[0], true);
+	test_repatch(&profiles[0], false, SKYLAKE, false);
+	test_repatch(CORE2, true, SKYLAKE, true);
+	test_repatch(SKYLAKE, true, CORE2, false);
 	test_pad();
 	test_bad_records();
 	test_page_end();
@@ -1498,5 +1763,7 @@ int main(void)
 	test_shared_function();
 	test_shared_generic();
 	test_no_room();
+	test_thunk_targets();
+	test_thunk_registers();
 	return done_testing();
 }

@@ -50,6 +50,8 @@ struct fixup_env {
 	unsigned int nr_text;
 	const struct fixup_call_group *calls;
 	unsigned int nr_calls;
+	const struct fixup_thunk *thunks;	/* the THUNK kinds' targets */
+	unsigned int nr_thunks;
 	const struct fixup_hooks *hooks;	/* may be NULL */
 	/*
 	 * Scratch for the overlap check, one bit per text byte: at least

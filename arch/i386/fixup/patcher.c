@@ -93,11 +93,16 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_MODRM
 #undef FIXUP_RULE
 
-/* What the walk relies on: sane lengths, and FIXED kinds of one length. */
+/*
+ * What the walk relies on: sane lengths, FIXED kinds of one length, THUNK
+ * kinds of 5 (a rel32 branch).
+ */
 #define FIXUP_KIND(k, lo, hi, shape)					\
 	_Static_assert(1 <= (lo) && (lo) <= (hi) && (hi) <= FIXUP_MAX_LEN &&\
 		       (SHAPE_##shape != SHAPE_FIXED ||			\
-			((lo) == (hi) && (hi) <= 8)), #k ": bad lengths");
+			((lo) == (hi) && (hi) <= 8)) &&			\
+		       (SHAPE_##shape != SHAPE_THUNK ||			\
+			((lo) == 5 && (hi) == 5)), #k ": bad lengths");
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
 #define FIXUP_THUNK(k, name, ...)
@@ -425,6 +430,30 @@ static bool __init shares(const struct fixup_env *env,
 	return false;
 }
 
+/* Where "call/jmp rel32" at a 5-byte site goes. */
+static uintptr_t __init branch_target(const u8 *site)
+{
+	s32 rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
+			(u32)site[4] << 24);
+
+	return (uintptr_t)site + 5 + (uintptr_t)(long)rel;
+}
+
+/* "op rel32" to "to" at a 5-byte site; false if rel32 cannot reach. */
+static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
+{
+	uintptr_t next = (uintptr_t)site + 5;
+	s32 rel = (s32)(to - next);
+	unsigned int i;
+
+	if (next + (uintptr_t)(long)rel != to)	/* a 64-bit host's tests only */
+		return false;
+	new[0] = op;
+	for (i = 1; i < 5; i++)		/* little-endian */
+		new[i] = (u32)rel >> 8 * (i - 1);
+	return true;
+}
+
 /*
  * CALL: E8 rel32 to a function of a call group goes to the group's
  * first fitting variant (its generic function if none fits), or becomes
@@ -438,9 +467,8 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 	const struct fixup_env *env = p->env;
 	const struct fixup_call_group *g = NULL;
 	const struct fixup_call_variant *v = NULL;
-	uintptr_t next = (uintptr_t)site + 5, to;
+	uintptr_t to;
 	unsigned int i;
-	s32 rel;
 
 	*variant = "nop";
 	if (site[0] != 0xe8) {
@@ -449,9 +477,7 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 		fixup_pad(new, 5, p->p6);
 		return NULL;
 	}
-	rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
-		    (u32)site[4] << 24);
-	to = next + (uintptr_t)(long)rel;
+	to = branch_target(site);
 	for (i = 0; i < env->nr_calls && !g; i++)
 		if (in_group(&env->calls[i], to))
 			g = &env->calls[i];
@@ -466,14 +492,103 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 		fixup_pad(new, 5, p->p6);
 		return NULL;
 	}
-	to = (uintptr_t)(v ? v->fn : g->generic);
-	rel = (s32)(to - next);
-	if (next + (uintptr_t)(long)rel != to)	/* a 64-bit host's tests only */
+	if (!put_branch(new, 0xe8, site, (uintptr_t)(v ? v->fn : g->generic)))
 		return "call target out of reach";
-	new[0] = 0xe8;
-	for (i = 1; i < 5; i++)		/* little-endian */
-		new[i] = (u32)rel >> 8 * (i - 1);
 	*variant = v ? v->name : g->name;
+	return NULL;
+}
+
+/*
+ * The first thunk of kind in the kernel's list that is the function at
+ * fn, or (fn 0) that carries register reg.
+ */
+static const struct fixup_thunk *__init thunk_of(const struct fixup_env *env,
+						 unsigned int kind,
+						 uintptr_t fn, unsigned int reg)
+{
+	const struct fixup_thunk *t;
+
+	for (t = env->thunks; t < env->thunks + env->nr_thunks; t++)
+		if (t->kind == kind &&
+		    (fn ? (uintptr_t)t->fn == fn : t->reg == reg))
+			return t;
+	return NULL;
+}
+
+/* THUNK form f's bytes for register reg: a byte REG(b) is b + reg. */
+static void __init put_thunk_form(const struct form *f, unsigned int reg,
+				  u8 *new)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->len; i++)
+		new[i] = f->head[i] + (f->head[i] > 0xff ? reg : 0);
+}
+
+/*
+ * Whether the site holds THUNK form f (not the compiled one) padded
+ * with either NOP set; *reg is the register its REG byte names
+ * (FIXUP_THUNK_NO_REG if it has none).
+ */
+static bool __init holds_thunk(const struct form *f, const u8 *site,
+			       unsigned int len, unsigned int *reg)
+{
+	u8 b[FIXUP_MAX_LEN];
+	unsigned int i;
+
+	*reg = FIXUP_THUNK_NO_REG;
+	for (i = 0; i < f->len; i++)
+		if (f->head[i] > 0xff)
+			*reg = (site[i] - f->head[i]) & 7;
+	put_thunk_form(f, *reg, b);
+	return !memcmp(b, site, f->len) &&
+	       is_either_pad(site + f->len, len - f->len);
+}
+
+/*
+ * THUNK: the compiled form, "call/jmp rel32" to a thunk of the kind in
+ * the kernel's list, which says the register; or another form of the
+ * kind, its REG byte saying the register, padded with either NOP set.
+ * The site gets the chosen form for that register: a branch to the
+ * first thunk of (kind, register), kept as it is if it branches to one
+ * already; or the form's bytes padded with this CPU's NOPs.
+ */
+static const char *__init plan_thunk(const struct pass *p, unsigned int m,
+				     unsigned int kind, const u8 *site,
+				     unsigned int len, u8 *new,
+				     const char **variant)
+{
+	const struct form *f = p->first[kind], *c = p->chosen[m][kind];
+	bool branch = site[0] == f->head[0];
+	const struct fixup_thunk *t;
+	unsigned int i, reg;
+
+	if (branch) {
+		t = thunk_of(p->env, kind, branch_target(site), 0);
+		if (!t)
+			return "branch target not a thunk of its kind";
+		reg = t->reg;
+	} else {
+		for (i = 1; i < p->nr[kind]; i++)
+			if (holds_thunk(f + i, site, len, &reg))
+				break;
+		if (i >= p->nr[kind])
+			return "bytes not a variant";
+	}
+	if (reg == 4)		/* call *%esp would branch into the stack */
+		return "branch through esp";
+	t = thunk_of(p->env, kind, 0, reg);
+	if (!t)
+		return "no thunk of its kind for the register";
+	*variant = c->name;
+	if (c != f) {
+		put_thunk_form(c, reg, new);
+		fixup_pad(new + c->len, len - c->len, p->p6);
+	} else if (branch) {
+		memcpy(new, site, len);
+	} else if (!put_branch(new, f->head[0], site, (uintptr_t)t->fn)) {
+		return "thunk out of reach";
+	}
 	return NULL;
 }
 
@@ -487,8 +602,8 @@ static const char *__init plan(const struct pass *p, unsigned int m,
 		return plan_fixed(p, m, r->kind, site, r->len, new, variant);
 	case SHAPE_MODRM:
 		return plan_modrm(p, m, r->kind, site, r->len, new, variant);
-	case SHAPE_THUNK:	/* issue 20: the thunk kinds' plan comes next */
-		return "bytes not a variant";
+	case SHAPE_THUNK:
+		return plan_thunk(p, m, r->kind, site, r->len, new, variant);
 	default:
 		return plan_call(p, m, site, new, variant);
 	}

@@ -137,19 +137,27 @@ __setup("nospectre_v2", nospectre_v2_set);
 #define BUILT_WITH_THUNKS	false
 #endif
 
-void __init spectre_v2_select(const struct cpuinfo *c)
+/*
+ * The synthetic feature bit of each mode, which the THUNK kinds' rules
+ * read (include/asm/fixup-kinds.h). Linux sets RETPOLINE with
+ * RETPOLINE_LFENCE; here a mode sets one bit, so that the rules need
+ * no order between them.
+ */
+static const u32 mode_features[] __initconst = {
+	[SPECTRE_V2_NONE]	= 0,
+	[SPECTRE_V2_RETPOLINE]	= X86_FEATURE_RETPOLINE,
+	[SPECTRE_V2_LFENCE]	= X86_FEATURE_RETPOLINE_LFENCE,
+};
+
+void __init spectre_v2_select(struct cpuinfo *c)
 {
 	struct spectre_v2_choice ch;
 	char line[64];
 
 	ch = spectre_v2_choose(c, &spectre_v2_cmdline, BUILT_WITH_THUNKS);
 	spectre_v2_mode = ch.mode;
+	c->features |= mode_features[ch.mode];
 	spectre_v2_format(&ch, line, sizeof(line));
 	printk(KERN_INFO "fixup: spectre_v2: %s\n", line);
-	/* Until the thunk kinds land (issue 20), no site is rewritten. */
-	if (BUILT_WITH_THUNKS && ch.mode != SPECTRE_V2_RETPOLINE)
-		printk(KERN_INFO "fixup: spectre_v2: thunk sites are not "
-		       "patched yet: every indirect branch runs the "
-		       "retpoline\n");
 }
 #endif

@@ -10,9 +10,11 @@
  * %esp; jmp __x86_return_thunk_ecx". Which CPU needs what, and the
  * sources: Documentation/spectre.md.
  *
- * Until the fixup pass rewrites the sites for the CPU (issue 20), each
- * indirect-branch thunk is the retpoline on every CPU: correct
- * everywhere, the slow form.
+ * Each indirect-branch thunk is the retpoline, correct on every CPU.
+ * The fixup pass rewrites every recorded branch to a thunk for the CPU
+ * (the THUNK kinds, Documentation/fixup-sites.md): inline where no
+ * mitigation is needed, so the thunks run only where the retpoline is
+ * chosen. It knows them from the list in retpoline_exports.c.
  */
 
 	.text

@@ -34,7 +34,7 @@ sub make_flags {
 	}
 	die "run-bench: make print-cflags printed no flags:\n$out"
 		unless $f{KBUILD_CFLAGS} && $f{KBUILD_AFLAGS};
-	# The thunk flags only where branches.c asks (thunk_cflags()).
+	# The thunk flags only for the generic i386 build (thunk_cflags()).
 	my %thunk = map { $_ => 1 } @{$f{RETPOLINE_CFLAGS} // []},
 		@{$f{RETHUNK_CFLAGS} // []};
 	$f{KBUILD_CFLAGS} = [grep { !$thunk{$_} } @{$f{KBUILD_CFLAGS}}];
@@ -68,15 +68,17 @@ sub thunk_cflags {
 # Loops start on the same boundary in every variant.
 my @align = qw(-falign-functions=64);
 
-# The patcher's sources as every host build takes them (-DHOST_TEST):
-# the list of tests/host/sources.mk, test_fixup-srcs.
-sub patcher_sources {
+# The kernel sources a host test takes (-DHOST_TEST): the list NAME-srcs
+# of tests/host/sources.mk, with its continuation lines. The patcher's
+# are test_fixup's, the Spectre v2 choice's test_spectre's.
+sub host_sources {
+	my ($name) = @_;
 	open my $fh, '<', 'tests/host/sources.mk'
 		or die "run-bench: tests/host/sources.mk: $!\n";
-	while (<$fh>) {
-		return split ' ', $1 if /^test_fixup-srcs\s*:=\s*(.*)$/;
-	}
-	die "run-bench: no test_fixup-srcs in tests/host/sources.mk\n";
+	my $text = do { local $/; <$fh> };
+	$text =~ s/\\\n/ /g;
+	return split ' ', $1 if $text =~ /^\Q$name\E-srcs\s*:=\s*(.*)$/m;
+	die "run-bench: no $name-srcs in tests/host/sources.mk\n";
 }
 
 # i386 assembly as x86-64 with the same bytes at every site:
@@ -160,27 +162,28 @@ sub build_variant {
 	my ($bench, $name, $asm_pass, $arch, $defs, @extra) = @_;
 	my $d = $bench->dir . "/$name";
 	make_path($d);
+	# i386: the generic build is the kernel built with the thunks
+	# (every C file), the others branch through a register too ("call
+	# *%reg", the form patched for a CPU that needs no mitigation).
+	my $thunks = $bench->bits == 32 && $name eq 'generic';
 	my @cf = (kernel_cflags($bench), @align, @$arch,
 		  @{$bench->{arch}{site}}, @$defs,
-		  $bench->bits == 32 ? '-DBENCH_BRANCHES=1' : ());
+		  $bench->bits == 32 ? ('-DBENCH_BRANCHES=1', $thunks ?
+		  thunk_cflags($bench) : '-mindirect-branch-register') : ());
 	my @objs;
 	compile($bench, 'bench/prims.c', "$d/prims.o", $asm_pass, @cf);
 	compile($bench, 'arch/i386/lib/page.c', "$d/page.o", $asm_pass, @cf);
 	push @objs, "$d/prims.o", "$d/page.o";
-	# The branch rows: i386 only; the generic build with the thunks,
-	# the others through a register too ("call *%reg", as patched).
+	# The branch rows and the thunks: i386 only.
 	if ($bench->bits == 32) {
-		my $gen = $name eq 'generic';
 		compile($bench, 'bench/branches.c', "$d/branches.o",
-			$asm_pass, @cf, $gen ? thunk_cflags($bench) :
-			'-mindirect-branch-register');
+			$asm_pass, @cf);
 		push @objs, "$d/branches.o";
-		if ($gen) {
-			assemble($bench, 'arch/i386/lib/retpoline.S',
-				 "$d/retpoline.o", @$defs,
-				 qw(-DCONFIG_RETPOLINE=1 -DCONFIG_RETHUNK=1));
-			push @objs, "$d/retpoline.o";
-		}
+	}
+	if ($thunks) {
+		assemble($bench, 'arch/i386/lib/retpoline.S', "$d/retpoline.o",
+			 @$defs, qw(-DCONFIG_RETPOLINE=1 -DCONFIG_RETHUNK=1));
+		push @objs, "$d/retpoline.o";
 	}
 	for (@extra) {
 		if (/\.S$/) {
@@ -235,16 +238,17 @@ sub check_spinlock_bytes {
 		     'i386 code');
 }
 
-# The patcher's objects, built for the host with the generic flags:
-# always, or with $if_stale only when a source or a header is newer.
+# The patcher's objects (or with $which another host test's sources),
+# built for the host with the generic flags: always, or with $if_stale
+# only when a source or a header is newer.
 sub patcher {
-	my ($bench, $if_stale) = @_;
+	my ($bench, $if_stale, $which) = @_;
 	my $B = $bench->dir;
 	my @pc = (kernel_cflags($bench), @{$bench->{arch}{gen}}, '-DHOST_TEST');
 	my $newest = (sort { $b <=> $a } map { (stat)[9] }
 		      glob('arch/i386/fixup/*.[ch] include/*/*.h'))[0];
 	my @objs;
-	for my $src (patcher_sources()) {
+	for my $src (host_sources($which // 'test_fixup')) {
 		(my $o = $src) =~ s{.*/(.*)\.c$}{$B/$1.o};
 		push @objs, $o;
 		next if $if_stale && -e $o && (stat $o)[9] >= $newest;

@@ -64,13 +64,7 @@ sub print_table {
 			$val{'harness,timer_overhead,host'},
 			$val{'harness,spread_median,all'},
 			$val{'harness,spread_max,all'};
-		if ($g{branches}) {
-			print "\nIndirect branches and returns: the generic "
-				. "build has the thunks\n(CONFIG_RETPOLINE, "
-				. "CONFIG_RETHUNK; not patched yet), the "
-				. "compile-time builds\nbranch inline\n";
-			runtime_table($bench, '', @{$g{branches}});
-		}
+		branches_table($bench, @{$g{branches}}) if $g{branches};
 		forms($bench);
 		workload($bench);
 		targets($bench);
@@ -123,13 +117,15 @@ sub groups {
 	my ($bench) = @_;
 	my (%g, %tp);
 	my @ops = Bench::Runtime::op_names($bench);
-	# Not in the targets until the thunk kinds patch them (issue 20).
-	my %branch = map { $_ => 1 } qw(indirect_call indirect_tail_jmp return);
+	# The thunk sites' rows: a table and a target of their own.
+	my %branch = map { ($_, "${_}_tp") }
+		qw(indirect_call indirect_tail_jmp return);
+	%branch = map { $_ => 1 } %branch;
 	$tp{$_} = 1 for map { /^(.*)_tp$/ ? $1 : () } @ops;
 	for (@ops) {
-		my $k = /_tp$/ ? 'throughput' : /^lockadd_/ ? 'forms' :
-			$_ eq 'workload' ? 'workload' :
-			$branch{$_} ? 'branches' : 'latency';
+		my $k = $branch{$_} ? 'branches' : /_tp$/ ? 'throughput' :
+			/^lockadd_/ ? 'forms' :
+			$_ eq 'workload' ? 'workload' : 'latency';
 		push @{$g{$k}}, $_;
 	}
 	# What the 2% targets are about: throughput, and the rows that have
@@ -161,6 +157,37 @@ sub runtime_table {
 		printf ' %5s', fmt($bench->val("runtime,$op,$_"), 5, 2)
 			for qw(patched-up/compile-up patched-smp/compile-smp
 			       unpatched/patched-up);
+		print "\n";
+	}
+}
+
+# The indirect branches and returns, latency and throughput, in the
+# variants that differ there.
+sub branches_table {
+	my ($bench, @ops) = @_;
+	my %sv = %{$bench->{spectre_v2} // {}};
+	print "\nIndirect branches and returns (THUNK_CALL, THUNK_JMP, "
+		. "RETURN sites): unpatched\ncalls the retpoline thunks, "
+		. "patched-smp is patched for this CPU ("
+		. ($sv{'patched-smp'} // '?') . "),\npatched-off with "
+		. "spectre_v2=off, linux-i386 calls thunks whose body is "
+		. "\"jmp *%reg\"\n(Linux's i386 kernel where no retpoline "
+		. "is needed), compile-smp is built without\nthunks. off/cS "
+		. "= patched-off / compile-smp (the 2% target), un/off = the "
+		. "retpoline's\ncost (unpatched / patched-off), lx/cS = "
+		. "linux-i386 / compile-smp. _tp: four\nindependent calls "
+		. "an iteration, per call\n";
+	my @cols = qw(unpatched patched-smp patched-off linux-i386
+		      compile-smp);
+	printf "%-20s" . (" %11s" x @cols) . " | %5s %5s %5s\n",
+		'branch', @cols, 'off/cS', 'un/off', 'lx/cS';
+	for my $op (@ops) {
+		printf "%-20s", $op;
+		print ' ', cell($bench, $op, $_) for @cols;
+		print ' |';
+		printf ' %5s', fmt($bench->val("runtime,$op,$_"), 5, 2)
+			for qw(patched-off/compile-smp unpatched/patched-off
+			       linux-i386/compile-smp);
 		print "\n";
 	}
 }
@@ -199,11 +226,15 @@ sub workload {
 	my %c = map { $_ => $bench->val("runtime,workload,$_") }
 		@Bench::Runtime::VARIANTS;
 	return unless $mhz && !grep { !$_ } values %c;
+	my @thunk = grep { $bench->val("runtime,workload,$_") }
+		@Bench::Runtime::THUNK_VARIANTS;
+	$c{$_} = $bench->val("runtime,workload,$_") for @thunk;
 	print "\nWorkload: a request = 2 pages from a spinlocked free list, "
 		. "a refcount taken and\ndropped, clear_page, a ring message "
-		. "(smp_wmb/smp_rmb), copy_page, smp_mb, 2 frees\n";
+		. "(smp_wmb/smp_rmb), copy_page, smp_mb, 2 frees, an "
+		. "indirect call\n(a driver's operations table)\n";
 	printf "  %-12s %10s %14s\n", 'variant', 'cycles', 'requests/s';
-	for (@Bench::Runtime::VARIANTS) {
+	for (@Bench::Runtime::VARIANTS, @thunk) {
 		my $ops = $mhz * 1e6 / $c{$_};
 		$bench->row('workload', 'requests_per_second', $_,
 			    sprintf('%.0f', $ops), 'ops/s');
@@ -225,6 +256,13 @@ sub workload {
 		. "for this CPU.\n",
 		more_less($more, 0), more_less($up, 1), more_less($msmp, 0),
 		more_less($smp, 1);
+	return unless @thunk == 2;
+	printf "  With spectre_v2=off it takes %s time per request than a "
+		. "kernel built\n  without thunks; the retpoline on its one "
+		. "indirect call costs %s, and\n  Linux's i386 shape %s.\n",
+		more_less($c{'patched-off'} / $c{'compile-smp'} - 1, 1),
+		more_less($c{unpatched} / $c{'patched-off'} - 1, 1),
+		more_less($c{'linux-i386'} / $c{'compile-smp'} - 1, 1);
 }
 
 # 0.24 -> "24% more", -0.021 -> "2.1% less"; "as much" within 0.05%.
@@ -284,6 +322,11 @@ sub targets {
 	$check->('patched-SMP within 2% of compile-time SMP',
 		 'patched-smp', 'compile-smp',
 		 sub { $_[0] <= 1.02 + $_[1] / 100 }, @ops);
+	# The i386 harness only: the x86-64 one has no thunks.
+	$check->('patched with spectre_v2=off within 2% of built without '
+		 . 'thunks', 'patched-off', 'compile-smp',
+		 sub { $_[0] <= 1.02 + $_[1] / 100 },
+		 @{$g{branches}}, @{$g{workload} // []}) if $g{branches};
 	$check->('unpatched at least 5x patched-UP on lock-heavy primitives',
 		 'unpatched', 'patched-up',
 		 sub { $_[0] >= 5 * (1 - $_[1] / 100) }, @lockish);

@@ -10,6 +10,9 @@ use Bench::Util qw(spew median);
 use Bench::Build;
 
 our @VARIANTS = qw(unpatched patched-up patched-smp compile-up compile-smp);
+# The rows with indirect branches (the i386 harness) have two more: the
+# generic build patched with spectre_v2=off, and as Linux's i386 runs it.
+our @THUNK_VARIANTS = qw(patched-off linux-i386);
 
 sub measure {
 	my ($bench) = @_;
@@ -28,11 +31,13 @@ sub measure {
 		'arch/i386/lib/spinlock.S');
 	Bench::Build::check_spinlock_bytes($bench);
 	my @objs = ((map { Bench::Build::copy_variant($bench, $gen, $_) }
-		     qw(unpatched patched_up patched_smp)),
+		     qw(unpatched patched_up patched_smp),
+		     $bench->bits == 32 ? qw(patched_off linux_i386) : ()),
 		    Bench::Build::copy_variant($bench, $cup, 'compile_up'),
 		    Bench::Build::copy_variant($bench, $csmp, 'compile_smp'));
 
-	my @patcher = Bench::Build::patcher($bench);
+	my @patcher = (Bench::Build::patcher($bench),
+		       Bench::Build::patcher($bench, 0, 'test_spectre'));
 	$bench->run('HOSTCC', "$B/runtime.o", 'gcc', @{$arch->{host_cflags}},
 		    '-c', '-o', "$B/runtime.o", 'bench/runtime.c');
 	$bench->run('LD', "$B/bench-runtime", 'gcc', @{$arch->{host}},
@@ -50,6 +55,8 @@ sub measure {
 			$kinds{$1}{$2} = $3;
 			next;
 		}
+		$bench->{spectre_v2}{$1} = $2, next
+			if /^# (\S+): spectre_v2: (.*)$/;
 		next if /^#/;
 		my @f = split /,/;
 		next unless @f == 5;
@@ -61,7 +68,7 @@ sub measure {
 	$bench->row('harness', 'spread_max', 'all',
 		    sprintf('%.2f', (sort { $b <=> $a } @mad)[0]), 'percent');
 	$bench->{kinds} = \%kinds;
-	for my $v (qw(patched-up patched-smp)) {
+	for my $v (qw(patched-up patched-smp), @THUNK_VARIANTS) {
 		next unless $kinds{$v};
 		$bench->note("$v: ", join(', ', map { "$_=$kinds{$v}{$_}" }
 					  sort keys %{$kinds{$v}}));
@@ -72,6 +79,11 @@ sub measure {
 		ratio($bench, $op, 'patched-up', 'compile-up');
 		ratio($bench, $op, 'patched-smp', 'compile-smp');
 		ratio($bench, $op, 'unpatched', 'patched-up');
+		# The thunk rows: the target (no mitigation, patched, against
+		# built without thunks), the retpoline's cost, Linux's shape.
+		ratio($bench, $op, 'patched-off', 'compile-smp');
+		ratio($bench, $op, 'unpatched', 'patched-off');
+		ratio($bench, $op, 'linux-i386', 'compile-smp');
 	}
 }
 
