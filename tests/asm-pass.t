@@ -10,8 +10,11 @@
 # then built twice, plain and through the pass, at -march=i486, pentium3
 # and pentium4, -O0 and -O2, and both are run (natively, or under
 # qemu-i386): their output and exit status must be the same, the sites
-# being in their compiled forms. Then hand-written spellings, the flags
-# scan, errors and --help.
+# being in their compiled forms. The corpus is also compiled, and the
+# programs built and run, with the kernel's Spectre v2 thunk flags
+# (-DTHUNKS, the thunks of tests/asm/thunks.s linked in): every call and
+# jmp to a thunk must be recorded as its kind's site, reaching the right
+# thunk. Then hand-written spellings, the flags scan, errors and --help.
 
 use strict;
 use warnings;
@@ -45,6 +48,14 @@ my @CONFIGS = (
 	[qw(-O2 -march=athlon)],		# prefetchw, movntq via MMX-ext
 	[qw(-O2 -march=pentium4 -mprefetchwt1)],	# prefetchwt1
 );
+# The kernel's CONFIG_RETPOLINE and CONFIG_RETHUNK flags (the Makefile's
+# RETPOLINE_CFLAGS and RETHUNK_CFLAGS), written out again.
+my @THUNK_FLAGS = qw(-DTHUNKS -mindirect-branch=thunk-extern
+	-mindirect-branch-register -mfunction-return=thunk-extern
+	-fno-jump-tables);
+push @CONFIGS, map { [@$_, @THUNK_FLAGS] } [qw(-O0 -march=i486 -fno-pic)],
+	[qw(-O2 -march=i486 -fno-pic)], [qw(-Os -march=pentium4)],
+	[qw(-O2 -march=pentium4 -fno-pic -ffunction-sections)];
 my @CFLAGS = (qw(-m32 -ffreestanding -Wall -Wno-sync-nand),
 	"-I$root/include");
 
@@ -85,7 +96,7 @@ for my $c (@corpus) {
 			['pass', "perl $pass -o $d/out.s $d/raw.s"],
 			['second pass', "perl $pass -o $d/out2.s $d/out.s"],
 			['assemble', "gcc -m32 -c -o $d/out.o $d/out.s"],
-			['objdump', "objdump -d -w -z $d/out.o > $d/out.dis"],
+			['objdump', "objdump -d -w -z -r $d/out.o > $d/out.dis"],
 			['fixup-report', "perl $report $d/out.o > $d/out.rep"],
 		    ] };
 	}
@@ -93,6 +104,10 @@ for my $c (@corpus) {
 # The programs, built plain and through the pass, and run.
 my @RUN_CONFIGS = map { my $m = $_; map { [$_, "-march=$m"] } qw(-O0 -O2) }
 	qw(i486 pentium3 pentium4);
+# With the thunks of tests/asm/thunks.s, which use absolute addresses.
+push @RUN_CONFIGS, map { [@$_, '-fno-pic', @THUNK_FLAGS] } [qw(-O0 -march=i486)],
+	[qw(-O2 -march=i486)], [qw(-Os -march=pentium4)];
+my $thunks = "$root/tests/asm/thunks.s";
 my @RUN_CFLAGS = qw(-m32 -Wall -Wno-sync-nand);
 my @run_c = grep { (slurp($_) // '') =~ /^int\s+main\s*\(/m } @corpus;
 my @run_s = sort glob("$root/tests/asm/run_*.asm");
@@ -103,6 +118,8 @@ for my $c (@run_c, @run_s) {
 	for my $cfg ($asm ? [] : @RUN_CONFIGS) {
 		my $d = "$tmp/run-" . basename($c) . '-' . @runs;
 		mkdir $d or die "$d: $!";
+		my $with = grep({ $_ eq '-DTHUNKS' } @$cfg) ? '-no-pie '
+		    . q_($thunks) : '';
 		my $run = sub {
 			my ($exe) = @_;
 			return ["run $exe", "timeout 120 $runner$d/$exe "
@@ -114,9 +131,10 @@ for my $c (@run_c, @run_s) {
 			    : ['gcc -S', join(' ', 'gcc', @RUN_CFLAGS, @$cfg,
 			    '-S -o', "$d/raw.s", q_($c))],
 			['pass', "perl $pass -o $d/out.s $d/raw.s"],
-			['link plain', "gcc -m32 -o $d/plain $d/raw.s -latomic"],
+			['link plain',
+			    "gcc -m32 -o $d/plain $d/raw.s $with -latomic"],
 			['link through the pass',
-			    "gcc -m32 -o $d/fx $d/out.s -latomic"],
+			    "gcc -m32 -o $d/fx $d/out.s $with -latomic"],
 			defined $runner ? ($run->('plain'), $run->('fx')) : (),
 		    ] };
 	}
@@ -141,7 +159,8 @@ for my $j (@jobs) {
 			next if $app;
 			s/#.*//;
 			for my $st (split /;/) {
-				$st =~ s/^\s*(?:[\w.\$]+:\s*)*//;
+				# labels (an .irp body's too: \reg)
+				$st =~ s/^\s*(?:[\w.\$\\]+:\s*)*//;
 				next if $st =~ /^\s*(?:\.|$)/;
 				my @w = split ' ', $st;
 				shift @w while @w && $Fixup::Insn::PREFIX_WORD{lc $w[0]};
@@ -365,6 +384,60 @@ subtest 'labels, letter case, prefetchwt1' => sub {
 	    '... of kind PREFETCHW');
 };
 
+# ---- branches to thunks, by hand --------------------------------------------
+
+subtest 'thunk branches: every register, jcc, a thunk in the same section' => sub {
+	my @regs = qw(eax ecx edx ebx ebp esi edi);
+	my @body = ((map { ("call __x86_indirect_thunk_$_",
+	    "jmp __x86_indirect_thunk_$_") } @regs),
+	    'jmp __x86_return_thunk_ecx', 'jne __x86_return_thunk',
+	    'JPE __x86_indirect_thunk_esi', 'CALLL __x86_indirect_thunk_edi',
+	    'jmp __x86_return_thunk', 'call __x86.get_pc_thunk.bx',
+	    'jmp __x86_return_thunk_eax');
+	my @want = ((map { ('THUNK_CALL', 'THUNK_JMP') } @regs), 'THUNK_JMP',
+	    'RETURN', 'THUNK_JMP', 'THUNK_CALL', 'RETURN');
+	my ($st, $err, $out) = pass_over('thunks', "\t.text\nf:\n"
+	    . join('', map { "\t$_\n" } @body)
+	    . "__x86_return_thunk:\n\tret\n");
+	is($st, 0, 'no error') or diag($err);
+	is_deeply([$out =~ /^\t\.byte (\d+), \.Lfx_\d+_end - \.Lfx_\d+\t# (\w+)$/mg],
+	    [map { ($KIND_NAMED{$_}{number}, $_) } @want],
+	    'each branch to a thunk is a site of its kind, numbered as the '
+	    . 'catalogue says') or diag($out);
+	like($out, qr/^\tcall __x86\.get_pc_thunk\.bx$/m,
+	    'the PIC helper __x86.get_pc_thunk.bx is no thunk of ours');
+	like($out, qr/^\tjmp __x86_return_thunk_eax$/m,
+	    '... nor a name GCC does not write');
+	my ($st2, $err2, $out2) = pass_over('thunks2', $out);
+	is($out2, $out, 'second pass: byte-identical');
+	is(system("gcc -m32 -c -o $tmp/thunks.o $tmp/thunks2.out.s"), 0,
+	    'assembles');
+	system("objdump -d -w -z -r $tmp/thunks.o > $tmp/thunks.dis");
+	system("perl $report $tmp/thunks.o > $tmp/thunks.rep");
+	my $o = analyse_object("$tmp/thunks.dis", "$tmp/thunks.rep");
+	my @s = @{$o->{sites}};
+	is_deeply([map { $_->{kind} } @s], \@want, 'fixup-report: the kinds');
+	my @bytes = map { my $i = $o->{at}{"$_->{sec}:$_->{addr}"};
+	    defined $i ? hexs(@{$o->{insns}[$i]{bytes}}[0]) . ' '
+	    . scalar @{$o->{insns}[$i]{bytes}} : 'none' } @s;
+	is_deeply(\@bytes, [map { $_ eq 'THUNK_CALL' ? 'e8 5' : 'e9 5' } @want],
+	    'each site E8 or E9 rel32, 5 bytes: the jmp to the thunk in the '
+	    . 'same section too');
+	my @thunk = map { (split ' ', $_)[4] } grep { /^\./ }
+	    split /\n/, slurp("$tmp/thunks.rep");
+	is_deeply(\@thunk, [(map { ("__x86_indirect_thunk_$_") x 2 } @regs),
+	    qw(__x86_return_thunk_ecx __x86_return_thunk
+	    __x86_indirect_thunk_esi __x86_indirect_thunk_edi
+	    __x86_return_thunk)], 'fixup-report: the thunk of each');
+	# The jcc: its inverse, over the jmp site, to the site's end.
+	my @jcc = map { $_->{text} } grep { $_->{bytes}[0] == 0x74
+	    || $_->{bytes}[0] == 0x7b } @{$o->{insns}};
+	is(scalar @jcc, 2, 'jne and jpe became je and jpo (short)')
+	    or diag(explain(\@jcc));
+	my @nosite = grep { $_->{text} =~ /^j(?:ne|p)\b/ } @{$o->{insns}};
+	is(scalar @nosite, 0, '... and no jne or jp is left');
+};
+
 # ---- errors --------------------------------------------------------------
 
 my @BAD = (
@@ -388,6 +461,11 @@ my @BAD = (
 	    . ".Lfx_7_end - .Lfx_7\n"
 	    . "\t.popsection", qr/malformed fixup site \.Lfx_7/],
 	[".code16gcc\n\tmfence", qr/\.code16/, 1],
+	['jecxz __x86_return_thunk', qr/no inverse condition/],
+	['loop __x86_indirect_thunk_eax', qr/no inverse condition/],
+	['call __x86_return_thunk', qr/call to __x86_return_thunk is no thunk site/],
+	['notrack jmp __x86_indirect_thunk_eax', qr/prefix 'notrack'/],
+	[".code16gcc\n\tcall __x86_indirect_thunk_eax", qr/\.code16/, 1],
 );
 
 for my $b (@BAD) {
@@ -508,7 +586,9 @@ sub expected_counts {
 			@w = grep { !/^(?:lock|xacquire|xrelease|fs)$/ } @w;
 			next unless @w;
 			my $m = $w[0];
-			if ($m =~ /^prefetch/) {
+			if (my $t = thunk_kind($m, $w[1])) {
+				$n{$t}++;
+			} elsif ($m =~ /^prefetch/) {
 				$n{$KIND_OF{$m} // 'PREFETCH'}++;
 				$hint{$HINT{$m}}++ if $m !~ /^prefetchw/;
 			} elsif ($KIND_OF{$m}) {
@@ -520,6 +600,20 @@ sub expected_counts {
 	return { counts => \%n, hint => \%hint };
 }
 
+# What a branch to a thunk is recorded as (Documentation/spectre.md),
+# written out here again: the thunks GCC names, each register's.
+sub thunk_kind {
+	my ($branch, $sym) = @_;
+	return undef unless defined $sym;
+	my $call = $branch =~ /^call/;
+	return $call ? 'THUNK_CALL' : 'THUNK_JMP' if $sym =~
+	    /^__x86_indirect_thunk_(?:eax|ebx|ecx|edx|esi|edi|ebp)$/;
+	return undef if $call;
+	return 'THUNK_JMP' if $sym eq '__x86_return_thunk_ecx';
+	return 'RETURN' if $sym eq '__x86_return_thunk';
+	return undef;
+}
+
 sub app_blocks {
 	my ($text) = @_;
 	return $text =~ /^(#APP\n.*?^#NO_APP)$/msg;
@@ -528,13 +622,17 @@ sub app_blocks {
 # Parse objdump -d -w of an object and fixup-report's listing.
 sub analyse_object {
 	my ($dis, $rep) = @_;
-	my (@insns, %at, $sec, $func);
+	my (@insns, %at, $sec, $func, %reloc);
 	for (split /\n/, slurp($dis)) {
 		if (/^Disassembly of section (\S+):/) { $sec = $1; next; }
 		if (/^[0-9a-f]+ <(.+)>:$/) { $func = $1; next; }
 		next unless /^\s*([0-9a-f]+):\t([0-9a-f]{2}(?:[ ][0-9a-f]{2})*)
 		    \s*(?:\t(.*))?$/x;
 		my ($addr, $bytes, $text) = (hex $1, $2, $3 // '');
+		# objdump -w -r: "\tOFFSET: R_386_TYPE\tSYMBOL" after the text
+		while ($text =~ s/\t([0-9a-f]+): R_386_\w+\t(\S+)$//) {
+			$reloc{"$sec:" . hex $1} = $2;
+		}
 		my $in = { sec => $sec, func => $func, addr => $addr,
 		    bytes => [map { hex } split / /, $bytes], text => $text };
 		$at{"$sec:$addr"} = scalar @insns;
@@ -542,7 +640,7 @@ sub analyse_object {
 	}
 	my (@sites, %site, %counts, @dup);
 	for (split /\n/, slurp($rep)) {
-		next unless /^(\S+)\+0x([0-9a-f]+)\s+(\w+)\s+(\d+)\s+(\S+)$/;
+		next unless /^(\S+)\+0x([0-9a-f]+)\s+(\w+)\s+(\d+)\s+(\S+)/;
 		my $s = { sec => $1, addr => hex $2, kind => $3, len => $4 };
 		my $key = "$s->{sec}:$s->{addr}";
 		push @dup, $key if $site{$key};
@@ -551,7 +649,8 @@ sub analyse_object {
 		push @sites, $s;
 	}
 	return { insns => \@insns, at => \%at, sites => \@sites,
-	    site => \%site, counts => \%counts, dup => \@dup };
+	    site => \%site, counts => \%counts, dup => \@dup,
+	    reloc => \%reloc };
 }
 
 sub hexs { return join(' ', map { sprintf('%02x', $_) } @_); }
@@ -621,6 +720,16 @@ sub check_object {
 		} elsif ($k eq 'MOVNTI') {
 			$err = 'not ds; movl' if hexs(@b[0, 1]) ne '3e 89'
 			    || @b != $s->{len};
+		} elsif ($k =~ /^(?:THUNK_CALL|THUNK_JMP|RETURN)$/) {
+			my $op = $k eq 'THUNK_CALL' ? 0xe8 : 0xe9;
+			my $to = $o->{reloc}{"$s->{sec}:" . ($s->{addr} + 1)};
+			if ($b[0] != $op || @b != 5 || $s->{len} != 5) {
+				$err = sprintf('not %02x rel32', $op);
+			} elsif ((thunk_kind($op == 0xe8 ? 'call' : 'jmp', $to)
+			    // '') ne $k) {
+				$err = 'reaches ' . ($to // 'no symbol')
+				    . ", not a thunk of $k";
+			}
 		}
 		push @bad, "$where: $err ($in->{text})" if $err;
 	}
@@ -645,6 +754,15 @@ sub check_object {
 		}
 		push @unrec, "$in->{text} at $in->{sec}+$in->{addr}"
 		    if $in->{text} =~ /^(?:[mls]fence|prefetch\w*|movnt[qi])\b/;
+		# A branch to a thunk: E8/E9 rel32, or 0F 8x rel32 (a jcc).
+		for my $off (grep { $_ == @b - 4 } 1, 2) {
+			my $to = $o->{reloc}{"$in->{sec}:" . ($in->{addr} + $off)};
+			next unless thunk_kind('jmp', $to)
+			    || thunk_kind('call', $to);
+			push @unrec, "$in->{text} ($to) at $in->{sec}+"
+			    . "$in->{addr}" unless $off == 1
+			    && $o->{site}{"$in->{sec}:$in->{addr}"};
+		}
 	}
 	is_deeply(\@unrec, [], 'nothing left unrecorded');
 }
@@ -688,9 +806,18 @@ sub check_run {
 	ok(length $po || $j->{src} =~ /\.asm$/, 'it printed something');
 	my $sites = () = (slurp("$d/out.s") // '') =~ /^\.Lfx_\d+:$/mg;
 	my $raw = () = (slurp("$d/raw.s") // '') =~
-	    /^\s*(?:lock\b|[mls]fence|prefetch|movnt[iq])/mig;
+	    /^\s*(?:lock\b|[mls]fence|prefetch|movnt[iq]|
+	    (?:call|j[a-z]+)\s+__x86_(?:indirect|return)_thunk)/migx;
 	ok($sites >= $raw && ($sites > 0) == ($raw > 0),
 	    "the pass made $sites sites for $raw instructions");
+	if (grep { $_ eq '-DTHUNKS' } @{$j->{cfg}}) {
+		my $n = () = (slurp("$d/raw.s") // '') =~
+		    /^\s*(?:call|jmp)\s+__x86_(?:indirect|return)_thunk/mg;
+		cmp_ok($n, '>', 0, "built with the thunk flags: $n branches to "
+		    . 'thunks');
+		like(slurp("$d/fx.out") // '', qr/^thunks ran: branches returns$/m,
+		    '... and the thunks ran') if $j->{src} =~ /run_thunks\.c$/;
+	}
 }
 
 sub check_job {

@@ -134,6 +134,7 @@ print $c <<'EOF';
 #define JMP	0x100
 #define ANY	(-1)
 #define HINT	(-2)
+#define REG(b)	(0x200 | (b))
 
 static void form(const char *kind, const char *name, int reg,
 		 const int *b, int n)
@@ -152,6 +153,8 @@ static void form(const char *kind, const char *name, int reg,
 	for (i = 0; i < n; i++) {
 		if (b[i] == JMP)
 			printf(" JMP");
+		else if (b[i] & 0x200)
+			printf(" REG(0x%02x)", b[i] & 0xff);
 		else
 			printf(" %d", b[i]);
 	}
@@ -166,6 +169,9 @@ static void form(const char *kind, const char *name, int reg,
 #define FIXUP_MODRM(k, name, reg, ...) {				\
 	static const int b_[] = { -1, ##__VA_ARGS__ };			\
 	form(#k, name, reg, b_ + 1, sizeof(b_) / sizeof(b_[0]) - 1); }
+#define FIXUP_THUNK(k, name, ...) {					\
+	static const int b_[] = { -1, ##__VA_ARGS__ };			\
+	form(#k, name, -3, b_ + 1, sizeof(b_) / sizeof(b_[0]) - 1); }
 #define FIXUP_RULE(k, needs, bug, mode, name)				\
 	printf("rule %s %s %s %s %s\n", #k, #needs, #bug, #mode, name);
 
@@ -275,7 +281,8 @@ for my $tool (qw(fixup-verify fixup-report)) {
 	print $f "\t.text\nf:\n", map { "\t$_\n" } 'lock incl (%eax)',
 	    'mfence', 'lfence', 'sfence', 'prefetchnta (%eax)',
 	    'prefetchw 4(%eax)', 'movntq %mm0, (%eax)', 'movnti %eax, (%edx)',
-	    'ret';
+	    'call __x86_indirect_thunk_eax', 'jmp __x86_indirect_thunk_ecx',
+	    'jmp __x86_return_thunk';
 	close($f);
 	my $out = run("perl $root/scripts/fixup-sites.pl -o $tmp/sites.fx.s "
 	    . "$tmp/sites.s && cat $tmp/sites.fx.s");
@@ -285,7 +292,7 @@ for my $tool (qw(fixup-verify fixup-report)) {
 		$v{$2} = { n => $1 };
 		push @order, $2;
 	}
-	is(scalar @order, 8, 'fixup-sites.pl made eight sites');
+	is(scalar @order, 11, 'fixup-sites.pl made eleven sites');
 	against_oracles('fixup-sites.pl', \%v, 'partial');
 	run("gcc -m32 -c -o $tmp/sites.o $tmp/sites.fx.s");
 	my @named = map { (split)[1] } grep { /^\./ }

@@ -198,6 +198,12 @@ my @BAD = (
 	['BAD_THUNK_OPCODE', 'bad_here', qr/THUNK_JMP site is not thunk /
 	    . qr/\(e9 rel32\) to __x86_indirect_thunk_eax .* \(bytes e8 /],
 	['BAD_THUNK_LFENCE', 'bad_here', qr/unrecorded lfence/],
+	# The kernel's list of thunks, against the tools'.
+	['BAD_THUNK_LIST_REG', 'bad_here', qr/fixup_thunks\[0\] \(0x\w+, /
+	    . qr/THUNK_CALL, register 1\): __x86_indirect_thunk_eax carries /
+	    . qr/eax \(Fixup::Thunks\)/],
+	['BAD_THUNK_UNLISTED', '__x86_return_thunk', qr/__x86_return_thunk: /
+	    . qr/no RETURN entry in fixup_thunks/],
 );
 for my $b (@BAD) {
 	my ($def, $at, $re, $opt, $also) = @$b;

@@ -56,6 +56,7 @@ my %bad = (
 	BAD_DS_JMP => qr/bad_here\+0x0: ds jmp .*: jmp to locked_inc\+0x0 leaves \.text\.nmi/,
 	BAD_NOTRACK => qr/bad_here\+0x\w+: notrack jmp \*%eax: indirect or far jmp/,
 	BAD_UD2 => qr/bad_here\+0x0: ud2: an exception leaves \.text\.nmi/,
+	BAD_THUNK => qr/bad_here\+0x0: jmp .*: jmp to __x86_return_thunk\+0x0 leaves \.text\.nmi/,
 	BAD_RET => qr/(?:bad_here|nmi_entry)\+0x2: ret: ret in a function no call in \.text\.nmi reaches/,
 	BAD_IRET => qr/nmi_count\+0x\w+: iret: iret in a function a call reaches/,
 );

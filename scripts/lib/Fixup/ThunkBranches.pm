@@ -25,6 +25,7 @@ Fixup::ThunkBranches - the branches to thunks in an ELF file, and the thunks' ow
       branches => \%at, insns => \@insns, records => \@records,
       kinds => $kinds);
   my %trap = Fixup::ThunkBranches::traps($file, \@insns);
+  push @errors, Fixup::ThunkBranches::check_list($image, $symval, $kinds);
 
 =head1 DESCRIPTION
 
@@ -66,6 +67,17 @@ C<ret> that would return there never does, so it only ever runs
 speculatively, and an i486 may hold it (Intel, "Retpoline: A Branch
 Target Injection Mitigation", 758357). Any other C<lfence>, in a thunk or
 not, is not a trap. C<{ ADDRESS =E<gt> 1 }>.
+
+=item check_list(IMAGE, SYMVAL, KINDS)
+
+The kernel's own list of thunks, which its boot pass reads
+(C<fixup_thunks[fixup_nr_thunks]>, C<struct fixup_thunk> of
+F<include/asm/fixup.h>: a 4-byte function pointer, the kind and the
+register as bytes, 8 bytes with padding; F<arch/i386/lib/retpoline_exports.c>),
+against Fixup::Thunks, the tools' list: each entry must be a thunk of
+that kind and register by its name, and each kind of each thunk the image
+defines must have its entry. C<[ADDRESS, MESSAGE]> for each difference;
+none for an image without the list (a kernel without CONFIG_RETPOLINE).
 
 =back
 
@@ -163,6 +175,58 @@ sub check_unrecorded {
 			$why = "no site kind is a $m to $t (Fixup::Thunks)";
 		}
 		push @errors, [$addr, "$m to $t ($in->{text}): $why"];
+	}
+	return @errors;
+}
+
+my $THUNK_SIZE = 8;
+my $NO_REG = 0xff;	# FIXUP_THUNK_NO_REG
+
+sub check_list {
+	my ($image, $v, $kinds) = @_;
+	my ($list, $nr_at) = @$v{qw(fixup_thunks fixup_nr_thunks)};
+	return () unless defined $list && defined $nr_at;
+	my $nb = Fixup::Image::bytes($image, $nr_at, 4)
+	    // return [$nr_at, 'fixup_nr_thunks: cannot be read'];
+	my $nr = unpack('V', $nb);
+	my %name_at = map { $v->{$_} => $_ } grep { defined $v->{$_} }
+	    Fixup::Thunks::names();
+	my (@errors, %listed);
+	for my $i (0 .. $nr - 1) {
+		my $at = $list + $i * $THUNK_SIZE;
+		my $b = Fixup::Image::bytes($image, $at, $THUNK_SIZE) // do {
+			push @errors, [$at, "fixup_thunks[$i]: cannot be read"];
+			last;
+		};
+		my ($fn, $kind, $reg) = unpack('V C C', $b);
+		my $k = $kinds->{$kind} ? $kinds->{$kind}{name} : "kind $kind";
+		my $name = $name_at{$fn};
+		my $t = Fixup::Thunks::thunk($name);
+		my $want = $t && defined $t->{reg}
+		    ? Fixup::Thunks::reg_number($t->{reg}) : $NO_REG;
+		my $what = sprintf('fixup_thunks[%d] (0x%08x, %s, register %s)',
+		    $i, $fn, $k, $reg == $NO_REG ? 'none' : $reg);
+		if (!$t) {
+			push @errors, [$at, "$what: not a thunk of "
+			    . 'Fixup::Thunks (scripts/lib/Fixup/Thunks.pm)'];
+		} elsif (!grep { ($_ // '') eq $k } @$t{qw(call jmp)}) {
+			push @errors, [$at, "$what: $name is not a thunk of $k "
+			    . '(Fixup::Thunks)'];
+		} elsif ($reg != $want) {
+			push @errors, [$at, "$what: $name carries "
+			    . ($t->{reg} // 'no register') . ' (Fixup::Thunks)'];
+		} else {
+			$listed{"$name $k"} = 1;
+		}
+	}
+	for my $name (sort values %name_at) {
+		my $t = Fixup::Thunks::thunk($name);
+		for my $k (grep { defined } @$t{qw(call jmp)}) {
+			push @errors, [$v->{$name}, "$name: no $k entry in "
+			    . 'fixup_thunks (arch/i386/lib/retpoline_exports.c): '
+			    . 'the boot pass would reject its sites']
+			    unless $listed{"$name $k"};
+		}
 	}
 	return @errors;
 }

@@ -30,6 +30,8 @@ sub expected_variants {
 	my $full = $f{sse2} ? 'mfence' : 'lock-add';
 	my $read = $f{sse2} ? 'lfence' : 'lock-add';
 	my $write = $f{sse} ? 'sfence' : 'lock-add';
+	my $thunk = $f{retpoline_lfence} ? 'lfence' : $f{retpoline} ?
+		'thunk' : 'inline';
 	return {
 		LOCK => $smp ? 'lock' : 'ds',
 		MB => $full,
@@ -54,6 +56,14 @@ sub expected_variants {
 		RMB_FLAGS => $read,
 		WMB_FLAGS => $write,
 		APIC_WRITE => $intel_11ap ? 'xchg' : 'movl',
+		# The Spectre v2 mode chosen at boot, as the synthetic bits
+		# of the cpu line say (Documentation/spectre.md): lfence
+		# when asked for and serializing, the retpoline thunk where
+		# needed, the branch inline where not.
+		THUNK_CALL => $thunk,
+		THUNK_JMP => $thunk,
+		# no CPU gets a return thunk on i386
+		RETURN => 'ret',
 	};
 }
 
