@@ -142,8 +142,12 @@ size_t fixup_keep_done(struct fixup_keeping *k);
  * behind the kernel's back) is left alone and counted rejected. Nothing
  * printed: fixup_kept_report() names those after the serialization.
  */
+struct fixup_counts {
+	u32 sites, patched, unchanged, rejected;	/* as in fixup_stats */
+};
+
 void fixup_kept_write(const struct fixup_kept *k, bool smp,
-		      ptrdiff_t write_offset, struct fixup_stats *st);
+		      ptrdiff_t write_offset, struct fixup_counts *st);
 void fixup_kept_report(const struct fixup_kept *k, bool smp,
 		       void (*neither)(uintptr_t addr));
 

@@ -76,7 +76,7 @@ size_t __init fixup_keep_done(struct fixup_keeping *k)
 }
 
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
-				ptrdiff_t write_offset, struct fixup_stats *st)
+				ptrdiff_t write_offset, struct fixup_counts *st)
 {
 	const u8 *b = k->bytes, *site, *from, *to;	/* b: site i's UP bytes */
 	u32 i, len;

@@ -125,7 +125,7 @@ static void __repatch alias_unmap(u32 pages)
 struct repatch {
 	bool smp;
 	unsigned int unmapped;		/* tables without an alias */
-	struct fixup_stats st;
+	struct fixup_counts st;
 };
 
 /*
@@ -160,7 +160,7 @@ static void __repatch report_neither(uintptr_t addr)
 }
 
 /* Every kept site to smp's bytes; whether every one has them now. */
-static bool __repatch repatch_all(bool smp, struct fixup_stats *st)
+static bool __repatch repatch_all(bool smp, struct fixup_counts *st)
 {
 	struct repatch r = { .smp = smp };
 	const struct fixup_kept *k;
@@ -181,7 +181,7 @@ static bool __repatch repatch_all(bool smp, struct fixup_stats *st)
 int __repatch fixup_repatch_kept(bool smp, unsigned int ncpus,
 				 const char *reason)
 {
-	struct fixup_stats st;
+	struct fixup_counts st;
 	u64 t0;
 
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",
