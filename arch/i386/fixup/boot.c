@@ -199,28 +199,16 @@ void __init fixup_report_hooks(struct fixup_hooks *h)
 	};
 }
 
-struct walk {
-	const struct fixup_site *start, *end;
-	const struct fixup_env *env;
-	struct fixup_stats *st;
-};
-
-static void __init walk(void *arg)
-{
-	const struct walk *w = arg;
-
-	fixup_apply(w->start, w->end, w->env, w->st);
-}
-
 /* One pass over a table, the boot's or a module's; its time in ns. */
 u64 __init fixup_pass(const struct fixup_site *start,
 		      const struct fixup_site *end,
 		      const struct fixup_env *env, struct fixup_stats *st)
 {
-	struct walk w = { start, end, env, st };
 	u64 t0 = clock_ns();
+	u32 flags = fixup_write_text_begin();
 
-	fixup_write_text(env->cpu, walk, &w);
+	fixup_apply(start, end, env, st);
+	fixup_write_text_end(env->cpu, flags);
 	return clock_ns() - t0;
 }
 

@@ -87,14 +87,14 @@ size_t fixup_taken_size(const struct fixup_range *text, unsigned int nr_text);
 const char *fixup_kind_name(unsigned int kind);
 
 /*
- * The one bracket around writing text (repatch.c): interrupts off, the
- * NMI IDT (NMIs are counted, not handled), write(arg), one serializing
- * instruction after its last write (fixup_serialize()), then the NMIs
- * that came meanwhile handled. The boot pass, a module's pass and a
- * re-patch all write through it.
+ * The one bracket around writing text (repatch.c), begin, the writes,
+ * end: interrupts off, the NMI IDT (NMIs are counted, not handled),
+ * one serializing instruction after the last write (fixup_serialize()),
+ * then the NMIs that came meanwhile handled. The boot pass, a module's
+ * pass and a re-patch all write inside it; nothing prints inside.
  */
-void fixup_write_text(const struct cpuinfo *c, void (*write)(void *arg),
-		      void *arg);
+u32 fixup_write_text_begin(void);
+void fixup_write_text_end(const struct cpuinfo *c, u32 flags);
 void fixup_serialize(const struct cpuinfo *c);
 
 /*
