@@ -190,24 +190,28 @@ static void __init report_reject(void *ctx, const struct fixup_site *rec,
 	       (u32)(uintptr_t)site, name ? name : "?", rec->len, reason);
 }
 
-/* The module pass (module.c) reports as the boot pass does. */
-void __init fixup_report_hooks(struct fixup_hooks *h)
-{
-	*h = (struct fixup_hooks){
-		.reject = report_reject,
-		.debug = fixup_debug ? report_site : NULL,
-	};
-}
-
-/* One pass over a table, the boot's or a module's; its time in ns. */
+/*
+ * One pass over a table, the boot's or a module's, reported as the boot
+ * pass's; with keeping (NULL: none), the sites whose form depends on
+ * the CPU count are kept there. Its time in ns.
+ */
 u64 __init fixup_pass(const struct fixup_site *start,
 		      const struct fixup_site *end,
-		      const struct fixup_env *env, struct fixup_stats *st)
+		      const struct fixup_env *env, struct fixup_stats *st,
+		      struct fixup_keeping *keeping)
 {
+	const struct fixup_hooks hooks = {
+		.ctx = keeping,
+		.reject = report_reject,
+		.debug = fixup_debug ? report_site : NULL,
+		.mode_dependent = keeping ? fixup_keep_site : NULL,
+	};
+	struct fixup_env e = *env;
 	u64 t0 = clock_ns();
 	u32 flags = fixup_write_text_begin();
 
-	fixup_apply(start, end, env, st);
+	e.hooks = &hooks;
+	fixup_apply(start, end, &e, st);
 	fixup_write_text_end(env->cpu, flags);
 	return clock_ns() - t0;
 }
@@ -221,15 +225,14 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 {
 	static const char *const reasons[] = {
 		[MODE_UP] = "fixup=up", [MODE_SMP] = "fixup=smp",
-		[MODE_UNSAFE_UP] = "fixup_test_unsafe_up",
+		[MODE_UNSAFE_UP] = "fixup_test_unsafe_up", [MODE_OFF] = "nofixup",
 	};
 	static const struct fixup_range text[] __initconst = {
 		{ _text, _etext },
 		{ _sinittext, _einittext },
 	};
 	static struct fixup_stats st __initdata;
-	struct fixup_keeping keeping;
-	struct fixup_hooks hooks;
+	struct fixup_keeping keeping, *keep = NULL;
 	struct fixup_env env = {
 		.cpu = c,
 		.smp = mode == MODE_SMP || (mode == MODE_AUTO && ncpus > 1),
@@ -237,20 +240,12 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		.nr_text = ARRAY_SIZE(text),
 		.calls = __fixup_calls_start,
 		.nr_calls = __fixup_calls_end - __fixup_calls_start,
-		.hooks = &hooks,
 		.taken = __fixup_taken_start,
 		.taken_size = __fixup_taken_end - __fixup_taken_start,
 	};
 	u64 ns;
 
 	print_cpu(c);
-	if (mode == MODE_OFF) {
-		printk(KERN_INFO "fixup: mode: off cpus=%u reason=nofixup\n",
-		       ncpus);
-		printk(KERN_NOTICE "fixup: nofixup: every site keeps its "
-		       "compiled form\n");
-		return;
-	}
 	if (mode == MODE_UNSAFE_UP)
 		printk(KERN_WARNING "fixup: fixup_test_unsafe_up: UP variants "
 		       "on %u CPUs, all of them started: SMP IS BROKEN ON "
@@ -261,35 +256,39 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	if (mode != MODE_AUTO)
 		reason = reasons[mode];
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",
-	       env.smp ? "smp" : "up", ncpus, reason);
-
-	fixup_report_hooks(&hooks);
+	       mode == MODE_OFF ? "off" : env.smp ? "smp" : "up", ncpus,
+	       reason);
+	if (mode == MODE_OFF) {
+		printk(KERN_NOTICE "fixup: nofixup: every site keeps its "
+		       "compiled form\n");
+		return;
+	}
 #ifdef CONFIG_HOTPLUG_CPU
 	/* Only a mode the count chose may change with it. */
 	if (possible > ncpus && mode == MODE_AUTO) {
-		fixup_keep_begin(&keeping, __fixup_kept_start,
+		keep = &keeping;
+		fixup_keep_begin(keep, __fixup_kept_start,
 				 __fixup_kept_end - __fixup_kept_start,
 				 __fixup_sites_end - __fixup_sites_start,
 				 _text, _etext);
-		hooks.ctx = &keeping;
-		hooks.mode_dependent = fixup_keep_site;
 	}
 #else
 	(void)possible;
 #endif
 	fixup_applied = true;
 	fixup_smp = env.smp;
-	ns = fixup_pass(__fixup_sites_start, __fixup_sites_end, &env, &st);
+	ns = fixup_pass(__fixup_sites_start, __fixup_sites_end, &env, &st,
+			keep);
 	print_stats(&st, ns);
-	if (!hooks.mode_dependent)
+	if (!keep)
 		return;
-	kernel_kept_bytes = fixup_keep_done(&keeping);
+	kernel_kept_bytes = fixup_keep_done(keep);
 	if (!kernel_kept_bytes) {
 		printk(KERN_ERR "fixup: no room to keep sites for CPU hot-add: "
 		       "the mode will not change\n");
 		return;
 	}
-	fixup_keep(keeping.kept, c);
+	fixup_keep(keeping.kept);
 	printk(KERN_INFO "fixup: kept %u bytes for CPU hot-add (%u sites)\n",
 	       kernel_kept_bytes, keeping.nr);
 }

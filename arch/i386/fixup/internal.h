@@ -98,15 +98,6 @@ void fixup_write_text_end(const struct cpuinfo *c, u32 flags);
 void fixup_serialize(const struct cpuinfo *c);
 
 /*
- * boot.c: one pass over a table inside the bracket, the boot's or a
- * module's (its time in ns); the boot pass's reject and fixup_debug
- * hooks, for a module's pass too.
- */
-u64 fixup_pass(const struct fixup_site *start, const struct fixup_site *end,
-	       const struct fixup_env *env, struct fixup_stats *st);
-void fixup_report_hooks(struct fixup_hooks *h);
-
-/*
  * The one builder of kept tables (kept.c), for the kernel's pass and a
  * module's. The room, of fixup_keep_room(max) bytes for a table of max
  * records, gets the table's head, then its sites, then their bytes;
@@ -134,11 +125,16 @@ void fixup_keep_site(void *ctx, const struct fixup_site *rec,
 		     const u8 *site, const u8 *up, const u8 *smp);
 size_t fixup_keep_done(struct fixup_keeping *k);
 
+/* boot.c: one pass over a table, the boot's or a module's. */
+u64 fixup_pass(const struct fixup_site *start, const struct fixup_site *end,
+	       const struct fixup_env *env, struct fixup_stats *st,
+	       struct fixup_keeping *keeping);
+
 /*
  * The re-patch loop over one kept table (kept.c): each site that holds
  * the bytes of the mode being left gets those of mode smp, written at
  * its address + write_offset (an alias of read-only text); a site that
- * has them already is counted kept, one that holds neither (changed
+ * has them already is counted unchanged, one that holds neither (changed
  * behind the kernel's back) is left alone and counted rejected. Nothing
  * printed: fixup_kept_report() names those after the serialization.
  */
@@ -156,7 +152,7 @@ void fixup_kept_report(const struct fixup_kept *k, bool smp,
  * module's); the re-patch, from fixup_repatch() once kept tables may
  * change the mode.
  */
-void fixup_keep(struct fixup_kept *k, const struct cpuinfo *c);
+void fixup_keep(struct fixup_kept *k);
 int fixup_repatch_kept(bool smp, unsigned int ncpus, const char *reason);
 
 /* Data written at boot, read-only after (with .rodata). */

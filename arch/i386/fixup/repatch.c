@@ -32,7 +32,6 @@
 
 /* Written at boot, read-only after. */
 static const struct fixup_kept *kept __ro_after_boot;	/* the kernel's last */
-static const struct cpuinfo *repatch_cpu __ro_after_boot;
 
 bool fixup_resident(void)
 {
@@ -45,11 +44,10 @@ const struct fixup_kept *fixup_kept_tables(void)
 }
 
 /* A table on the list, before mark_text_ro(); modules after the kernel. */
-void __init fixup_keep(struct fixup_kept *k, const struct cpuinfo *c)
+void __init fixup_keep(struct fixup_kept *k)
 {
 	k->next = kept;
 	kept = k;
-	repatch_cpu = c;
 }
 
 /*
@@ -163,7 +161,7 @@ static bool __repatch repatch_all(bool smp, struct fixup_counts *st)
 	*st = (struct fixup_counts){ 0 };
 	for (k = kept; k; k = k->next)
 		unmapped += !write_table(k, smp, st);
-	fixup_write_text_end(repatch_cpu, flags);
+	fixup_write_text_end(&boot_cpu_data, flags);
 	/* Only now, the text whole and serialized, may anything print. */
 	if (unmapped)
 		printk(KERN_ERR "fixup: re-patch: no window for %u of the "
