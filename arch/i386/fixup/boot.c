@@ -34,6 +34,7 @@ enum mode { MODE_AUTO, MODE_UP, MODE_SMP, MODE_UNSAFE_UP, MODE_OFF };
 static enum mode mode __ro_after_boot = MODE_AUTO;
 static bool fixup_debug __initdata;
 static u32 kernel_kept_bytes __initdata;
+static char *resident_end __ro_after_boot;	/* NULL: nothing stays */
 bool fixup_applied;		/* the pass ran (not nofixup) */
 bool fixup_smp;			/* ... and the sites have SMP forms */
 
@@ -97,6 +98,11 @@ __setup_flag("fixup_debug", fixup_debug);
 bool fixup_forced_up(void)
 {
 	return mode == MODE_UP;
+}
+
+char *fixup_resident_end(void)
+{
+	return resident_end ? resident_end : __repatch_start;
 }
 
 /*
@@ -289,6 +295,8 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		return;
 	}
 	fixup_keep(keeping.kept);
+	resident_end = (char *)ALIGN_UP((uintptr_t)__fixup_kept_start +
+					kernel_kept_bytes, PAGE_SIZE);
 	printk(KERN_INFO "fixup: kept %u bytes for CPU hot-add (%u sites)\n",
 	       kernel_kept_bytes, keeping.nr);
 }
