@@ -114,10 +114,9 @@ struct fixup_keeping {
 	bool full;
 };
 
-#define FIXUP_KEEP_SITE_ROOM	(sizeof(struct fixup_kept_site) + \
-				 2 * FIXUP_MAX_LEN)
-#define fixup_keep_room(max)	(sizeof(struct fixup_kept) + \
-				 (max) * FIXUP_KEEP_SITE_ROOM)
+#define fixup_keep_room(max)	(sizeof(struct fixup_kept) + (max) * \
+				 (sizeof(struct fixup_kept_site) + \
+				  2 * FIXUP_MAX_LEN))
 
 void fixup_keep_begin(struct fixup_keeping *k, void *room, size_t size,
 		      u32 max, const void *text_start, const void *text_end);
