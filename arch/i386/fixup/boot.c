@@ -7,8 +7,8 @@
  * summary", "fixup: freed table bytes=", "fixup: rejected record",
  * "fixup: site", "fixup: kept" and "fixup: re-patch resident", are
  * specified field by field in Documentation/report.md: change one only
- * together with it. All of it is __init but the mode and the entry to
- * the re-patch (repatch.c).
+ * together with it. All of it is __init but the mode, the entry to the
+ * re-patch (repatch.c) and where what stays of its region ends.
  */
 #include <asm/fixup.h>
 #include <kernel/printk.h>
@@ -19,9 +19,6 @@
 #include <kernel/math64.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
-#include <asm/processor.h>
-#include <asm/desc.h>
-#include <asm/nmi.h>
 #include "internal.h"
 
 /*
