@@ -237,12 +237,8 @@ static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 }
 static inline void fixup_report_freed(void) { }
 static inline bool fixup_resident(void) { return false; }
-static inline char *fixup_resident_end(void)
-{
-	extern char __repatch_start[];
-
-	return __repatch_start;
-}
+/* Nothing of the re-patch region stays (__repatch_start: asm/page.h). */
+#define fixup_resident_end()	((char *)__repatch_start)
 static inline size_t fixup_module_taken_size(const void *text,
 					     const void *etext)
 {
