@@ -269,7 +269,7 @@ static void patch(struct variant *v, const struct cpuinfo *host)
 	fixup_apply(v->sites, v->sites_end, &env, &st);
 	if (v->linux_bodies)
 		linux_thunk_bodies(v->thunks);
-	fixup_serialize(cpu);	/* as the kernel's fixup_write_text() */
+	fixup_serialize(cpu);	/* as the kernel's fixup_write_text_end() */
 	free(env.taken);
 	set_text_writable(0);
 	printf("harness,sites,%s,%u,count\n", v->name, st.sites);
