@@ -156,9 +156,12 @@ c_flags = $(KBUILD_CFLAGS) $(MODULE_CFLAGS) $(CFLAGS_$(notdir $@)) \
 
 # What runs before the CPU check, and what it calls, is built for the 486
 # whatever CONFIG_MARCH says: on a CPU older than the kernel's it must
-# still run to say so (arch/i386/boot/cpucheck.c).
+# still run to say so (arch/i386/boot/cpucheck.c). With CONFIG_RETPOLINE
+# that includes the thunks, hand-written for any CPU (their lfence only
+# ever runs speculatively: Documentation/spectre.md).
 baseline-objs := arch/i386/boot/cpucheck.o arch/i386/kernel/cpu.o \
-	arch/i386/kernel/serial.o arch/i386/kernel/vga.o arch/i386/lib/string.o
+	arch/i386/kernel/serial.o arch/i386/kernel/vga.o arch/i386/lib/string.o \
+	arch/i386/lib/retpoline.o
 
 # The features the check requires: what -march lets the code use, as
 # fixup-verify's baseline check knows it (scripts/lib/Fixup/Baseline.pm).

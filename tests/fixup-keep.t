@@ -17,6 +17,8 @@ use Test::More;
 use File::Temp qw(tempdir);
 use Fixup386::Boot qw(boot boot_each check_boot ktap_results report_lines);
 use Fixup386::Memory qw(boot_and_dump);
+use Fixup386::Rules qw(parse_cpu_line);
+use Fixup386::Sites qw(check_sites);
 
 my %sym = map { /^([0-9a-f]+) \S+ (\S+)$/ ? ($2 => hex $1) : () }
 	`nm vmlinux`;
@@ -89,8 +91,23 @@ for my $i (0 .. $#models) {
 	like($kept->{log},
 	     qr/^\[[ \d.]+\] Freeing unused kernel memory: ${init_k}k freed$/m,
 	     "$what: only the init region freed (${init_k}k)");
-	is(substr($kept->{mem}, $rs - $text, length $repatch_image),
-	   $repatch_image, "$what: the re-patch code is in memory as built");
+	# as built, but for its own sites (a kernel built with thunks has
+	# return sites there): they hold the variant of this CPU and UP
+	my $got = substr($kept->{mem}, $rs - $text, length $repatch_image);
+	my $built = $repatch_image;
+	my @own = grep { $_->{addr} >= $rs &&
+			 $_->{addr} < $rs + length $repatch_image } @sites;
+	for my $s (@own) {
+		substr($_, $s->{addr} - $rs, $s->{len}) = "\0" x $s->{len}
+			for $got, $built;
+	}
+	is($got, $built, "$what: the re-patch code is in memory as built "
+	   . '(but for its ' . scalar(@own) . ' sites)');
+	my ($cpuline) = $kept->{log} =~ /^\[[ \d.]+\] (fixup: cpu: .*)$/m;
+	my $r = check_sites(mem => $kept->{mem}, base => $text, sites => \@own,
+			    cpu => parse_cpu_line($cpuline // ''), smp => 0);
+	is_deeply($r->{bad}, [], "$what: the re-patch code's sites hold "
+		  . 'their variants');
 	like(substr($smp->{mem}, $rs - $text), qr/^\xcc+$/,
 	     "-cpu $models[$i] -smp 2: the re-patch region is poisoned, freed");
 

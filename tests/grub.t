@@ -36,7 +36,7 @@ is_deeply([boot_problems($r)], [], 'the kernel boots from GRUB and passes its se
 	or diag($log);
 like($log, qr/Kernel command line: selftest poweroff$/m,
      'GRUB passed the command line (the image path skipped)');
-like($log, qr/^\[\s*\d+\.\d+\] fixup: module modtest sites=12 patched=\d+ unchanged=\d+ rejected=0$/m,
+like($log, qr/^\[\s*\d+\.\d+\] fixup: module modtest sites=\d+ patched=\d+ unchanged=\d+ rejected=0$/m,
      'GRUB passed the module: its fixup report line');
 like($log, qr/^\[\s*\d+\.\d+\] modtest: init, args 'hello'$/m,
      'GRUB passed the module its arguments');

@@ -381,10 +381,13 @@ static const struct oform *o_thunk_form(unsigned int k, const u8 *b,
 	const struct oform *f = o_first(k);
 
 	*t = -1;
+	*reg = NO_THUNK_REG;
 	if (b[0] == (u8)f->b[0]) {
 		*t = o_thunk(k, o_call_target(b, a), 0);
-		*reg = *t >= 0 ? thunks[*t].reg : 0;
-		return *t >= 0 ? f : NULL;
+		if (*t < 0)
+			return NULL;
+		*reg = thunks[*t].reg;
+		return f;
 	}
 	for (f++; f < oforms + NR_FORMS && f->kind == k; f++)
 		if (o_thunk_holds(f, b, 5, sets, reg))
@@ -1114,11 +1117,15 @@ static void check_site(unsigned int i, const struct decision *d, bool p6)
 			fail("record %u: thunk site became %s, reported %s; "
 			     "the rule says %s", i, nf->name, d->variant,
 			     o_thunk_rule(k, cpu_features_now));
-		/* a branch to a thunk of (kind, reg) stays; else the first */
-		if (nt >= 0 && memcmp(now, d->old, 5) &&
-		    nt != o_thunk(k, 0, nreg))
-			fail("record %u: branch to thunk %d, not the first of "
-			     "its kind and register", i, nt);
+		/*
+		 * a branch to a thunk of (kind, reg) stays as it is; another
+		 * form becomes a branch to the first thunk of (kind, reg)
+		 */
+		if (nt >= 0 && (ot >= 0 ? memcmp(now, d->old, 5) != 0 :
+				nt != o_thunk(k, 0, nreg)))
+			fail("record %u: branch to thunk %d: not the one it "
+			     "had, or not the first of its kind and register",
+			     i, nt);
 		return;
 	}
 	of = o_form(k, d->old, len, 3);

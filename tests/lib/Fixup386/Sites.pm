@@ -40,6 +40,27 @@ sub want_bytes {
 		: undef, at => scalar @b };
 }
 
+my %NOP3 = (p6 => '0f 1f 00', old => '8d 76 00');
+
+# A THUNK site (Documentation/fixup-sites.md, "Thunk sites"): whether
+# the bytes got are the variant's form for some register but esp, padded
+# with the CPU's NOPs; the compiled form is its opcode and a rel32.
+sub thunk_holds {
+	my ($s, $variant, $nops, $got) = @_;
+	my ($f) = grep { $_->{name} eq $variant }
+		@{$KIND{$s->{kind}}{forms}} or return 0;
+	my @b = @{$f->{bytes}};
+	return $got =~ /^\Q${\ sprintf '%02x', $b[0]}\E( [0-9a-f]{2}){4}$/
+		if $f == $KIND{$s->{kind}}{forms}[0];
+	for my $r (0 .. 3, 5 .. 7) {
+		my $want = join ' ', map { sprintf '%02x',
+			/^REG\((0x[0-9a-f]+)\)$/ ? hex($1) + $r : $_ } @b;
+		$want .= " $NOP3{$nops}" if @b == 2;
+		return 1 if $got eq $want;
+	}
+	return 0;
+}
+
 # check_sites(mem => BYTES, base => ADDR, sites => [{ addr, kind, len,
 # where }], cpu => parse_cpu_line(), smp => BOOL) returns { bad => [what
 # is wrong, one string a site], checked => { KIND => sites checked },
@@ -64,6 +85,12 @@ sub check_sites {
 		}
 		my $v = $want->{$s->{kind}} // ($s->{kind} eq 'MOVNTI' ?
 			($c->{has}{sse2} ? 'movnti' : 'movl') : undef);
+		if (($KIND{$s->{kind}}{shape} // '') eq 'THUNK') {
+			push @bad, "$s->{where} $s->{kind}: $got, not "
+			    . ($v // '?') unless thunk_holds($s, $v // '',
+			    $nops, $got);
+			next;
+		}
 		my $w = want_bytes($s, $v, $nops) // '?';
 		my $bytes = ref $w ? $w->{head} : $w;
 		push @bad, "$s->{where} $s->{kind}: $got, want $bytes ($v)"
