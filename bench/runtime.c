@@ -106,12 +106,12 @@ COPY(compile_smp)
 		{ c##___x86_return_thunk, FIXUP_KIND_RETURN,		\
 		  FIXUP_THUNK_NO_REG },					\
 	};
-#define NR_THUNKS	(7 * 2 + 2)
 THUNKS(unpatched)
 THUNKS(patched_up)
 THUNKS(patched_smp)
 THUNKS(patched_off)
 THUNKS(linux_i386)
+#define NR_THUNKS	ARRAY_SIZE(unpatched_thunks)
 
 #define VARIANT(c, n, t, p, mode, only, bodies)				\
 	{ n, c##_bench_ops, &c##_bench_nr_ops,				\
@@ -186,7 +186,9 @@ static void set_text_writable(int writable)
 /*
  * The CPU as the copy's pass sees it: the synthetic RETPOLINE bits of the
  * mode the kernel's spectre_v2_choose() picks for this CPU and the
- * copy's spectre_v2= word, in a kernel built with the thunks.
+ * copy's spectre_v2= word, in a kernel built with the thunks. The bit of
+ * each mode is spectre_v2_select()'s (arch/i386/kernel/spectre.c), which
+ * a host build does not have: written again here.
  */
 static void spectre_v2_for(const struct variant *v, const struct cpuinfo *in,
 			   struct cpuinfo *out)
@@ -267,7 +269,7 @@ static void patch(struct variant *v, const struct cpuinfo *host)
 	fixup_apply(v->sites, v->sites_end, &env, &st);
 	if (v->linux_bodies)
 		linux_thunk_bodies(v->thunks);
-	fixup_serialize(cpu);	/* as the kernel's fixup_write_text() */
+	fixup_serialize(cpu);	/* as the kernel's fixup_write_text_end() */
 	free(env.taken);
 	set_text_writable(0);
 	printf("harness,sites,%s,%u,count\n", v->name, st.sites);

@@ -48,9 +48,9 @@ my %NT_OTHER = map { $_ => 1 } qw(movntdq movntdqa movntps movntpd movntss
 	movntsd maskmovq maskmovdqu);
 
 # A branch to a thunk (Fixup::Thunks) is a THUNK_CALL, THUNK_JMP or
-# RETURN site. A conditional one is the inverse condition jumping over
-# the 5-byte jmp site (the jcc itself would be 6 bytes); these have no
-# inverse to write, so they cannot branch to a thunk here.
+# RETURN site. A conditional one becomes the inverse condition jumping
+# over the 5-byte jmp site (the jcc itself would be 6 bytes); jecxz and
+# loop have no inverse, so to a thunk they are an error.
 my $JCC = qr/^j(?:n?(?:a|ae|b|be|c|e|g|ge|l|le|o|p|s|z)|pe|po)$/;
 my $NO_INVERSE = qr/^(?:j[er]?cxz|loop\w*)$/;
 

@@ -94,6 +94,22 @@ check_lines($nk, 'no thunks', undef,
 	   'a "ret $N" function returns through __x86_return_thunk_ecx');
 	ok($mod{__x86_return_thunk}, 'modtest returns through the thunk');
 
+	# Each branch to a thunk is a site (scripts/fixup-sites.pl), named
+	# by its thunk (fixup-report): the counts by thunk are objdump's.
+	my %branches;
+	$branches{(split ' ', $_)[1]} += $kern{$_} for keys %kern;
+	for ([$k, \%branches, 'the kernel'], [$ko, \%mod, 'modtest.ko']) {
+		my ($f, $want, $what) = @$_;
+		my %sites;	# THUNK_CALL's and THUNK_JMP's, summed
+		for (`scripts/fixup-report $f`) {
+			$sites{$1} += $2 if /^  (__x86_\w+)\s+(\d+)$/;
+		}
+		diag("$what: thunk sites " . join(', ', map { "$_ $sites{$_}" }
+		    sort keys %sites));
+		is_deeply(\%sites, $want, "$what: a site for every branch to "
+		    . 'every thunk');
+	}
+
 	check_lines($k, 'defconfig', $ko,
 		['486', 1, '', 'mode=none reason=not-affected'],
 		['Conroe', 2, '', 'mode=retpoline reason=affected'],
