@@ -77,7 +77,4 @@ int spectre_v2_format(const struct spectre_v2_choice *ch, char *buf,
  */
 void spectre_v2_select(struct cpuinfo *c);
 
-/* What spectre_v2_select() chose, for the fixup pass. */
-extern u8 spectre_v2_mode;
-
 #endif

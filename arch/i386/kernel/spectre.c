@@ -110,7 +110,6 @@ int __init spectre_v2_format(const struct spectre_v2_choice *ch, char *buf,
 			ch->word ? ch->word : "");
 }
 
-u8 spectre_v2_mode;
 struct spectre_v2_cmdline spectre_v2_cmdline __initdata;
 
 /* A word that is not Linux's: warned about, and auto, as Linux does. */
@@ -155,7 +154,6 @@ void __init spectre_v2_select(struct cpuinfo *c)
 	char line[64];
 
 	ch = spectre_v2_choose(c, &spectre_v2_cmdline, BUILT_WITH_THUNKS);
-	spectre_v2_mode = ch.mode;
 	c->features |= mode_features[ch.mode];
 	spectre_v2_format(&ch, line, sizeof(line));
 	printk(KERN_INFO "fixup: spectre_v2: %s\n", line);
