@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 
 	/*
 	 * One pass: what callgrind counts. The kernel's bracket around it
-	 * (fixup_write_text()) serializes once after the walk: here too.
+	 * (fixup_write_text_end()) serializes once after the walk: here too.
 	 */
 	fixup_apply(recs, recs + n, &env, &st);
 	fixup_serialize(&cpu);

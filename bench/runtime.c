@@ -126,7 +126,7 @@ static void patch(struct variant *v, const struct cpuinfo *cpu)
 
 	set_text_writable(1);
 	fixup_apply(v->sites, v->sites_end, &env, &st);
-	fixup_serialize(cpu);	/* as the kernel's fixup_write_text() */
+	fixup_serialize(cpu);	/* as the kernel's fixup_write_text_end() */
 	free(env.taken);
 	set_text_writable(0);
 	printf("harness,sites,%s,%u,count\n", v->name, st.sites);

@@ -4,8 +4,9 @@
 # (-smp 1,maxcpus=4) it keeps exactly the sites whose bytes differ
 # between a one-CPU and a two-CPU boot of the same CPU model, read from
 # the running machines' memory, each with its bytes of both forms, and
-# says so; the re-patch code stays
-# (its bytes are the image's) and the in-kernel self-test re-patches to
+# says so; the re-patch code stays (its bytes are the image's) with the
+# kept table, the region's pages after it are freed, and the in-kernel
+# self-test re-patches to
 # SMP and back, which must leave the text byte for byte as a one-CPU
 # boot has it. With nothing possible beyond the online CPUs, or a mode
 # not chosen by the count, nothing is kept: no kept line, the table and
@@ -86,9 +87,17 @@ for my $i (0 .. $#models) {
 	is_deeply([grep { /^fixup: re-patch resident / } @rep],
 		  ["fixup: re-patch resident bytes=$res code=$code kept=$bytes"],
 		  "$what: re-patch resident: $res bytes");
+	# what stays of the re-patch region: its pages up to the kept
+	# table's end; the rest is freed with init
+	my $stays = ($sym{__fixup_kept_start} + $bytes + 4095) & ~4095;
+	my $freed_k = $init_k + ($re - $stays) / 1024;
 	like($kept->{log},
-	     qr/^\[[ \d.]+\] Freeing unused kernel memory: ${init_k}k freed$/m,
-	     "$what: only the init region freed (${init_k}k)");
+	     qr/^\[[ \d.]+\] Freeing unused kernel memory: ${freed_k}k freed$/m,
+	     "$what: the init region and the re-patch region after the kept "
+	     . "table freed (${freed_k}k)");
+	like(substr($kept->{mem}, $stays - $text), qr/^\xcc*$/,
+	     "$what: the re-patch region after the kept table is poisoned, "
+	     . 'freed');
 	is(substr($kept->{mem}, $rs - $text, length $repatch_image),
 	   $repatch_image, "$what: the re-patch code is in memory as built");
 	like(substr($smp->{mem}, $rs - $text), qr/^\xcc+$/,

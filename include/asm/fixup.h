@@ -204,6 +204,13 @@ const struct fixup_kept *fixup_kept_tables(void);
  * ask.
  */
 bool fixup_resident(void);
+/*
+ * What stays of the re-patch region is [__repatch_start, this): the
+ * pages up to the end of the kernel's kept table; __repatch_start when
+ * nothing stays. free_initmem() frees the rest, mark_text_ro() protects
+ * what stays.
+ */
+char *fixup_resident_end(void);
 
 /*
  * A module's pass (arch/i386/fixup/module.c), with the boot pass's CPU
@@ -230,6 +237,8 @@ static inline void fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 }
 static inline void fixup_report_freed(void) { }
 static inline bool fixup_resident(void) { return false; }
+/* Nothing of the re-patch region stays (__repatch_start: asm/page.h). */
+#define fixup_resident_end()	((char *)__repatch_start)
 static inline size_t fixup_module_taken_size(const void *text,
 					     const void *etext)
 {

@@ -1041,7 +1041,8 @@ static void check_kept(struct input *in, const struct fixup_kept *k,
 		       struct fixup_env *env)
 {
 	static u8 looped[ARENA];
-	struct fixup_stats st = { 0 }, other;
+	struct fixup_counts st = { 0 };
+	struct fixup_stats other;
 	bool smp = env->smp;
 	unsigned int i;
 	u8 *site;

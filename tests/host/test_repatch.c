@@ -313,9 +313,9 @@ static void test_selection(void)
 static u8 snap_up[TEXT_END], snap_smp[TEXT_END];
 
 /* The loop over every kept table to smp; the counts. */
-static struct fixup_stats repatch(bool smp)
+static struct fixup_counts repatch(bool smp)
 {
-	struct fixup_stats st = { 0 };
+	struct fixup_counts st = { 0 };
 	const struct fixup_kept *k;
 
 	for (k = list; k; k = k->next)
@@ -352,7 +352,7 @@ static bool differs_at_kept(const u8 *snap, unsigned int kept_mask)
 static void test_repatch(void)
 {
 	unsigned int mask = boot_pass(&p4, false), n;
-	struct fixup_stats st;
+	struct fixup_counts st;
 	u8 b[5];
 	bool smp_ok = true;
 
@@ -402,7 +402,7 @@ static void on_neither(uintptr_t addr)
 /* A kept site whose bytes changed behind the kernel's back. */
 static void test_neither(void)
 {
-	struct fixup_stats st;
+	struct fixup_counts st;
 	const struct fixup_kept *k;
 
 	boot_pass(&p4, false);

@@ -7,8 +7,8 @@
  * summary", "fixup: freed table bytes=", "fixup: rejected record",
  * "fixup: site", "fixup: kept" and "fixup: re-patch resident", are
  * specified field by field in Documentation/report.md: change one only
- * together with it. All of it is __init but the mode and the entry to
- * the re-patch (repatch.c).
+ * together with it. All of it is __init but the mode, the entry to the
+ * re-patch (repatch.c) and where what stays of its region ends.
  */
 #include <asm/fixup.h>
 #include <kernel/printk.h>
@@ -19,9 +19,6 @@
 #include <kernel/math64.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
-#include <asm/processor.h>
-#include <asm/desc.h>
-#include <asm/nmi.h>
 #include "internal.h"
 
 /*
@@ -34,6 +31,7 @@ enum mode { MODE_AUTO, MODE_UP, MODE_SMP, MODE_UNSAFE_UP, MODE_OFF };
 static enum mode mode __ro_after_boot = MODE_AUTO;
 static bool fixup_debug __initdata;
 static u32 kernel_kept_bytes __initdata;
+static char *resident_end __ro_after_boot;	/* NULL: nothing stays */
 bool fixup_applied;		/* the pass ran (not nofixup) */
 bool fixup_smp;			/* ... and the sites have SMP forms */
 
@@ -97,6 +95,11 @@ __setup_flag("fixup_debug", fixup_debug);
 bool fixup_forced_up(void)
 {
 	return mode == MODE_UP;
+}
+
+char *fixup_resident_end(void)
+{
+	return resident_end ? resident_end : __repatch_start;
 }
 
 /*
@@ -190,37 +193,29 @@ static void __init report_reject(void *ctx, const struct fixup_site *rec,
 	       (u32)(uintptr_t)site, name ? name : "?", rec->len, reason);
 }
 
-/* The module pass (module.c) reports as the boot pass does. */
-void __init fixup_report_hooks(struct fixup_hooks *h)
-{
-	*h = (struct fixup_hooks){
-		.reject = report_reject,
-		.debug = fixup_debug ? report_site : NULL,
-	};
-}
-
-struct walk {
-	const struct fixup_site *start, *end;
-	const struct fixup_env *env;
-	struct fixup_stats *st;
-};
-
-static void __init walk(void *arg)
-{
-	const struct walk *w = arg;
-
-	fixup_apply(w->start, w->end, w->env, w->st);
-}
-
-/* One pass over a table, the boot's or a module's; its time in ns. */
+/*
+ * One pass over a table, the boot's or a module's, reported as the boot
+ * pass's; with keeping (NULL: none), the sites whose form depends on
+ * the CPU count are kept there. Its time in ns.
+ */
 u64 __init fixup_pass(const struct fixup_site *start,
 		      const struct fixup_site *end,
-		      const struct fixup_env *env, struct fixup_stats *st)
+		      const struct fixup_env *env, struct fixup_stats *st,
+		      struct fixup_keeping *keeping)
 {
-	struct walk w = { start, end, env, st };
+	const struct fixup_hooks hooks = {
+		.ctx = keeping,
+		.reject = report_reject,
+		.debug = fixup_debug ? report_site : NULL,
+		.mode_dependent = keeping ? fixup_keep_site : NULL,
+	};
+	struct fixup_env e = *env;
 	u64 t0 = clock_ns();
+	u32 flags = fixup_write_text_begin();
 
-	fixup_write_text(env->cpu, walk, &w);
+	e.hooks = &hooks;
+	fixup_apply(start, end, &e, st);
+	fixup_write_text_end(env->cpu, flags);
 	return clock_ns() - t0;
 }
 
@@ -233,15 +228,14 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 {
 	static const char *const reasons[] = {
 		[MODE_UP] = "fixup=up", [MODE_SMP] = "fixup=smp",
-		[MODE_UNSAFE_UP] = "fixup_test_unsafe_up",
+		[MODE_UNSAFE_UP] = "fixup_test_unsafe_up", [MODE_OFF] = "nofixup",
 	};
 	static const struct fixup_range text[] __initconst = {
 		{ _text, _etext },
 		{ _sinittext, _einittext },
 	};
 	static struct fixup_stats st __initdata;
-	struct fixup_keeping keeping;
-	struct fixup_hooks hooks;
+	struct fixup_keeping keeping, *keep = NULL;
 	struct fixup_env env = {
 		.cpu = c,
 		.smp = mode == MODE_SMP || (mode == MODE_AUTO && ncpus > 1),
@@ -249,20 +243,12 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 		.nr_text = ARRAY_SIZE(text),
 		.calls = __fixup_calls_start,
 		.nr_calls = __fixup_calls_end - __fixup_calls_start,
-		.hooks = &hooks,
 		.taken = __fixup_taken_start,
 		.taken_size = __fixup_taken_end - __fixup_taken_start,
 	};
 	u64 ns;
 
 	print_cpu(c);
-	if (mode == MODE_OFF) {
-		printk(KERN_INFO "fixup: mode: off cpus=%u reason=nofixup\n",
-		       ncpus);
-		printk(KERN_NOTICE "fixup: nofixup: every site keeps its "
-		       "compiled form\n");
-		return;
-	}
 	if (mode == MODE_UNSAFE_UP)
 		printk(KERN_WARNING "fixup: fixup_test_unsafe_up: UP variants "
 		       "on %u CPUs, all of them started: SMP IS BROKEN ON "
@@ -273,35 +259,41 @@ void __init fixup_boot(const struct cpuinfo *c, unsigned int ncpus,
 	if (mode != MODE_AUTO)
 		reason = reasons[mode];
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",
-	       env.smp ? "smp" : "up", ncpus, reason);
-
-	fixup_report_hooks(&hooks);
+	       mode == MODE_OFF ? "off" : env.smp ? "smp" : "up", ncpus,
+	       reason);
+	if (mode == MODE_OFF) {
+		printk(KERN_NOTICE "fixup: nofixup: every site keeps its "
+		       "compiled form\n");
+		return;
+	}
 #ifdef CONFIG_HOTPLUG_CPU
 	/* Only a mode the count chose may change with it. */
 	if (possible > ncpus && mode == MODE_AUTO) {
-		fixup_keep_begin(&keeping, __fixup_kept_start,
+		keep = &keeping;
+		fixup_keep_begin(keep, __fixup_kept_start,
 				 __fixup_kept_end - __fixup_kept_start,
 				 __fixup_sites_end - __fixup_sites_start,
 				 _text, _etext);
-		hooks.ctx = &keeping;
-		hooks.mode_dependent = fixup_keep_site;
 	}
 #else
 	(void)possible;
 #endif
 	fixup_applied = true;
 	fixup_smp = env.smp;
-	ns = fixup_pass(__fixup_sites_start, __fixup_sites_end, &env, &st);
+	ns = fixup_pass(__fixup_sites_start, __fixup_sites_end, &env, &st,
+			keep);
 	print_stats(&st, ns);
-	if (!hooks.mode_dependent)
+	if (!keep)
 		return;
-	kernel_kept_bytes = fixup_keep_done(&keeping);
+	kernel_kept_bytes = fixup_keep_done(keep);
 	if (!kernel_kept_bytes) {
 		printk(KERN_ERR "fixup: no room to keep sites for CPU hot-add: "
 		       "the mode will not change\n");
 		return;
 	}
-	fixup_keep(keeping.kept, c);
+	fixup_keep(keeping.kept);
+	resident_end = (char *)ALIGN_UP((uintptr_t)__fixup_kept_start +
+					kernel_kept_bytes, PAGE_SIZE);
 	printk(KERN_INFO "fixup: kept %u bytes for CPU hot-add (%u sites)\n",
 	       kernel_kept_bytes, keeping.nr);
 }

@@ -87,24 +87,15 @@ size_t fixup_taken_size(const struct fixup_range *text, unsigned int nr_text);
 const char *fixup_kind_name(unsigned int kind);
 
 /*
- * The one bracket around writing text (repatch.c): interrupts off, the
- * NMI IDT (NMIs are counted, not handled), write(arg), one serializing
- * instruction after its last write (fixup_serialize()), then the NMIs
- * that came meanwhile handled. The boot pass, a module's pass and a
- * re-patch all write through it.
+ * The one bracket around writing text (repatch.c), begin, the writes,
+ * end: interrupts off, the NMI IDT (NMIs are counted, not handled),
+ * one serializing instruction after the last write (fixup_serialize()),
+ * then the NMIs that came meanwhile handled. The boot pass, a module's
+ * pass and a re-patch all write inside it; nothing prints inside.
  */
-void fixup_write_text(const struct cpuinfo *c, void (*write)(void *arg),
-		      void *arg);
+u32 fixup_write_text_begin(void);
+void fixup_write_text_end(const struct cpuinfo *c, u32 flags);
 void fixup_serialize(const struct cpuinfo *c);
-
-/*
- * boot.c: one pass over a table inside the bracket, the boot's or a
- * module's (its time in ns); the boot pass's reject and fixup_debug
- * hooks, for a module's pass too.
- */
-u64 fixup_pass(const struct fixup_site *start, const struct fixup_site *end,
-	       const struct fixup_env *env, struct fixup_stats *st);
-void fixup_report_hooks(struct fixup_hooks *h);
 
 /*
  * The one builder of kept tables (kept.c), for the kernel's pass and a
@@ -123,10 +114,9 @@ struct fixup_keeping {
 	bool full;
 };
 
-#define FIXUP_KEEP_SITE_ROOM	(sizeof(struct fixup_kept_site) + \
-				 2 * FIXUP_MAX_LEN)
-#define fixup_keep_room(max)	(sizeof(struct fixup_kept) + \
-				 (max) * FIXUP_KEEP_SITE_ROOM)
+#define fixup_keep_room(max)	(sizeof(struct fixup_kept) + (max) * \
+				 (sizeof(struct fixup_kept_site) + \
+				  2 * FIXUP_MAX_LEN))
 
 void fixup_keep_begin(struct fixup_keeping *k, void *room, size_t size,
 		      u32 max, const void *text_start, const void *text_end);
@@ -134,16 +124,25 @@ void fixup_keep_site(void *ctx, const struct fixup_site *rec,
 		     const u8 *site, const u8 *up, const u8 *smp);
 size_t fixup_keep_done(struct fixup_keeping *k);
 
+/* boot.c: one pass over a table, the boot's or a module's. */
+u64 fixup_pass(const struct fixup_site *start, const struct fixup_site *end,
+	       const struct fixup_env *env, struct fixup_stats *st,
+	       struct fixup_keeping *keeping);
+
 /*
  * The re-patch loop over one kept table (kept.c): each site that holds
  * the bytes of the mode being left gets those of mode smp, written at
  * its address + write_offset (an alias of read-only text); a site that
- * has them already is counted kept, one that holds neither (changed
+ * has them already is counted unchanged, one that holds neither (changed
  * behind the kernel's back) is left alone and counted rejected. Nothing
  * printed: fixup_kept_report() names those after the serialization.
  */
+struct fixup_counts {
+	u32 sites, patched, unchanged, rejected;	/* as in fixup_stats */
+};
+
 void fixup_kept_write(const struct fixup_kept *k, bool smp,
-		      ptrdiff_t write_offset, struct fixup_stats *st);
+		      ptrdiff_t write_offset, struct fixup_counts *st);
 void fixup_kept_report(const struct fixup_kept *k, bool smp,
 		       void (*neither)(uintptr_t addr));
 
@@ -152,7 +151,7 @@ void fixup_kept_report(const struct fixup_kept *k, bool smp,
  * module's); the re-patch, from fixup_repatch() once kept tables may
  * change the mode.
  */
-void fixup_keep(struct fixup_kept *k, const struct cpuinfo *c);
+void fixup_keep(struct fixup_kept *k);
 int fixup_repatch_kept(bool smp, unsigned int ncpus, const char *reason);
 
 /* Data written at boot, read-only after (with .rodata). */

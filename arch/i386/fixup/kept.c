@@ -12,10 +12,7 @@
 #include <kernel/string.h>
 #include "internal.h"
 
-/*
- * The room, for up to max sites: the head, sites[max], then their bytes
- * (2 * FIXUP_MAX_LEN a site at most), appended in order.
- */
+/* The bytes are appended after sites[max] while filling, moved down after. */
 void __init fixup_keep_begin(struct fixup_keeping *k, void *room,
 			     size_t size, u32 max, const void *text_start,
 			     const void *text_end)
@@ -23,7 +20,7 @@ void __init fixup_keep_begin(struct fixup_keeping *k, void *room,
 	struct fixup_kept *h = room;
 
 	*k = (struct fixup_keeping){ .kept = h, .max = max };
-	if (size < sizeof(*h) + max * FIXUP_KEEP_SITE_ROOM) {
+	if (size < fixup_keep_room(max)) {
 		k->full = true;
 		return;
 	}
@@ -61,7 +58,6 @@ void __init fixup_keep_site(void *ctx, const struct fixup_site *rec,
 	k->nr_bytes += 2 * rec->len;
 }
 
-/* The bytes move down behind sites[nr]: the table's size in bytes. */
 size_t __init fixup_keep_done(struct fixup_keeping *k)
 {
 	struct fixup_kept *h = k->kept;
@@ -76,7 +72,7 @@ size_t __init fixup_keep_done(struct fixup_keeping *k)
 }
 
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
-				ptrdiff_t write_offset, struct fixup_stats *st)
+				ptrdiff_t write_offset, struct fixup_counts *st)
 {
 	const u8 *b = k->bytes, *site, *from, *to;	/* b: site i's UP bytes */
 	u32 i, len;

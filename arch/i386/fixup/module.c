@@ -39,8 +39,7 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 {
 	const struct fixup_range range = { text, etext };
 	static struct fixup_stats st __initdata;
-	struct fixup_keeping keeping;
-	struct fixup_hooks hooks;
+	struct fixup_keeping keeping, *kept_in = NULL;
 	struct fixup_env env = {
 		.cpu = &boot_cpu_data,
 		.smp = fixup_smp,
@@ -48,7 +47,6 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 		.nr_text = 1,
 		.calls = __fixup_calls_start,
 		.nr_calls = __fixup_calls_end - __fixup_calls_start,
-		.hooks = &hooks,
 		.taken = taken,
 		.taken_size = taken_size,
 	};
@@ -56,25 +54,23 @@ size_t __init fixup_module(const char *name, const struct fixup_site *start,
 
 	if (!fixup_applied)		/* nofixup: compiled forms stay */
 		return 0;
-	fixup_report_hooks(&hooks);
 	if (keep && keep_size) {
-		fixup_keep_begin(&keeping, keep, keep_size, end - start, text,
+		kept_in = &keeping;
+		fixup_keep_begin(kept_in, keep, keep_size, end - start, text,
 				 etext);
-		hooks.ctx = &keeping;
-		hooks.mode_dependent = fixup_keep_site;
 	}
-	fixup_pass(start, end, &env, &st);
+	fixup_pass(start, end, &env, &st, kept_in);
 	printk(KERN_INFO "fixup: module %s sites=%u patched=%u unchanged=%u "
 	       "rejected=%u\n", name, st.sites, st.patched, st.unchanged,
 	       st.rejected);
-	if (hooks.mode_dependent)
-		kept = fixup_keep_done(&keeping);
-	if (hooks.mode_dependent && keeping.full)
+	if (kept_in)
+		kept = fixup_keep_done(kept_in);
+	if (kept_in && keeping.full)
 		printk(KERN_ERR "fixup: module %s: no room to keep its sites "
 		       "for CPU hot-add\n", name);
 	if (!kept)
 		return 0;
-	fixup_keep(keeping.kept, &boot_cpu_data);
+	fixup_keep(keeping.kept);
 	printk(KERN_INFO "fixup: module %s kept %u bytes for CPU hot-add "
 	       "(%u sites)\n", name, (u32)kept, keeping.nr);
 	return kept;

@@ -1,6 +1,6 @@
 /*
  * Writing text, at boot and after: the one bracket every pass writes
- * through, and the re-patch after boot. When the CPU count changes while
+ * inside, and the re-patch after boot. When the CPU count changes while
  * the kernel runs (a CPU hot-added, or removed down to one), the kept
  * sites (kept.c) get the other mode's bytes, with one CPU running
  * (Documentation/fixup-sites.md, "Kept for CPU hot-add").
@@ -32,7 +32,6 @@
 
 /* Written at boot, read-only after. */
 static const struct fixup_kept *kept __ro_after_boot;	/* the kernel's last */
-static const struct cpuinfo *repatch_cpu __ro_after_boot;
 
 bool fixup_resident(void)
 {
@@ -45,11 +44,10 @@ const struct fixup_kept *fixup_kept_tables(void)
 }
 
 /* A table on the list, before mark_text_ro(); modules after the kernel. */
-void __init fixup_keep(struct fixup_kept *k, const struct cpuinfo *c)
+void __init fixup_keep(struct fixup_kept *k)
 {
 	k->next = kept;
 	kept = k;
-	repatch_cpu = c;
 }
 
 /*
@@ -78,21 +76,26 @@ void __repatch fixup_serialize(const struct cpuinfo *c)
 }
 
 /*
- * No CPU but this one runs a site while it is written: at boot the
- * others are not started yet, after boot they are stopped (the caller's
- * promise). Interrupts are off; an NMI cannot be, so meanwhile it goes
- * to the NMI entry in .text.nmi, which only counts (nmi.c), and those
- * NMIs are handled once the text is whole. A module's text is reachable
- * by nothing yet while its pass runs: it needs none of this, and goes
- * through the same bracket all the same.
+ * The bracket around writing text, begin and end: nothing but the
+ * writes between them, nothing printed. No CPU but this one runs a site
+ * while it is written: at boot the others are not started yet, after
+ * boot they are stopped (the caller's promise). Interrupts are off; an
+ * NMI cannot be, so meanwhile it goes to the NMI entry in .text.nmi,
+ * which only counts (nmi.c), and those NMIs are handled once the text
+ * is whole. A module's text is reachable by nothing yet while its pass
+ * runs: it needs none of this, and goes through the same bracket all
+ * the same.
  */
-void __repatch fixup_write_text(const struct cpuinfo *c,
-				void (*write)(void *arg), void *arg)
+u32 __repatch fixup_write_text_begin(void)
 {
 	u32 flags = local_irq_save();
 
 	idt_text_write_begin();
-	write(arg);
+	return flags;
+}
+
+void __repatch fixup_write_text_end(const struct cpuinfo *c, u32 flags)
+{
 	fixup_serialize(c);
 	idt_text_write_end();
 	local_irq_restore(flags);
@@ -122,35 +125,24 @@ static void __repatch alias_unmap(u32 pages)
 		window_unmap(--pages);
 }
 
-struct repatch {
-	bool smp;
-	unsigned int unmapped;		/* tables without an alias */
-	struct fixup_stats st;
-};
-
 /*
- * Inside the bracket: each table through its alias. Between one table's
- * writes and the serialization runs only what has no site (the window's
- * PTEs, whose page table exists once the first table is mapped, before
- * any write; memcmp(), memcpy(): scripts/fixup-report lists no site
- * there), so no code just written runs unserialized.
+ * One table through its alias; false when it has none. Between one
+ * table's writes and the serialization runs only what has no site (the
+ * window's PTEs, whose page table exists once the first table is
+ * mapped, before any write; memcmp(), memcpy(): scripts/fixup-report
+ * lists no site there), so no code just written runs unserialized.
  */
-static void __repatch write_kept(void *arg)
+static bool __repatch write_table(const struct fixup_kept *k, bool smp,
+				  struct fixup_counts *st)
 {
-	struct repatch *r = arg;
-	const struct fixup_kept *k;
-	u32 first, pages, mapped;
+	u32 first = ALIGN_DOWN(k->text_start, PAGE_SIZE);
+	u32 pages = (ALIGN_UP(k->text_end, PAGE_SIZE) - first) / PAGE_SIZE;
+	u32 mapped = alias_map(first, pages);
 
-	for (k = kept; k; k = k->next) {
-		first = ALIGN_DOWN(k->text_start, PAGE_SIZE);
-		pages = (ALIGN_UP(k->text_end, PAGE_SIZE) - first) / PAGE_SIZE;
-		mapped = alias_map(first, pages);
-		if (mapped == pages)
-			fixup_kept_write(k, r->smp, WINDOW_BASE - first, &r->st);
-		else
-			r->unmapped++;
-		alias_unmap(mapped);
-	}
+	if (mapped == pages)
+		fixup_kept_write(k, smp, WINDOW_BASE - first, st);
+	alias_unmap(mapped);
+	return mapped == pages;
 }
 
 static void __repatch report_neither(uintptr_t addr)
@@ -160,28 +152,31 @@ static void __repatch report_neither(uintptr_t addr)
 }
 
 /* Every kept site to smp's bytes; whether every one has them now. */
-static bool __repatch repatch_all(bool smp, struct fixup_stats *st)
+static bool __repatch repatch_all(bool smp, struct fixup_counts *st)
 {
-	struct repatch r = { .smp = smp };
 	const struct fixup_kept *k;
+	unsigned int unmapped = 0;
+	u32 flags = fixup_write_text_begin();
 
-	fixup_write_text(repatch_cpu, write_kept, &r);
+	*st = (struct fixup_counts){ 0 };
+	for (k = kept; k; k = k->next)
+		unmapped += !write_table(k, smp, st);
+	fixup_write_text_end(&boot_cpu_data, flags);
 	/* Only now, the text whole and serialized, may anything print. */
-	if (r.unmapped)
-		printk(KERN_ERR "fixup: no window to re-patch %u kept "
-		       "table%s\n", r.unmapped, r.unmapped == 1 ? "" : "s");
+	if (unmapped)
+		printk(KERN_ERR "fixup: re-patch: no window for %u of the "
+		       "kept tables\n", unmapped);
 	else
 		for (k = kept; k; k = k->next)
 			fixup_kept_report(k, smp, report_neither);
-	*st = r.st;
-	return !r.unmapped && !r.st.rejected;
+	return !unmapped && !st->rejected;
 }
 
 /* fixup_repatch() (boot.c), when kept tables may change the mode. */
 int __repatch fixup_repatch_kept(bool smp, unsigned int ncpus,
 				 const char *reason)
 {
-	struct fixup_stats st;
+	struct fixup_counts st;
 	u64 t0;
 
 	printk(KERN_INFO "fixup: mode: %s cpus=%u reason=%s\n",

@@ -109,8 +109,12 @@ void NMI_SECTION nmi_text_write_count(void)
 	text_write_reason |= inb(NMI_REASON_PORT) & NMI_REASON_MASK;
 }
 
-/* Read the reason; clear and re-enable what is latched. Boot CPU only. */
-static u8 nmi_reason_clear(void)
+/*
+ * Read the reason; clear and re-enable what is latched. Boot CPU only.
+ * Not inlined: one copy in .text serves the NMI handler and the text
+ * write's deferred NMIs (a copy in the re-patch region costs 70 bytes).
+ */
+static u8 __attribute__((noinline)) nmi_reason_clear(void)
 {
 	u8 port = inb(NMI_REASON_PORT), reason = port & NMI_REASON_MASK;
 	u8 clear = 0;

@@ -1,8 +1,10 @@
 /*
  * The end of boot: the init region (init code and data, the fixup table)
- * and, unless the boot pass kept sites for a CPU hot-add, the re-patch
- * region (the patcher) are poisoned with int3 (0xCC), unmapped so that a
- * stray use faults at once, and given back to the page allocator.
+ * and the re-patch region (the re-patch code, the room for the kernel's
+ * kept table), all of it unless the boot pass kept sites for a CPU
+ * hot-add, else its pages after the kept table, are poisoned with int3
+ * (0xCC), unmapped so that a stray use faults at once, and given back to
+ * the page allocator.
  */
 #include <kernel/printk.h>
 #include <kernel/string.h>
@@ -25,8 +27,7 @@ void free_initmem(void)
 {
 	u32 n = free_region(__init_begin, __init_end);
 
-	if (!fixup_resident())
-		n += free_region(__repatch_start, __repatch_end);
+	n += free_region(fixup_resident_end(), __repatch_end);
 	printk(KERN_INFO "Freeing unused kernel memory: %uk freed\n",
 	       n / 1024);
 }

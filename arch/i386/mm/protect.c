@@ -49,12 +49,11 @@ void mark_text_ro(void)
 {
 	u32 text, ksyms;
 
-	/* a freed re-patch region is unmapped: it must stay so */
+	/* what was freed of the re-patch region is unmapped: it must stay so */
 	text = set_readonly((u32)(uintptr_t)_text,
 			    (u32)(uintptr_t)__repatch_start);
-	if (fixup_resident())
-		text += set_readonly((u32)(uintptr_t)__repatch_start,
-				     (u32)(uintptr_t)__repatch_end);
+	text += set_readonly((u32)(uintptr_t)__repatch_start,
+			     (u32)(uintptr_t)fixup_resident_end());
 	text += set_readonly((u32)(uintptr_t)__repatch_end,
 			     (u32)(uintptr_t)_erodata);
 	ksyms = set_readonly(ALIGN_UP((u32)(uintptr_t)__bss_stop, PAGE_SIZE),
