@@ -61,7 +61,7 @@ static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 /* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
 /*@ requires \valid(p + (0 .. n - 1));
     requires apart_from_nops(p, n);
-    assigns p[0 .. n - 1];
+    assigns p[0 .. n - 1] \from i486_nops[0 .. 27], p6_nops[0 .. 35], n, p6;
  */
 void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 {
@@ -88,7 +88,9 @@ void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 
 /* Whether n bytes are exactly what fixup_pad() writes for that set. */
 /*@ requires \valid_read(p + (0 .. n - 1));
-    assigns \nothing;
+    assigns \result \from p[0 .. n - 1], i486_nops[0 .. 27],
+			  p6_nops[0 .. 35], n, p6;
+    ensures \result == 0 || \result == 1;
  */
 bool __init fixup_is_pad(const u8 *p, unsigned int n, bool p6)
 {

@@ -262,10 +262,13 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
  */
 static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
-	u32 m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
-	u8 *b = taken + bit / 8;
+	u32 m;
+	u8 *b;
 	bool free = true;
 
+	/*@ split bit % 8; */		/* Eva: the bytes m spans */
+	m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
+	b = taken + bit / 8;
 	for (; m; m >>= 8, b++) {
 		if (*b & (u8)m)
 			free = false;
@@ -279,12 +282,13 @@ static const char *__init check_record(const struct pass *p,
 				       uintptr_t site)
 {
 	const struct kind *k = &kinds[r->kind < FIXUP_NR_KINDS ? r->kind : 0];
-	size_t bit;
+	size_t bit = 0;		/* set by taken_bit(); Eva cannot tell */
 
 	if (!k->name)
 		return "unknown kind";
 	if (r->len < k->min_len || r->len > k->max_len)
 		return "bad length";
+	/*@ split r->len; */		/* Eva: each length a site may have */
 	if (!taken_bit(p->env, site, r->len, &bit))
 		return "outside text";
 	if (!mark_taken(p->env->taken, bit, r->len))
@@ -638,7 +642,9 @@ static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 /*@ requires \valid(site + (0 .. len - 1));
     requires \valid_read(new + (0 .. len - 1));
     requires \separated(site + (0 .. len - 1), new + (0 .. len - 1));
-    assigns site[0 .. len - 1];
+    assigns site[0 .. len - 1] \from new[0 .. len - 1];
+    assigns \result \from site[0 .. len - 1], new[0 .. len - 1];
+    ensures \result == 0 || \result == 1;
     ensures planned: \forall integer j; 0 <= j < len ==> site[j] == new[j];
     ensures changed: \result <==>
 	(\exists integer j; 0 <= j < len && \old(site[j]) != new[j]);
@@ -676,11 +682,14 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
 {
 	const struct fixup_hooks *h = p->env->hooks;
-	const char *why = check_record(p, r, addr), *variant = NULL, *o;
+	const char *why, *variant = NULL, *o;
 	u8 *site = (u8 *)addr, new[2][FIXUP_MAX_LEN];
 	struct fixup_kind_stats *ks;
 	unsigned int m;
 
+	/*@ split r->kind < FIXUP_NR_KINDS; */	/* Eva: each kind apart */
+	/*@ split r->kind; */
+	why = check_record(p, r, addr);
 	for (m = 0; !why && m < p->nr_modes; m++)
 		why = plan(p, m, r, site, new[m], m ? &o : &variant);
 	if (why) {
