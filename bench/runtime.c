@@ -52,7 +52,7 @@ struct variant {
 	const struct fixup_call_group *calls, *calls_end;
 	const struct fixup_thunk *thunks;	/* the copy's own */
 	int patch;		/* -1: leave as compiled, 0: UP, 1: SMP */
-	u8 spectre_v2;		/* spectre_v2=, enum spectre_v2_cmd */
+	const char *spectre_v2;	/* the spectre_v2= word, as the kernel parses it */
 	bool thunks_only;	/* only the ops with thunks set */
 	bool linux_bodies;	/* linux-i386: thunks become jmp *%reg */
 };
@@ -117,21 +117,21 @@ THUNKS(linux_i386)
 	{ n, c##_bench_ops, &c##_bench_nr_ops,				\
 	  __start_fixup_sites_##c, __stop_fixup_sites_##c,		\
 	  __start_fixup_calls_##c, __stop_fixup_calls_##c, t, p,	\
-	  SPECTRE_V2_CMD_##mode, only, bodies }
+	  mode, only, bodies }
 
 static struct variant variants[NR_VARIANTS] = {
-	VARIANT(unpatched, "unpatched", unpatched_thunks, -1, AUTO, false,
+	VARIANT(unpatched, "unpatched", unpatched_thunks, -1, "auto", false,
 		false),
-	VARIANT(patched_up, "patched-up", patched_up_thunks, 0, AUTO, false,
+	VARIANT(patched_up, "patched-up", patched_up_thunks, 0, "auto", false,
 		false),
-	VARIANT(patched_smp, "patched-smp", patched_smp_thunks, 1, AUTO,
+	VARIANT(patched_smp, "patched-smp", patched_smp_thunks, 1, "auto",
 		false, false),
-	VARIANT(patched_off, "patched-off", patched_off_thunks, 1, OFF, true,
+	VARIANT(patched_off, "patched-off", patched_off_thunks, 1, "off", true,
 		false),
-	VARIANT(linux_i386, "linux-i386", linux_i386_thunks, 1, RETPOLINE,
+	VARIANT(linux_i386, "linux-i386", linux_i386_thunks, 1, "retpoline",
 		true, true),
-	VARIANT(compile_up, "compile-up", NULL, -1, AUTO, false, false),
-	VARIANT(compile_smp, "compile-smp", NULL, -1, AUTO, false, false),
+	VARIANT(compile_up, "compile-up", NULL, -1, "auto", false, false),
+	VARIANT(compile_smp, "compile-smp", NULL, -1, "auto", false, false),
 };
 
 /* Whether variant i times op j: a copy the harness has, an op it runs. */
@@ -184,34 +184,23 @@ static void set_text_writable(int writable)
 }
 
 /*
- * The CPU as the copy's pass sees it: the synthetic RETPOLINE bits of the
+ * The CPU as the copy's pass sees it: the synthetic RETPOLINE bit of the
  * mode the kernel's spectre_v2_choose() picks for this CPU and the
- * copy's spectre_v2= word, in a kernel built with the thunks. The bit of
- * each mode is spectre_v2_select()'s (arch/i386/kernel/spectre.c), which
- * a host build does not have: written again here.
+ * copy's spectre_v2= word, in a kernel built with the thunks, as
+ * spectre_v2_select() sets it (arch/i386/kernel/spectre.c).
  */
 static void spectre_v2_for(const struct variant *v, const struct cpuinfo *in,
 			   struct cpuinfo *out)
 {
-	static const struct spectre_v2_word words[] = {
-		[SPECTRE_V2_CMD_AUTO] = { "auto", SPECTRE_V2_CMD_AUTO },
-		[SPECTRE_V2_CMD_OFF] = { "off", SPECTRE_V2_CMD_OFF },
-		[SPECTRE_V2_CMD_RETPOLINE] = { "retpoline",
-					       SPECTRE_V2_CMD_RETPOLINE },
-	};
-	static const u32 bits[] = {
-		[SPECTRE_V2_NONE] = 0,
-		[SPECTRE_V2_RETPOLINE] = X86_FEATURE_RETPOLINE,
-		[SPECTRE_V2_LFENCE] = X86_FEATURE_RETPOLINE_LFENCE,
-	};
-	struct spectre_v2_cmdline line = { &words[v->spectre_v2], false };
+	struct spectre_v2_cmdline line = { spectre_v2_parse(v->spectre_v2),
+					   false };
 	struct spectre_v2_choice ch = spectre_v2_choose(in, &line, true);
 	char buf[64];
 
 	*out = *in;
 	out->features &= ~(X86_FEATURE_RETPOLINE |
 			   X86_FEATURE_RETPOLINE_LFENCE);
-	out->features |= bits[ch.mode];
+	out->features |= spectre_v2_mode_feature(ch.mode);
 	spectre_v2_format(&ch, buf, sizeof(buf));
 	printf("# %s: spectre_v2: %s\n", v->name, buf);
 }

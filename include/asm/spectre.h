@@ -70,6 +70,24 @@ int spectre_v2_format(const struct spectre_v2_choice *ch, char *buf,
 		      size_t size);
 
 /*
+ * The synthetic feature bit of a mode (enum spectre_v2_mode), which the
+ * THUNK kinds' rules read (include/asm/fixup-kinds.h). Linux sets
+ * RETPOLINE with RETPOLINE_LFENCE; here a mode sets one bit, so that the
+ * rules need no order between them. Inline: spectre_v2_select() and
+ * make bench's copies use it.
+ */
+static inline u32 spectre_v2_mode_feature(u8 mode)
+{
+	static const u32 bits[] = {
+		[SPECTRE_V2_NONE]	= 0,
+		[SPECTRE_V2_RETPOLINE]	= X86_FEATURE_RETPOLINE,
+		[SPECTRE_V2_LFENCE]	= X86_FEATURE_RETPOLINE_LFENCE,
+	};
+
+	return bits[mode];
+}
+
+/*
  * Boot, after clearcpuid= and before the fixup pass: decide for the boot
  * CPU, print the report line, and set the mode's synthetic feature bit
  * (X86_FEATURE_RETPOLINE or _RETPOLINE_LFENCE) in c, which the thunk

@@ -136,25 +136,13 @@ __setup("nospectre_v2", nospectre_v2_set);
 #define BUILT_WITH_THUNKS	false
 #endif
 
-/*
- * The synthetic feature bit of each mode, which the THUNK kinds' rules
- * read (include/asm/fixup-kinds.h). Linux sets RETPOLINE with
- * RETPOLINE_LFENCE; here a mode sets one bit, so that the rules need
- * no order between them.
- */
-static const u32 mode_features[] __initconst = {
-	[SPECTRE_V2_NONE]	= 0,
-	[SPECTRE_V2_RETPOLINE]	= X86_FEATURE_RETPOLINE,
-	[SPECTRE_V2_LFENCE]	= X86_FEATURE_RETPOLINE_LFENCE,
-};
-
 void __init spectre_v2_select(struct cpuinfo *c)
 {
 	struct spectre_v2_choice ch;
 	char line[64];
 
 	ch = spectre_v2_choose(c, &spectre_v2_cmdline, BUILT_WITH_THUNKS);
-	c->features |= mode_features[ch.mode];
+	c->features |= spectre_v2_mode_feature(ch.mode);
 	spectre_v2_format(&ch, line, sizeof(line));
 	printk(KERN_INFO "fixup: spectre_v2: %s\n", line);
 }
