@@ -75,8 +75,8 @@ static u8 room_none[fixup_keep_room(0)];
 static struct fixup_keeping keeping;
 
 /*
- * The string functions: memset(), memcpy() and memmove() as
- * arch/i386/lib/string.c's assembly does them, byte by byte (Eva then
+ * The string functions: memset(), memcpy() and memmove() in C, byte by
+ * byte, with the effect of arch/i386/lib/string.c's assembly (Eva then
  * checks every byte they touch); memcmp() and strcmp() by contracts
  * whose preconditions Eva checks. strcmp() compares names, string
  * literals: both must be strings.
