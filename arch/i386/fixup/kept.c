@@ -11,6 +11,7 @@
  */
 #include <kernel/string.h>
 #include "internal.h"
+#include "proof.h"
 
 /* The bytes are appended after sites[max] while filling, moved down after. */
 void __init fixup_keep_begin(struct fixup_keeping *k, void *room,
@@ -71,12 +72,84 @@ size_t __init fixup_keep_done(struct fixup_keeping *k)
 	return (size_t)(bytes + k->nr_bytes - (u8 *)h);
 }
 
+/*
+ * What the caller gives (repatch.c; the host tests, the fuzz target):
+ * a kept table made by fixup_keep_done(), each site readable and its
+ * alias writable, no alias on the table, its bytes, st, or another
+ * site. What it promises: a site's alias is written only when the site
+ * held the bytes of the mode being left and not those of the mode
+ * entered, and then gets the latter.
+ */
+/*@ requires \valid_read(k) && \valid(st);
+    requires \valid_read(k->sites + (0 .. k->nr - 1));
+    requires \valid_read(k->bytes + (0 .. kept_off(k, k->nr) - 1));
+    requires \forall integer i; 0 <= i < k->nr ==>
+	\valid_read(k->bytes + kept_off(k, i) + (0 .. 2 * kept_len(k, i) - 1)) &&
+	\separated(k->bytes + kept_off(k, i) + (0 .. 2 * kept_len(k, i) - 1),
+		   st) &&
+	\valid_read(kept_site(k, i) + (0 .. kept_len(k, i) - 1)) &&
+	\valid(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1));
+    requires \separated(st, k, k->sites + (0 .. k->nr - 1),
+			k->bytes + (0 .. kept_off(k, k->nr) - 1));
+    requires \forall integer i; 0 <= i < k->nr ==>
+	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
+		   st, k, k->sites + (0 .. k->nr - 1),
+		   k->bytes + (0 .. kept_off(k, k->nr) - 1));
+    requires \forall integer i, j; 0 <= i < k->nr && 0 <= j < k->nr &&
+	i != j ==>
+	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
+		   kept_site(k, j) + (0 .. kept_len(k, j) - 1));
+    assigns *st, { kept_alias(k, i, write_offset)[j] | integer i, j;
+		  0 <= i < k->nr && 0 <= j < kept_len(k, i) };
+    ensures written_only_from:
+	\forall integer i; 0 <= i < k->nr ==>
+	(same_bytes{Pre, Pre}(kept_site(k, i), kept_to(k, i, smp),
+			      kept_len(k, i)) ||
+	 !same_bytes{Pre, Pre}(kept_site(k, i), kept_from(k, i, smp),
+			       kept_len(k, i))) ==>
+	same_bytes{Post, Pre}(kept_alias(k, i, write_offset),
+			      kept_alias(k, i, write_offset), kept_len(k, i));
+    ensures moved:
+	\forall integer i; 0 <= i < k->nr ==>
+	same_bytes{Pre, Pre}(kept_site(k, i), kept_from(k, i, smp),
+			     kept_len(k, i)) ==>
+	same_bytes{Post, Pre}(kept_alias(k, i, write_offset),
+			      kept_to(k, i, smp), kept_len(k, i));
+ */
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				ptrdiff_t write_offset, struct fixup_counts *st)
 {
 	const u8 *b = k->bytes, *site, *from, *to;	/* b: site i's UP bytes */
 	u32 i, len;
 
+	/*@ loop invariant 0 <= i <= k->nr;
+	    loop invariant b == k->bytes + kept_off(k, i);
+	    loop invariant \forall integer i2; 0 <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_site(k, i2), kept_site(k, i2),
+				      kept_len(k, i2)) || i2 < i;
+	    loop invariant \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_alias(k, i2, write_offset),
+				      kept_alias(k, i2, write_offset),
+				      kept_len(k, i2));
+	    loop invariant \forall integer i2; 0 <= i2 < i ==>
+		(same_bytes{Pre, Pre}(kept_site(k, i2), kept_to(k, i2, smp),
+				      kept_len(k, i2)) ||
+		 !same_bytes{Pre, Pre}(kept_site(k, i2),
+				       kept_from(k, i2, smp),
+				       kept_len(k, i2))) ==>
+		same_bytes{Here, Pre}(kept_alias(k, i2, write_offset),
+				      kept_alias(k, i2, write_offset),
+				      kept_len(k, i2));
+	    loop invariant \forall integer i2; 0 <= i2 < i ==>
+		same_bytes{Pre, Pre}(kept_site(k, i2), kept_from(k, i2, smp),
+				     kept_len(k, i2)) ==>
+		same_bytes{Here, Pre}(kept_alias(k, i2, write_offset),
+				      kept_to(k, i2, smp), kept_len(k, i2));
+	    loop assigns i, b, site, from, to, len, *st,
+		{ kept_alias(k, i2, write_offset)[j] | integer i2, j;
+		  0 <= i2 < i && 0 <= j < kept_len(k, i2) };
+	    loop variant k->nr - i;
+	 */
 	for (i = 0; i < k->nr; i++) {
 		site = (const u8 *)k->sites[i].addr;
 		len = k->sites[i].len;

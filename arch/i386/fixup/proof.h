@@ -1,0 +1,35 @@
+/*
+ * The logic that the ACSL contracts of arch/i386/fixup/ share, for
+ * Frama-C (Documentation/proof.md, "make prove"). To the compiler this
+ * file is comments only.
+ */
+#ifndef ARCH_I386_FIXUP_PROOF_H
+#define ARCH_I386_FIXUP_PROOF_H
+
+/*@
+  // A kept table (kept.c): site i's bytes start kept_off(k, i) bytes
+  // into k->bytes, its UP bytes then its SMP bytes, len bytes each.
+  logic integer kept_off{L}(struct fixup_kept *k, integer i) =
+	i <= 0 ? 0 : kept_off(k, i - 1) + 2 * k->sites[i - 1].len;
+
+  logic integer kept_len{L}(struct fixup_kept *k, integer i) =
+	k->sites[i].len;
+
+  // The site, where it is read, and its alias, where it is written.
+  logic u8 *kept_site{L}(struct fixup_kept *k, integer i) =
+	(u8 *)k->sites[i].addr;
+  logic u8 *kept_alias{L}(struct fixup_kept *k, integer i, ptrdiff_t off) =
+	(u8 *)(uintptr_t)(k->sites[i].addr + off);
+
+  // The bytes of the mode entered (to) and of the mode left (from).
+  logic u8 *kept_to{L}(struct fixup_kept *k, integer i, integer smp) =
+	k->bytes + kept_off(k, i) + (smp != 0 ? kept_len(k, i) : 0);
+  logic u8 *kept_from{L}(struct fixup_kept *k, integer i, integer smp) =
+	k->bytes + kept_off(k, i) + (smp != 0 ? 0 : kept_len(k, i));
+
+  // n bytes at a (in state A) equal n bytes at b (in state B).
+  predicate same_bytes{A, B}(u8 *a, u8 *b, integer n) =
+	\forall integer j; 0 <= j < n ==> \at(a[j], A) == \at(b[j], B);
+ */
+
+#endif
