@@ -177,7 +177,7 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				ptrdiff_t write_offset, struct fixup_counts *st)
 {
-	const u8 *b = k->bytes, *site;	/* b: site i's UP bytes, SMP bytes */
+	const u8 *b = k->bytes, *site;	/* b: site i's UP, SMP bytes */
 	u8 *alias;			/* where site i is written */
 	u32 i, len;
 
@@ -235,9 +235,11 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 			alias == kept_alias{Pre}(k, i, write_offset) &&
 			len == kept_len{Pre}(k, i);
 		 */
-		//@ assert kept_off{Pre}(k, i + 1) == kept_off{Pre}(k, i) + 2 * len;
-		write_kept_site(site, alias, smp ? b : b + len, smp ? b + len : b,
-				len, st);
+		/*@ assert kept_off{Pre}(k, i + 1) ==
+			kept_off{Pre}(k, i) + 2 * len;
+		 */
+		write_kept_site(site, alias, smp ? b : b + len,
+				smp ? b + len : b, len, st);
 		b += 2 * len;
 	}
 }
