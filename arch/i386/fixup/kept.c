@@ -85,29 +85,22 @@ size_t __init fixup_keep_done(struct fixup_keeping *k)
     requires st->sites < 0xffffffff && st->patched < 0xffffffff &&
 	st->unchanged < 0xffffffff && st->rejected < 0xffffffff;
     assigns *st, alias[0 .. len - 1];
-    ensures st->sites == \old(st->sites) + 1;
     behavior holds_to:
 	assumes same_bytes{Pre, Pre}(site, to, len);
 	assigns st->sites, st->unchanged;
-	ensures st->unchanged == \old(st->unchanged) + 1;
-	ensures st->patched == \old(st->patched);
-	ensures st->rejected == \old(st->rejected);
+	ensures counted_one{Pre, Post}(st, 0, 1, 0);
 	ensures same_bytes{Post, Pre}(alias, alias, len);
     behavior holds_from:
 	assumes !same_bytes{Pre, Pre}(site, to, len);
 	assumes same_bytes{Pre, Pre}(site, from, len);
 	assigns st->sites, st->patched, alias[0 .. len - 1];
-	ensures st->patched == \old(st->patched) + 1;
-	ensures st->unchanged == \old(st->unchanged);
-	ensures st->rejected == \old(st->rejected);
+	ensures counted_one{Pre, Post}(st, 1, 0, 0);
 	ensures same_bytes{Post, Pre}(alias, to, len);
     behavior holds_neither:
 	assumes !same_bytes{Pre, Pre}(site, to, len);
 	assumes !same_bytes{Pre, Pre}(site, from, len);
 	assigns st->sites, st->rejected;
-	ensures st->rejected == \old(st->rejected) + 1;
-	ensures st->patched == \old(st->patched);
-	ensures st->unchanged == \old(st->unchanged);
+	ensures counted_one{Pre, Post}(st, 0, 0, 1);
 	ensures same_bytes{Post, Pre}(alias, alias, len);
     complete behaviors;
     disjoint behaviors;

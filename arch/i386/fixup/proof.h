@@ -11,6 +11,15 @@
   predicate same_bytes{A, B}(u8 *a, u8 *b, integer n) =
 	\forall integer j; 0 <= j < n ==> \at(a[j], A) == \at(b[j], B);
 
+  // The counts went from state A to state B by one site, counted as
+  // patched, unchanged or rejected by the 1 among the three.
+  predicate counted_one{A, B}(struct fixup_counts *st, integer patched,
+			       integer unchanged, integer rejected) =
+	\at(st->sites, B) == \at(st->sites, A) + 1 &&
+	\at(st->patched, B) == \at(st->patched, A) + patched &&
+	\at(st->unchanged, B) == \at(st->unchanged, A) + unchanged &&
+	\at(st->rejected, B) == \at(st->rejected, A) + rejected;
+
   // A kept table (kept.c): site i's bytes start kept_off(k, i) bytes
   // into k->bytes, its UP bytes then its SMP bytes, len bytes each.
   logic integer kept_off{L}(struct fixup_kept *k, integer i) =
