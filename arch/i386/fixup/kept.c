@@ -73,97 +73,166 @@ size_t __init fixup_keep_done(struct fixup_keeping *k)
 }
 
 /*
+ * One kept site: if it holds from's bytes (the mode being left) and not
+ * to's, to's go into it through its alias. What it held is counted.
+ */
+/*@ requires \valid(st);
+    requires \valid_read(site + (0 .. len - 1));
+    requires \valid_read(from + (0 .. len - 1));
+    requires \valid_read(to + (0 .. len - 1));
+    requires \valid(alias + (0 .. len - 1));
+    requires \separated(alias + (0 .. len - 1), to + (0 .. len - 1));
+    requires st->sites < 0xffffffff && st->patched < 0xffffffff &&
+	st->unchanged < 0xffffffff && st->rejected < 0xffffffff;
+    assigns *st, alias[0 .. len - 1];
+    behavior holds_to:
+	assumes same_bytes{Pre, Pre}(site, to, len);
+	assigns st->sites, st->unchanged;
+	ensures counted_one{Pre, Post}(st, 0, 1, 0);
+	ensures same_bytes{Post, Pre}(alias, alias, len);
+    behavior holds_from:
+	assumes !same_bytes{Pre, Pre}(site, to, len);
+	assumes same_bytes{Pre, Pre}(site, from, len);
+	assigns st->sites, st->patched, alias[0 .. len - 1];
+	ensures counted_one{Pre, Post}(st, 1, 0, 0);
+	ensures same_bytes{Post, Pre}(alias, to, len);
+    behavior holds_neither:
+	assumes !same_bytes{Pre, Pre}(site, to, len);
+	assumes !same_bytes{Pre, Pre}(site, from, len);
+	assigns st->sites, st->rejected;
+	ensures counted_one{Pre, Post}(st, 0, 0, 1);
+	ensures same_bytes{Post, Pre}(alias, alias, len);
+    complete behaviors;
+    disjoint behaviors;
+ */
+static void __repatch write_kept_site(const u8 *site, u8 *alias,
+				      const u8 *from, const u8 *to, u32 len,
+				      struct fixup_counts *st)
+{
+	st->sites++;
+	if (!memcmp(site, to, len)) {
+		st->unchanged++;
+	} else if (!memcmp(site, from, len)) {
+		memcpy(alias, to, len);
+		st->patched++;
+	} else {
+		st->rejected++;
+	}
+}
+
+/*
  * What the caller gives (repatch.c; the host tests, the fuzz target):
  * a kept table made by fixup_keep_done(), each site readable and its
- * alias writable, no alias on the table, its bytes, st, or another
- * site. What it promises: a site's alias is written only when the site
- * held the bytes of the mode being left and not those of the mode
- * entered, and then gets the latter.
+ * alias writable, no alias on the table, its bytes, st or another site,
+ * and counts that cannot wrap. What it promises: a site's alias is
+ * written only when the site held the bytes of the mode being left and
+ * not those of the mode entered, and then gets the latter; every site
+ * is counted once, as patched, unchanged or rejected.
  */
-/*@ requires \valid_read(k) && \valid(st);
+/*@ requires \valid_read(k) && \valid(st) && \separated(st, k);
     requires \valid_read(k->sites + (0 .. k->nr - 1));
-    requires \valid_read(k->bytes + (0 .. kept_off(k, k->nr) - 1));
+    requires \separated(st, k->sites + (0 .. k->nr - 1));
+    requires st->sites + k->nr <= 0xffffffff &&
+	st->patched + k->nr <= 0xffffffff &&
+	st->unchanged + k->nr <= 0xffffffff &&
+	st->rejected + k->nr <= 0xffffffff;
     requires \forall integer i; 0 <= i < k->nr ==>
-	\valid_read(k->bytes + kept_off(k, i) + (0 .. 2 * kept_len(k, i) - 1)) &&
-	\separated(k->bytes + kept_off(k, i) + (0 .. 2 * kept_len(k, i) - 1),
-		   st) &&
+	\valid_read(kept_bytes(k, i) + (0 .. 2 * kept_len(k, i) - 1)) &&
 	\valid_read(kept_site(k, i) + (0 .. kept_len(k, i) - 1)) &&
 	\valid(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1));
-    requires \separated(st, k, k->sites + (0 .. k->nr - 1),
-			k->bytes + (0 .. kept_off(k, k->nr) - 1));
     requires \forall integer i; 0 <= i < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   st, k, k->sites + (0 .. k->nr - 1),
-		   k->bytes + (0 .. kept_off(k, k->nr) - 1));
-    requires \forall integer i, j; 0 <= i < k->nr && 0 <= j < k->nr &&
-	i != j ==>
+		   st, k, k->sites + (0 .. k->nr - 1));
+    requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   kept_site(k, j) + (0 .. kept_len(k, j) - 1));
+		   kept_bytes(k, i2) + (0 .. 2 * kept_len(k, i2) - 1));
+    requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr &&
+	i != i2 ==>
+	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
+		   kept_site(k, i2) + (0 .. kept_len(k, i2) - 1),
+		   kept_alias(k, i2, write_offset) +
+		   (0 .. kept_len(k, i2) - 1));
     assigns *st, { kept_alias(k, i, write_offset)[j] | integer i, j;
-		  0 <= i < k->nr && 0 <= j < kept_len(k, i) };
-    ensures written_only_from:
-	\forall integer i; 0 <= i < k->nr ==>
-	(same_bytes{Pre, Pre}(kept_site(k, i), kept_to(k, i, smp),
-			      kept_len(k, i)) ||
-	 !same_bytes{Pre, Pre}(kept_site(k, i), kept_from(k, i, smp),
-			       kept_len(k, i))) ==>
-	same_bytes{Post, Pre}(kept_alias(k, i, write_offset),
-			      kept_alias(k, i, write_offset), kept_len(k, i));
-    ensures moved:
-	\forall integer i; 0 <= i < k->nr ==>
-	same_bytes{Pre, Pre}(kept_site(k, i), kept_from(k, i, smp),
-			     kept_len(k, i)) ==>
-	same_bytes{Post, Pre}(kept_alias(k, i, write_offset),
-			      kept_to(k, i, smp), kept_len(k, i));
+		   0 <= i < k->nr && 0 <= j < kept_len(k, i) };
+    ensures moved: \forall integer i; 0 <= i < \old(k->nr) ==>
+	kept_moves{Pre}(k, i, smp) ==>
+	same_bytes{Post, Pre}(kept_alias{Pre}(k, i, write_offset),
+			      kept_to{Pre}(k, i, smp), kept_len{Pre}(k, i));
+    ensures untouched: \forall integer i; 0 <= i < \old(k->nr) ==>
+	!kept_moves{Pre}(k, i, smp) ==>
+	same_bytes{Post, Pre}(kept_alias{Pre}(k, i, write_offset),
+			      kept_alias{Pre}(k, i, write_offset),
+			      kept_len{Pre}(k, i));
+    ensures counted: st->sites == \old(st->sites) + \old(k->nr) &&
+	st->patched + st->unchanged + st->rejected ==
+	\old(st->patched + st->unchanged + st->rejected) + \old(k->nr);
  */
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				ptrdiff_t write_offset, struct fixup_counts *st)
 {
-	const u8 *b = k->bytes, *site, *from, *to;	/* b: site i's UP bytes */
+	const u8 *b = k->bytes, *site;	/* b: site i's UP, SMP bytes */
+	u8 *alias;			/* where site i is written */
 	u32 i, len;
 
-	/*@ loop invariant 0 <= i <= k->nr;
-	    loop invariant b == k->bytes + kept_off(k, i);
-	    loop invariant \forall integer i2; 0 <= i2 < k->nr ==>
-		same_bytes{Here, Pre}(kept_site(k, i2), kept_site(k, i2),
-				      kept_len(k, i2)) || i2 < i;
-	    loop invariant \forall integer i2; i <= i2 < k->nr ==>
-		same_bytes{Here, Pre}(kept_alias(k, i2, write_offset),
-				      kept_alias(k, i2, write_offset),
-				      kept_len(k, i2));
-	    loop invariant \forall integer i2; 0 <= i2 < i ==>
-		(same_bytes{Pre, Pre}(kept_site(k, i2), kept_to(k, i2, smp),
-				      kept_len(k, i2)) ||
-		 !same_bytes{Pre, Pre}(kept_site(k, i2),
-				       kept_from(k, i2, smp),
-				       kept_len(k, i2))) ==>
-		same_bytes{Here, Pre}(kept_alias(k, i2, write_offset),
-				      kept_alias(k, i2, write_offset),
-				      kept_len(k, i2));
-	    loop invariant \forall integer i2; 0 <= i2 < i ==>
-		same_bytes{Pre, Pre}(kept_site(k, i2), kept_from(k, i2, smp),
-				     kept_len(k, i2)) ==>
-		same_bytes{Here, Pre}(kept_alias(k, i2, write_offset),
-				      kept_to(k, i2, smp), kept_len(k, i2));
-	    loop assigns i, b, site, from, to, len, *st,
-		{ kept_alias(k, i2, write_offset)[j] | integer i2, j;
-		  0 <= i2 < i && 0 <= j < kept_len(k, i2) };
+	/*@ loop invariant range: 0 <= i <= k->nr && k->nr == \at(k->nr, Pre);
+	    loop invariant addr: \forall integer i2; 0 <= i2 < k->nr ==>
+		k->sites[i2].addr == \at(k->sites[i2].addr, Pre);
+	    loop invariant len: \forall integer i2; 0 <= i2 < k->nr ==>
+		k->sites[i2].len == \at(k->sites[i2].len, Pre);
+	    loop invariant bytes: b == kept_bytes{Pre}(k, i);
+	    loop invariant site_ahead: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_site{Pre}(k, i2),
+				      kept_site{Pre}(k, i2),
+				      kept_len{Pre}(k, i2));
+	    loop invariant to_ahead: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_to{Pre}(k, i2, smp),
+				      kept_to{Pre}(k, i2, smp),
+				      kept_len{Pre}(k, i2));
+	    loop invariant from_ahead: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_from{Pre}(k, i2, smp),
+				      kept_from{Pre}(k, i2, smp),
+				      kept_len{Pre}(k, i2));
+	    loop invariant alias_ahead: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
+				      kept_alias{Pre}(k, i2, write_offset),
+				      kept_len{Pre}(k, i2));
+	    loop invariant moved: \forall integer i2; 0 <= i2 < i ==>
+		kept_moves{Pre}(k, i2, smp) ==>
+		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
+				      kept_to{Pre}(k, i2, smp),
+				      kept_len{Pre}(k, i2));
+	    loop invariant untouched: \forall integer i2; 0 <= i2 < i ==>
+		!kept_moves{Pre}(k, i2, smp) ==>
+		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
+				      kept_alias{Pre}(k, i2, write_offset),
+				      kept_len{Pre}(k, i2));
+	    loop invariant sites: st->sites == \at(st->sites, Pre) + i;
+	    loop invariant patched: \at(st->patched, Pre) <= st->patched <=
+		\at(st->patched, Pre) + i;
+	    loop invariant unchanged: \at(st->unchanged, Pre) <=
+		st->unchanged <= \at(st->unchanged, Pre) + i;
+	    loop invariant rejected: \at(st->rejected, Pre) <= st->rejected <=
+		\at(st->rejected, Pre) + i;
+	    loop invariant sum: st->patched + st->unchanged + st->rejected ==
+		\at(st->patched + st->unchanged + st->rejected, Pre) + i;
+	    loop assigns i, b, site, alias, len, *st,
+		{ kept_alias{Pre}(k, i2, write_offset)[j] | integer i2, j;
+		  0 <= i2 < \at(k->nr, Pre) && 0 <= j < kept_len{Pre}(k, i2) };
 	    loop variant k->nr - i;
 	 */
 	for (i = 0; i < k->nr; i++) {
 		site = (const u8 *)k->sites[i].addr;
+		alias = (u8 *)(k->sites[i].addr + write_offset);
 		len = k->sites[i].len;
-		from = smp ? b : b + len;
-		to = smp ? b + len : b;
-		st->sites++;
-		if (!memcmp(site, to, len)) {
-			st->unchanged++;
-		} else if (!memcmp(site, from, len)) {
-			memcpy((u8 *)(k->sites[i].addr + write_offset), to, len);
-			st->patched++;
-		} else {
-			st->rejected++;
-		}
+		/*@ assert at_i: site == kept_site{Pre}(k, i) &&
+			alias == kept_alias{Pre}(k, i, write_offset) &&
+			len == kept_len{Pre}(k, i);
+		 */
+		/*@ assert kept_off{Pre}(k, i + 1) ==
+			kept_off{Pre}(k, i) + 2 * len;
+		 */
+		write_kept_site(site, alias, smp ? b : b + len,
+				smp ? b + len : b, len, st);
 		b += 2 * len;
 	}
 }
