@@ -42,11 +42,6 @@ static const struct nop_set nop_sets[2] __initconst = {
 	{ p6_nops, 8 },
 };
 
-/*@ predicate apart_from_nops(u8 *p, integer n) =
-	\separated(p + (0 .. n - 1), i486_nops + (0 .. 27),
-		   p6_nops + (0 .. 35), nop_sets + (0 .. 1));
- */
-
 /*@ requires s == &nop_sets[0] || s == &nop_sets[1];
     requires 1 <= n <= s->max;
     assigns \nothing;
@@ -60,7 +55,6 @@ static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 
 /* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
 /*@ requires \valid(p + (0 .. n - 1));
-    requires apart_from_nops(p, n);
     assigns p[0 .. n - 1] \from i486_nops[0 .. 27], p6_nops[0 .. 35], n, p6;
  */
 void __init fixup_pad(u8 *p, unsigned int n, bool p6)

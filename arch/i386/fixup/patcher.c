@@ -114,6 +114,10 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_THUNK
 #undef FIXUP_RULE
 
+/*@ assigns \nothing;
+    ensures kind < FIXUP_NR_KINDS ==> \result == kinds[kind].name;
+    ensures kind >= FIXUP_NR_KINDS ==> \result == \null;
+ */
 const char *__init fixup_kind_name(unsigned int kind)
 {
 	return kind < FIXUP_NR_KINDS ? kinds[kind].name : NULL;
@@ -138,6 +142,68 @@ struct pass {
 	const struct form *chosen[2][FIXUP_NR_KINDS];
 	u8 fixed[2][FIXUP_NR_KINDS][8];	/* FIXED kinds: what sites get */
 };
+
+/*
+ * The logic of the walk's contracts (Documentation/proof.md, wp-walk).
+ * Addresses are integers, as the walk compares them: text range i is
+ * [rstart, rend), a record's site starts at site_of(r), and byte a of
+ * range i has bit 8 * base(i) + (a - rstart(i)) of env->taken.
+ */
+/*@
+  logic integer rstart{L}(struct fixup_env *e, integer i) =
+	(uintptr_t)e->text[i].start;
+  logic integer rend{L}(struct fixup_env *e, integer i) =
+	(uintptr_t)e->text[i].end;
+  logic integer base{L}(struct fixup_env *e, integer i) =
+	i <= 0 ? 0 :
+	base(e, i - 1) + (rend(e, i - 1) - rstart(e, i - 1) + 7) / 8;
+  predicate in_range{L}(struct fixup_env *e, integer i, integer a,
+			integer n) =
+	rstart(e, i) <= a && a + n <= rend(e, i);
+  predicate in_text{L}(struct fixup_env *e, integer a, integer n) =
+	\exists integer i; 0 <= i < e->nr_text && in_range(e, i, a, n);
+  logic integer site_of{L}(struct fixup_site *r) =
+	(uintptr_t)((uintptr_t)&r->rel + (uintptr_t)(long)r->rel);
+
+  // The ranges, and room for their bits (base) in env->taken, whose
+  // number a size_t holds.
+  predicate bits_ok{L}(struct fixup_env *e) =
+	\valid_read(e) && \valid_read(e->text + (0 .. e->nr_text - 1)) &&
+	(\forall integer i; 0 <= i < e->nr_text ==>
+	   rstart(e, i) <= rend(e, i) &&
+	   (uintptr_t)(rend(e, i) - rstart(e, i) + 7) ==
+		rend(e, i) - rstart(e, i) + 7) &&
+	(\forall integer i; 0 <= i <= e->nr_text ==>
+	   (size_t)(8 * base(e, i)) == 8 * base(e, i) &&
+	   base(e, i) <= base(e, e->nr_text)) &&
+	base(e, e->nr_text) <= e->taken_size &&
+	\valid(e->taken + (0 .. e->taken_size - 1)) &&
+	\separated(e->taken + (0 .. e->taken_size - 1),
+		   kinds + (0 .. FIXUP_NR_KINDS - 1));
+
+  // The text ranges may be written, and are apart from env->taken.
+  predicate text_ok{L}(struct fixup_env *e) =
+	\forall integer a, n; in_text(e, a, n) ==>
+	  \valid((u8 *)a + (0 .. n - 1)) &&
+	  \separated((u8 *)a + (0 .. n - 1),
+		     e->taken + (0 .. e->taken_size - 1),
+		     kinds + (0 .. FIXUP_NR_KINDS - 1));
+
+  predicate env_ok{L}(struct fixup_env *e) = bits_ok(e) && text_ok(e);
+
+  // The catalogue's lengths (the _Static_assert above checks them).
+  predicate catalogue_ok =
+	kinds[0].name == \null &&
+	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	  kinds[k].name != \null ==>
+	  1 <= kinds[k].min_len && kinds[k].max_len <= FIXUP_MAX_LEN;
+
+  // Checks 1 to 3: a kind of the catalogue, a length of it, in text.
+  predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
+	r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null &&
+	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
+	in_text(e, site_of(r), r->len);
+*/
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
 static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode,
@@ -214,6 +280,14 @@ static void __init choose(struct pass *p)
 /* ---- the record: kind, length, in text, no byte shared ---- */
 
 /* The bytes of env->taken that one text range has: a bit per byte. */
+/*@ requires \valid_read(r);
+    requires (uintptr_t)r->start <= (uintptr_t)r->end;
+    requires (uintptr_t)((uintptr_t)r->end - (uintptr_t)r->start + 7) ==
+	(uintptr_t)r->end - (uintptr_t)r->start + 7;
+    assigns \nothing;
+    ensures \result ==
+	((uintptr_t)r->end - (uintptr_t)r->start + 7) / 8;
+ */
 static size_t __init range_bytes(const struct fixup_range *r)
 {
 	return ((uintptr_t)r->end - (uintptr_t)r->start + 7) / 8;
@@ -234,18 +308,36 @@ size_t __init fixup_taken_size(const struct fixup_range *text,
  * The bit of env->taken for the first byte of [a, a + len), if all of
  * it lies in one text range: each range has the bytes of its own.
  */
+/*@ requires bits_ok(env) && \valid(bit) && \separated(bit, env);
+    requires 1 <= len;
+    assigns *bit;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 ==> in_text(env, a, len) &&
+	*bit + len <= 8 * base(env, env->nr_text);
+ */
 static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 			     unsigned int len, size_t *bit)
 {
 	size_t base = 0;
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= env->nr_text;
+	    loop invariant base == base(env, i);
+	    loop assigns i, base;
+	    loop variant env->nr_text - i;
+	 */
 	for (i = 0; i < env->nr_text; i++) {
 		uintptr_t start = (uintptr_t)env->text[i].start;
 		uintptr_t end = (uintptr_t)env->text[i].end;
 
 		if (a >= start && a <= end && len <= end - a) {
+			/*@ assert in_range(env, i, a, len); */
+			/*@ assert base(env, i + 1) <= base(env, env->nr_text); */
+			/*@ assert 8 * base(env, i + 1) >= 8 * base + (end - start); */
+			/*@ assert (size_t)(8 * base(env, env->nr_text)) ==
+				   8 * base(env, env->nr_text); */
 			*bit = 8 * base + (a - start);
+			/*@ assert *bit == 8 * base(env, i) + (a - start); */
 			return true;
 		}
 		base += range_bytes(&env->text[i]);
@@ -258,25 +350,42 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
  * Every record that gets this far takes its bytes, accepted or not:
  * a later record sharing one is rejected whatever the order, and a
  * site rejected for its bytes keeps them, so that a second pass over
- * the same table decides every record as the first did.
+ * the same table decides every record as the first did. A bit at a
+ * time (a site has 15 bytes at most): WP's provers follow the loop's
+ * index where a mask shifted across bytes defeats them.
+ */
+/*@ requires \valid(taken + (bit / 8 .. (bit + len - 1) / 8));
+    requires 1 <= len && (size_t)(bit + len) == bit + len;
+    assigns taken[bit / 8 .. (bit + len - 1) / 8];
+    ensures \result == 0 || \result == 1;
  */
 static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
-	u32 m;
-	u8 *b;
 	bool free = true;
+	size_t b;
 
-	/*@ split bit % 8; */		/* Eva: the bytes m spans */
-	m = ((1u << len) - 1) << bit % 8;	/* len <= 15: 3 bytes at most */
-	b = taken + bit / 8;
-	for (; m; m >>= 8, b++) {
-		if (*b & (u8)m)
+	/*@ loop invariant bit <= b <= bit + len;
+	    loop invariant free == 0 || free == 1;
+	    loop assigns b, free, taken[bit / 8 .. (bit + len - 1) / 8];
+	    loop variant bit + len - b;
+	 */
+	for (b = bit; b < bit + len; b++) {
+		if (taken[b / 8] & 1u << b % 8)
 			free = false;
-		*b |= (u8)m;
+		taken[b / 8] |= 1u << b % 8;
 	}
 	return free;
 }
 
+/*@ requires \valid_read(p) && \valid_read(r) && bits_ok(p->env);
+    requires catalogue_ok;
+    requires \separated(p->env->taken + (0 .. p->env->taken_size - 1), r);
+    assigns p->env->taken[0 .. p->env->taken_size - 1];
+    ensures \result == \null ==> r->kind < FIXUP_NR_KINDS &&
+	kinds[r->kind].name != \null &&
+	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
+	in_text(p->env, site, r->len);
+ */
 static const char *__init check_record(const struct pass *p,
 				       const struct fixup_site *r,
 				       uintptr_t site)
@@ -598,7 +707,14 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	return NULL;
 }
 
-/* The bytes the site gets in mode m, by its kind's shape. */
+/*
+ * The bytes the site gets in mode m, by its kind's shape. Its contract
+ * is not proved yet (Documentation/proof.md): the walk's proof takes it.
+ */
+/*@ requires \valid_read(r) && r->kind < FIXUP_NR_KINDS;
+    requires \valid(new + (0 .. FIXUP_MAX_LEN - 1)) && \valid(variant);
+    assigns new[0 .. FIXUP_MAX_LEN - 1], *variant;
+ */
 static const char *__init plan(const struct pass *p, unsigned int m,
 			       const struct fixup_site *r, const u8 *site,
 			       u8 *new, const char **variant)
@@ -617,19 +733,61 @@ static const char *__init plan(const struct pass *p, unsigned int m,
 
 /* ---- the walk ---- */
 
-static void __init reject(struct pass *p, const struct fixup_site *r,
-			  uintptr_t site, const char *why)
+/*
+ * The hooks, called through these: WP cannot follow a function pointer,
+ * so the proof of the walk takes their contracts as given. The kernel's
+ * hooks print and keep; none writes text or what the walk reads
+ * (Documentation/proof.md, "Assumptions").
+ */
+/*@ assigns \nothing; */
+static void __init hook_reject(const struct fixup_hooks *h,
+			       const struct fixup_site *r, uintptr_t site,
+			       const char *why)
 {
-	const struct fixup_hooks *h = p->env->hooks;
-
-	p->st->rejected++;
-	if (fixup_kind_name(r->kind))
-		p->st->kind[r->kind].rejected++;
 	if (h && h->reject)
 		h->reject(h->ctx, r, (const u8 *)site, r->kind, why);
 }
 
+/*@ assigns \nothing; */
+static void __init hook_debug(const struct fixup_hooks *h,
+			      const struct fixup_site *r, const u8 *site,
+			      const u8 *new, const char *variant)
+{
+	if (h && h->debug)
+		h->debug(h->ctx, r, site, r->kind, site, new, r->len, variant);
+}
+
+/*@ assigns \nothing; */
+static void __init hook_mode_dependent(const struct fixup_hooks *h,
+				       const struct fixup_site *r,
+				       const u8 *site, const u8 *up,
+				       const u8 *smp)
+{
+	h->mode_dependent(h->ctx, r, site, up, smp);
+}
+
+/*@ requires \valid_read(r) && \valid(p) && \valid(p->st) &&
+	\valid_read(p->env);
+    requires p->st->rejected < 0xffffffff;
+    assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected;
+    ensures p->st->rejected == \old(p->st->rejected) + 1;
+    ensures r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null ==>
+	p->st->kind[r->kind].rejected ==
+	(u32)(\old(p->st->kind[r->kind].rejected) + 1);
+ */
+static void __init reject(struct pass *p, const struct fixup_site *r,
+			  uintptr_t site, const char *why)
+{
+	p->st->rejected++;
+	if (fixup_kind_name(r->kind))
+		p->st->kind[r->kind].rejected++;
+	hook_reject(p->env->hooks, r, site, why);
+}
+
 /* A kind's variant= for the report: one name, or "mixed" (CALL only). */
+/*@ requires \valid(ks);
+    assigns ks->variant;
+ */
 static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 {
 	if (!ks->variant)
@@ -678,6 +836,29 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
  * mode is rejected: a kept site must have both forms). Then report,
  * write, count.
  */
+/*@ requires env_ok(p->env) && \valid(p) && \valid(p->st) && \valid_read(r);
+    requires addr == site_of(r) && \separated(p, p->st);
+    requires catalogue_ok && 1 <= p->nr_modes <= 2;
+    requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
+	\separated((u8 *)a + (0 .. n - 1), p, r);
+    requires \separated(p->env->taken + (0 .. p->env->taken_size - 1), r);
+    requires p->st->rejected < 0xffffffff;
+    assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+	p->st->kind[r->kind], p->env->taken[0 .. p->env->taken_size - 1],
+	((u8 *)addr)[0 .. r->len - 1];
+    ensures one: p->st->rejected == \old(p->st->rejected) ||
+	p->st->rejected == \old(p->st->rejected) + 1;
+    ensures accepted: p->st->rejected == \old(p->st->rejected) ==>
+	\old(checked(p->env, r));
+    ensures rejected: p->st->rejected == \old(p->st->rejected) + 1 &&
+	\old(checked(p->env, r)) ==>
+	\forall integer j; 0 <= j < \old(r->len) ==>
+	  ((u8 *)addr)[j] == \old(((u8 *)addr)[j]);
+    behavior unchecked:
+      assumes !checked(p->env, r);
+      assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+	p->env->taken[0 .. p->env->taken_size - 1];
+ */
 static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
 {
@@ -686,23 +867,25 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 	const char *why, *variant = "", *o;
 	u8 *site = (u8 *)addr, new[2][FIXUP_MAX_LEN] = { { 0 } };
 	struct fixup_kind_stats *ks;
-	unsigned int m;
 
 	/*@ split r->kind < FIXUP_NR_KINDS; */	/* Eva: each kind apart */
 	/*@ split r->kind; */
+	/*@ assert checked(p->env, r) ==> r->len <= FIXUP_MAX_LEN &&
+		\separated(site + (0 .. r->len - 1),
+			   p->env->taken + (0 .. p->env->taken_size - 1)); */
 	why = check_record(p, r, addr);
-	for (m = 0; !why && m < p->nr_modes; m++)
-		why = plan(p, m, r, site, new[m], m ? &o : &variant);
+	if (!why)
+		why = plan(p, 0, r, site, new[0], &variant);
+	if (!why && p->nr_modes == 2)
+		why = plan(p, 1, r, site, new[1], &o);
 	if (why) {
 		reject(p, r, addr, why);
 		return;
 	}
-	if (h && h->debug)
-		h->debug(h->ctx, r, site, r->kind, site, new[0], r->len,
-			 variant);
+	hook_debug(h, r, site, new[0], variant);
 	if (p->nr_modes == 2 && memcmp(new[0], new[1], r->len))
-		h->mode_dependent(h->ctx, r, site, new[p->env->smp],
-				  new[!p->env->smp]);
+		hook_mode_dependent(h, r, site, new[p->env->smp],
+				    new[!p->env->smp]);
 	ks = &p->st->kind[r->kind];
 	note_variant(ks, variant);
 	ks->sites++;
