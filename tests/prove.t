@@ -63,6 +63,12 @@ my @breaks = (
 	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
 	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
 	  part => 'eva-nops', names => qr/nops\.c:\d+: out of bounds/ },
+	{ what => 'check_record() lets a site be a byte longer than its kind',
+	  file => 'arch/i386/fixup/patcher.c',
+	  from => "\tif (r->len < k->min_len || r->len > k->max_len)\n",
+	  to => "\tif (r->len < k->min_len || r->len > k->max_len + 1)\n",
+	  part => 'eva-walk',
+	  names => qr/patcher\.c:\d+: accessing out of bounds index/ },
 );
 
 for my $b (@breaks) {

@@ -471,6 +471,7 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 	const struct fixup_env *env = p->env;
 	const struct fixup_call_group *g = NULL;
 	const struct fixup_call_variant *v = NULL;
+	const void *fn;
 	uintptr_t to;
 	unsigned int i;
 
@@ -492,11 +493,12 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 	for (i = 0; i < g->nr && !v; i++)
 		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, m))
 			v = &g->variants[i];
-	if (v && !v->fn) {
+	fn = v ? v->fn : g->generic;
+	if (v && !fn) {
 		fixup_pad(new, 5, p->p6);
 		return NULL;
 	}
-	if (!put_branch(new, 0xe8, site, (uintptr_t)(v ? v->fn : g->generic)))
+	if (!put_branch(new, 0xe8, site, (uintptr_t)fn))
 		return "call target out of reach";
 	*variant = v ? v->name : g->name;
 	return NULL;
@@ -630,8 +632,6 @@ static void __init reject(struct pass *p, const struct fixup_site *r,
 /* A kind's variant= for the report: one name, or "mixed" (CALL only). */
 static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 {
-	if (ks->variant == name)
-		return;
 	if (!ks->variant)
 		ks->variant = name;
 	else if (strcmp(ks->variant, name))
@@ -682,8 +682,9 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
 {
 	const struct fixup_hooks *h = p->env->hooks;
-	const char *why, *variant = NULL, *o;
-	u8 *site = (u8 *)addr, new[2][FIXUP_MAX_LEN];
+	/* set before plan() sets them: Eva cannot tell that it did */
+	const char *why, *variant = "", *o;
+	u8 *site = (u8 *)addr, new[2][FIXUP_MAX_LEN] = { { 0 } };
 	struct fixup_kind_stats *ks;
 	unsigned int m;
 
