@@ -131,7 +131,8 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
  */
 /*@ requires \valid_read(k) && \valid(st) && \separated(st, k);
     requires \valid_read(k->sites + (0 .. k->nr - 1));
-    requires \separated(st, k->sites + (0 .. k->nr - 1));
+    requires \forall integer i; 0 <= i < k->nr ==>
+	\separated(st, &k->sites[i]);
     requires st->sites + k->nr <= 0xffffffff &&
 	st->patched + k->nr <= 0xffffffff &&
 	st->unchanged + k->nr <= 0xffffffff &&
@@ -142,27 +143,11 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
 	\valid(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1));
     requires \forall integer i; 0 <= i < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   st, k, k->sites + (0 .. k->nr - 1));
+		   kept_bytes(k, i) + (0 .. 2 * kept_len(k, i) - 1));
     requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   kept_bytes(k, i2) + (0 .. 2 * kept_len(k, i2) - 1));
-    requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr &&
-	i != i2 ==>
-	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   kept_site(k, i2) + (0 .. kept_len(k, i2) - 1),
-		   kept_alias(k, i2, write_offset) +
-		   (0 .. kept_len(k, i2) - 1));
-    assigns *st, { kept_alias(k, i, write_offset)[j] | integer i, j;
-		   0 <= i < k->nr && 0 <= j < kept_len(k, i) };
-    ensures moved: \forall integer i; 0 <= i < \old(k->nr) ==>
-	kept_moves{Pre}(k, i, smp) ==>
-	same_bytes{Post, Pre}(kept_alias{Pre}(k, i, write_offset),
-			      kept_to{Pre}(k, i, smp), kept_len{Pre}(k, i));
-    ensures untouched: \forall integer i; 0 <= i < \old(k->nr) ==>
-	!kept_moves{Pre}(k, i, smp) ==>
-	same_bytes{Post, Pre}(kept_alias{Pre}(k, i, write_offset),
-			      kept_alias{Pre}(k, i, write_offset),
-			      kept_len{Pre}(k, i));
+		   &k->sites[i2]);
+    assigns *st, { *p | u8 *p; kept_written(k, k->nr, write_offset, p) };
     ensures counted: st->sites == \old(st->sites) + \old(k->nr) &&
 	st->patched + st->unchanged + st->rejected ==
 	\old(st->patched + st->unchanged + st->rejected) + \old(k->nr);
@@ -180,32 +165,6 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 	    loop invariant len: \forall integer i2; 0 <= i2 < k->nr ==>
 		k->sites[i2].len == \at(k->sites[i2].len, Pre);
 	    loop invariant bytes: b == kept_bytes{Pre}(k, i);
-	    loop invariant site_ahead: \forall integer i2; i <= i2 < k->nr ==>
-		same_bytes{Here, Pre}(kept_site{Pre}(k, i2),
-				      kept_site{Pre}(k, i2),
-				      kept_len{Pre}(k, i2));
-	    loop invariant to_ahead: \forall integer i2; i <= i2 < k->nr ==>
-		same_bytes{Here, Pre}(kept_to{Pre}(k, i2, smp),
-				      kept_to{Pre}(k, i2, smp),
-				      kept_len{Pre}(k, i2));
-	    loop invariant from_ahead: \forall integer i2; i <= i2 < k->nr ==>
-		same_bytes{Here, Pre}(kept_from{Pre}(k, i2, smp),
-				      kept_from{Pre}(k, i2, smp),
-				      kept_len{Pre}(k, i2));
-	    loop invariant alias_ahead: \forall integer i2; i <= i2 < k->nr ==>
-		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
-				      kept_alias{Pre}(k, i2, write_offset),
-				      kept_len{Pre}(k, i2));
-	    loop invariant moved: \forall integer i2; 0 <= i2 < i ==>
-		kept_moves{Pre}(k, i2, smp) ==>
-		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
-				      kept_to{Pre}(k, i2, smp),
-				      kept_len{Pre}(k, i2));
-	    loop invariant untouched: \forall integer i2; 0 <= i2 < i ==>
-		!kept_moves{Pre}(k, i2, smp) ==>
-		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
-				      kept_alias{Pre}(k, i2, write_offset),
-				      kept_len{Pre}(k, i2));
 	    loop invariant sites: st->sites == \at(st->sites, Pre) + i;
 	    loop invariant patched: \at(st->patched, Pre) <= st->patched <=
 		\at(st->patched, Pre) + i;
@@ -215,25 +174,36 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 		\at(st->rejected, Pre) + i;
 	    loop invariant sum: st->patched + st->unchanged + st->rejected ==
 		\at(st->patched + st->unchanged + st->rejected, Pre) + i;
-	    loop assigns i, b, site, alias, len, *st,
-		{ kept_alias{Pre}(k, i2, write_offset)[j] | integer i2, j;
-		  0 <= i2 < \at(k->nr, Pre) && 0 <= j < kept_len{Pre}(k, i2) };
+	    loop assigns i, b, site, alias, len, *st, { *p | u8 *p;
+		kept_written{Pre}(k, \at(k->nr, Pre), write_offset, p) };
 	    loop variant k->nr - i;
 	 */
 	for (i = 0; i < k->nr; i++) {
 		site = (const u8 *)k->sites[i].addr;
 		alias = (u8 *)(k->sites[i].addr + write_offset);
 		len = k->sites[i].len;
-		/*@ assert at_i: site == kept_site{Pre}(k, i) &&
-			alias == kept_alias{Pre}(k, i, write_offset) &&
-			len == kept_len{Pre}(k, i);
+		/*@ assert at_addr: k->sites[i].addr ==
+			\at(k->sites[\at(i, Here)].addr, Pre);
 		 */
+		//@ assert at_site: site == kept_site{Pre}(k, i);
+		/*@ assert at_sum: alias == (u8 *)(uintptr_t)(k->sites[i].addr +
+			(uintptr_t)write_offset);
+		 */
+		/*@ assert at_alias: alias ==
+			kept_alias{Pre}(k, i, write_offset);
+		 */
+		//@ assert at_len: len == kept_len{Pre}(k, i);
 		/*@ assert kept_off{Pre}(k, i + 1) ==
 			kept_off{Pre}(k, i) + 2 * len;
+		 */
+		/*@ assert apart: \forall integer i2; 0 <= i2 < k->nr ==>
+			\separated(alias + (0 .. len - 1), &k->sites[i2]) &&
+			\separated(st, &k->sites[i2]);
 		 */
 		write_kept_site(site, alias, smp ? b : b + len,
 				smp ? b + len : b, len, st);
 		b += 2 * len;
+		//@ assert next: b == kept_bytes{Pre}(k, i + 1);
 	}
 }
 

@@ -39,6 +39,15 @@
   logic u8 *kept_alias{L}(struct fixup_kept *k, integer i, ptrdiff_t off) =
 	(u8 *)(uintptr_t)(k->sites[i].addr + (uintptr_t)off);
 
+  // p is a byte of the alias of one of the first nr sites: what the
+  // re-patch loop may write. (As a predicate rather than a set
+  // comprehension in the assigns clauses: the provers find what a call
+  // leaves alone through it, not through the comprehension.)
+  predicate kept_written{L}(struct fixup_kept *k, integer nr, ptrdiff_t off,
+			    u8 *p) =
+	\exists integer i, j; 0 <= i < nr && 0 <= j < kept_len(k, i) &&
+	p == kept_alias(k, i, off) + j;
+
   // The bytes of the mode entered (to) and of the mode left (from).
   logic u8 *kept_to{L}(struct fixup_kept *k, integer i, integer smp) =
 	kept_bytes(k, i) + (smp != 0 ? kept_len(k, i) : 0);
