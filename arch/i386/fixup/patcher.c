@@ -165,6 +165,21 @@ struct pass {
   logic integer site_of{L}(struct fixup_site *r) =
 	(uintptr_t)((uintptr_t)&r->rel + (uintptr_t)(long)r->rel);
 
+  // The bit of byte a of range i, and whether bit b of t is set. (A
+  // predicate that reads memory and tests a bit at once is not unfolded
+  // by the provers: hence bit_at.)
+  logic integer bit_of{L}(struct fixup_env *e, integer i, integer a) =
+	8 * base(e, i) + (a - rstart(e, i));
+  predicate bit_at(integer x, integer k) = (x & (1 << k)) != 0;
+  predicate taken_at{L}(u8 *t, integer b) = bit_at(t[b / 8], b % 8);
+
+  // Bit b of env->taken is one of those of [a, a + n) in a range that
+  // holds it.
+  predicate site_bit{L}(struct fixup_env *e, integer a, integer n,
+			integer b) =
+	\exists integer i; 0 <= i < e->nr_text && in_range(e, i, a, n) &&
+	  bit_of(e, i, a) <= b < bit_of(e, i, a) + n;
+
   // The ranges, and room for their bits (base) in env->taken, whose
   // number a size_t holds.
   predicate bits_ok{L}(struct fixup_env *e) =
@@ -314,6 +329,10 @@ size_t __init fixup_taken_size(const struct fixup_range *text,
     ensures \result == 0 || \result == 1;
     ensures \result == 1 ==> in_text(env, a, len) &&
 	*bit + len <= 8 * base(env, env->nr_text);
+    ensures found: \result == 1 ==> \exists integer i;
+	0 <= i < env->nr_text && in_range(env, i, a, len) &&
+	*bit == bit_of(env, i, a);
+    ensures outside: \result == 0 ==> !in_text(env, a, len);
  */
 static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 			     unsigned int len, size_t *bit)
@@ -323,6 +342,8 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 
 	/*@ loop invariant 0 <= i <= env->nr_text;
 	    loop invariant base == base(env, i);
+	    loop invariant outside: \forall integer j; 0 <= j < i ==>
+		!in_range(env, j, a, len);
 	    loop assigns i, base;
 	    loop variant env->nr_text - i;
 	 */
@@ -345,6 +366,28 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 	return false;
 }
 
+/* Whether bit b of t is set; set it. */
+/*@ requires \valid_read(t + b / 8);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> taken_at(t, b);
+ */
+static bool __init bit_is_set(const u8 *t, size_t b)
+{
+	return t[b / 8] >> b % 8 & 1;
+}
+
+/*@ requires \valid(t + b / 8);
+    assigns t[b / 8];
+    ensures set: taken_at(t, b);
+    ensures others: \forall integer c; 0 <= c && c != b ==>
+	(taken_at(t, c) <==> \old(taken_at(t, c)));
+ */
+static void __init set_bit(u8 *t, size_t b)
+{
+	t[b / 8] |= 1u << b % 8;
+}
+
 /*
  * Mark len bytes from bit as taken; false if any was taken already.
  * Every record that gets this far takes its bytes, accepted or not:
@@ -358,6 +401,13 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
     requires 1 <= len && (size_t)(bit + len) == bit + len;
     assigns taken[bit / 8 .. (bit + len - 1) / 8];
     ensures \result == 0 || \result == 1;
+    ensures set: \forall integer c; bit <= c < bit + len ==>
+	taken_at(taken, c);
+    ensures others: \forall integer c; 0 <= c && !(bit <= c < bit + len) ==>
+	(taken_at(taken, c) <==> \old(taken_at(taken, c)));
+    ensures free: \result == 1 <==>
+	(\forall integer c; bit <= c < bit + len ==>
+	 !\old(taken_at(taken, c)));
  */
 static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
@@ -366,13 +416,21 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 
 	/*@ loop invariant bit <= b <= bit + len;
 	    loop invariant free == 0 || free == 1;
+	    loop invariant set: \forall integer c; bit <= c < b ==>
+		taken_at(taken, c);
+	    loop invariant others: \forall integer c;
+		0 <= c && !(bit <= c < b) ==>
+		(taken_at(taken, c) <==> \at(taken_at(taken, c), Pre));
+	    loop invariant free: free == 1 <==>
+		(\forall integer c; bit <= c < b ==>
+		 !\at(taken_at(taken, c), Pre));
 	    loop assigns b, free, taken[bit / 8 .. (bit + len - 1) / 8];
 	    loop variant bit + len - b;
 	 */
 	for (b = bit; b < bit + len; b++) {
-		if (taken[b / 8] & 1u << b % 8)
+		if (bit_is_set(taken, b))
 			free = false;
-		taken[b / 8] |= 1u << b % 8;
+		set_bit(taken, b);
 	}
 	return free;
 }
