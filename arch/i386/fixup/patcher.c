@@ -173,12 +173,29 @@ struct pass {
   predicate bit_at(integer x, integer k) = (x & (1 << k)) != 0;
   predicate taken_at{L}(u8 *t, integer b) = bit_at(t[b / 8], b % 8);
 
-  // Bit b of env->taken is one of those of [a, a + n) in a range that
-  // holds it.
+  // The bits of the n bytes from a, in range i: inside the bitmap, and
+  // all set, or all clear.
+  predicate site_bits{L}(struct fixup_env *e, integer i, integer a,
+			 integer n) =
+	0 <= i < e->nr_text && in_range(e, i, a, n) &&
+	0 <= bit_of(e, i, a) && bit_of(e, i, a) + n <= 8 * e->taken_size;
+  predicate bits_set{L}(struct fixup_env *e, integer i, integer a,
+			integer n) =
+	\forall integer b; bit_of(e, i, a) <= b < bit_of(e, i, a) + n ==>
+	  taken_at(e->taken, b);
+  predicate bits_clear{L}(struct fixup_env *e, integer i, integer a,
+			  integer n) =
+	\forall integer b; bit_of(e, i, a) <= b < bit_of(e, i, a) + n ==>
+	  !taken_at(e->taken, b);
+
+  // Bit b of env->taken is one of the n bytes from a, in a range that
+  // holds them all; and is in the bitmap.
   predicate site_bit{L}(struct fixup_env *e, integer a, integer n,
 			integer b) =
 	\exists integer i; 0 <= i < e->nr_text && in_range(e, i, a, n) &&
 	  bit_of(e, i, a) <= b < bit_of(e, i, a) + n;
+  predicate in_bitmap{L}(struct fixup_env *e, integer b) =
+	0 <= b < 8 * e->taken_size;
 
   // The ranges, and room for their bits (base) in env->taken, whose
   // number a size_t holds.
@@ -213,11 +230,15 @@ struct pass {
 	  kinds[k].name != \null ==>
 	  1 <= kinds[k].min_len && kinds[k].max_len <= FIXUP_MAX_LEN;
 
-  // Checks 1 to 3: a kind of the catalogue, a length of it, in text.
-  predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
+  // Checks 1 to 3, for a site at a: a kind of the catalogue, a length
+  // of it, in text.
+  predicate checked_at{L}(struct fixup_env *e, struct fixup_site *r,
+			  integer a) =
 	r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null &&
 	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
-	in_text(e, site_of(r), r->len);
+	in_text(e, a, r->len);
+  predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
+	checked_at(e, r, site_of(r));
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
@@ -330,8 +351,7 @@ size_t __init fixup_taken_size(const struct fixup_range *text,
     ensures \result == 1 ==> in_text(env, a, len) &&
 	*bit + len <= 8 * base(env, env->nr_text);
     ensures found: \result == 1 ==> \exists integer i;
-	0 <= i < env->nr_text && in_range(env, i, a, len) &&
-	*bit == bit_of(env, i, a);
+	site_bits(env, i, a, len) && *bit == bit_of(env, i, a);
     ensures outside: \result == 0 ==> !in_text(env, a, len);
  */
 static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
@@ -359,6 +379,7 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 				   8 * base(env, env->nr_text); */
 			*bit = 8 * base + (a - start);
 			/*@ assert *bit == 8 * base(env, i) + (a - start); */
+			/*@ assert site_bits(env, i, a, len); */
 			return true;
 		}
 		base += range_bytes(&env->text[i]);
@@ -443,6 +464,18 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 	kinds[r->kind].name != \null &&
 	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
 	in_text(p->env, site, r->len);
+    ensures marked: checked_at(p->env, r, site) ==> \exists integer i;
+	site_bits(p->env, i, site, r->len) &&
+	bits_set(p->env, i, site, r->len);
+    ensures clear: \result == \null ==> \exists integer i;
+	site_bits(p->env, i, site, r->len) &&
+	\old(bits_clear(p->env, i, site, r->len)) &&
+	bits_set(p->env, i, site, r->len);
+    ensures others: \forall integer b; in_bitmap(p->env, b) &&
+	!site_bit(p->env, site, r->len, b) ==>
+	(taken_at(p->env->taken, b) <==> \old(taken_at(p->env->taken, b)));
+    ensures grows: \forall integer b; in_bitmap(p->env, b) &&
+	\old(taken_at(p->env->taken, b)) ==> taken_at(p->env->taken, b);
  */
 static const char *__init check_record(const struct pass *p,
 				       const struct fixup_site *r,
@@ -460,6 +493,9 @@ static const char *__init check_record(const struct pass *p,
 		return "outside text";
 	if (!mark_taken(p->env->taken, bit, r->len))
 		return "overlaps another site";
+	/*@ assert fresh: \exists integer i; site_bits(p->env, i, site, r->len) &&
+		bit == bit_of(p->env, i, site) &&
+		\at(bits_clear(p->env, i, site, r->len), Pre); */
 	return NULL;
 }
 
