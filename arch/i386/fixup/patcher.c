@@ -173,20 +173,16 @@ struct pass {
   predicate bit_at(integer x, integer k) = (x & (1 << k)) != 0;
   predicate taken_at{L}(u8 *t, integer b) = bit_at(t[b / 8], b % 8);
 
-  // The bits of the n bytes from a, in range i: inside the bitmap, and
-  // all set, or all clear.
+  // The bits of the n bytes from a, in range i, inside the bitmap.
   predicate site_bits{L}(struct fixup_env *e, integer i, integer a,
 			 integer n) =
 	0 <= i < e->nr_text && in_range(e, i, a, n) &&
 	0 <= bit_of(e, i, a) && bit_of(e, i, a) + n <= 8 * e->taken_size;
-  predicate bits_set{L}(struct fixup_env *e, integer i, integer a,
-			integer n) =
-	\forall integer b; bit_of(e, i, a) <= b < bit_of(e, i, a) + n ==>
-	  taken_at(e->taken, b);
-  predicate bits_clear{L}(struct fixup_env *e, integer i, integer a,
-			  integer n) =
-	\forall integer b; bit_of(e, i, a) <= b < bit_of(e, i, a) + n ==>
-	  !taken_at(e->taken, b);
+  // Bits [b, b + n) of t are all set, or all clear.
+  predicate bits_set{L}(u8 *t, integer b, integer n) =
+	\forall integer c; b <= c < b + n ==> taken_at(t, c);
+  predicate bits_clear{L}(u8 *t, integer b, integer n) =
+	\forall integer c; b <= c < b + n ==> !taken_at(t, c);
 
   // Bit b of env->taken is one of the n bytes from a, in a range that
   // holds them all; and is in the bitmap.
@@ -422,13 +418,10 @@ static void __init set_bit(u8 *t, size_t b)
     requires 1 <= len && (size_t)(bit + len) == bit + len;
     assigns taken[bit / 8 .. (bit + len - 1) / 8];
     ensures \result == 0 || \result == 1;
-    ensures set: \forall integer c; bit <= c < bit + len ==>
-	taken_at(taken, c);
+    ensures set: bits_set(taken, bit, len);
     ensures others: \forall integer c; 0 <= c && !(bit <= c < bit + len) ==>
 	(taken_at(taken, c) <==> \old(taken_at(taken, c)));
-    ensures free: \result == 1 <==>
-	(\forall integer c; bit <= c < bit + len ==>
-	 !\old(taken_at(taken, c)));
+    ensures free: \result == 1 <==> \old(bits_clear(taken, bit, len));
  */
 static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
@@ -437,8 +430,7 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 
 	/*@ loop invariant bit <= b <= bit + len;
 	    loop invariant free == 0 || free == 1;
-	    loop invariant set: \forall integer c; bit <= c < b ==>
-		taken_at(taken, c);
+	    loop invariant set: bits_set(taken, bit, b - bit);
 	    loop invariant others: \forall integer c;
 		0 <= c && !(bit <= c < b) ==>
 		(taken_at(taken, c) <==> \at(taken_at(taken, c), Pre));
@@ -466,11 +458,11 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 	in_text(p->env, site, r->len);
     ensures marked: checked_at(p->env, r, site) ==> \exists integer i;
 	site_bits(p->env, i, site, r->len) &&
-	bits_set(p->env, i, site, r->len);
+	bits_set(p->env->taken, bit_of(p->env, i, site), r->len);
     ensures clear: \result == \null ==> \exists integer i;
 	site_bits(p->env, i, site, r->len) &&
-	\old(bits_clear(p->env, i, site, r->len)) &&
-	bits_set(p->env, i, site, r->len);
+	\old(bits_clear(p->env->taken, bit_of(p->env, i, site), r->len)) &&
+	bits_set(p->env->taken, bit_of(p->env, i, site), r->len);
     ensures others: \forall integer b; in_bitmap(p->env, b) &&
 	!site_bit(p->env, site, r->len, b) ==>
 	(taken_at(p->env->taken, b) <==> \old(taken_at(p->env->taken, b)));
@@ -493,9 +485,11 @@ static const char *__init check_record(const struct pass *p,
 		return "outside text";
 	if (!mark_taken(p->env->taken, bit, r->len))
 		return "overlaps another site";
-	/*@ assert fresh: \exists integer i; site_bits(p->env, i, site, r->len) &&
+	/*@ assert fresh: \exists integer i;
+		site_bits(p->env, i, site, r->len) &&
 		bit == bit_of(p->env, i, site) &&
-		\at(bits_clear(p->env, i, site, r->len), Pre); */
+		\at(bits_clear(p->env->taken, bit_of(p->env, i, site),
+				r->len), Pre); */
 	return NULL;
 }
 
@@ -948,6 +942,21 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 	\old(checked(p->env, r)) ==>
 	\forall integer j; 0 <= j < \old(r->len) ==>
 	  ((u8 *)addr)[j] == \old(((u8 *)addr)[j]);
+    ensures marked: \old(checked(p->env, r)) ==> \exists integer i;
+	\old(site_bits(p->env, i, addr, r->len)) &&
+	bits_set(\old(p->env->taken), \old(bit_of(p->env, i, addr)),
+		 \old(r->len));
+    ensures clear: p->st->rejected == \old(p->st->rejected) ==>
+	\exists integer i; \old(site_bits(p->env, i, addr, r->len) &&
+	  bits_clear(p->env->taken, bit_of(p->env, i, addr), r->len)) &&
+	bits_set(\old(p->env->taken), \old(bit_of(p->env, i, addr)),
+		 \old(r->len));
+    ensures others: \forall integer b; \old(in_bitmap(p->env, b) &&
+	!site_bit(p->env, addr, r->len, b)) ==>
+	(taken_at(\old(p->env->taken), b) <==>
+	 \old(taken_at(p->env->taken, b)));
+    ensures grows: \forall integer b; \old(in_bitmap(p->env, b) &&
+	taken_at(p->env->taken, b)) ==> taken_at(\old(p->env->taken), b);
     behavior unchecked:
       assumes !checked(p->env, r);
       assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
