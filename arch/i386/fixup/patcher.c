@@ -389,7 +389,7 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> taken_at(t, b);
  */
-static bool __init bit_is_set(const u8 *t, size_t b)
+static inline bool bit_is_set(const u8 *t, size_t b)
 {
 	return t[b / 8] >> b % 8 & 1;
 }
@@ -400,7 +400,7 @@ static bool __init bit_is_set(const u8 *t, size_t b)
     ensures others: \forall integer c; 0 <= c && c != b ==>
 	(taken_at(t, c) <==> \old(taken_at(t, c)));
  */
-static void __init set_bit(u8 *t, size_t b)
+static inline void set_bit(u8 *t, size_t b)
 {
 	t[b / 8] |= 1u << b % 8;
 }
@@ -485,11 +485,8 @@ static const char *__init check_record(const struct pass *p,
 		return "outside text";
 	if (!mark_taken(p->env->taken, bit, r->len))
 		return "overlaps another site";
-	/*@ assert fresh: \exists integer i;
-		site_bits(p->env, i, site, r->len) &&
-		bit == bit_of(p->env, i, site) &&
-		\at(bits_clear(p->env->taken, bit_of(p->env, i, site),
-				r->len), Pre); */
+	/*@ assert fresh: \let b = bit;
+		\at(bits_clear(p->env->taken, b, r->len), Pre); */
 	return NULL;
 }
 
