@@ -193,6 +193,32 @@ struct pass {
   predicate in_bitmap{L}(struct fixup_env *e, integer b) =
 	0 <= b < 8 * e->taken_size;
 
+  // No two text ranges overlap (env_problem() checks it).
+  predicate ranges_apart{L}(struct fixup_env *e) =
+	\forall integer i, j; 0 <= i < j < e->nr_text ==>
+	  !(rstart(e, i) < rend(e, j) && rstart(e, j) < rend(e, i));
+
+  // Then a byte is in one range only, so it has one bit;
+  lemma one_range{L}: \forall struct fixup_env *e, integer i, j, a;
+	ranges_apart(e) && 0 <= i < e->nr_text && 0 <= j < e->nr_text &&
+	rstart(e, i) <= a < rend(e, i) && rstart(e, j) <= a < rend(e, j) ==>
+	i == j;
+  // a byte of two sites is the same bit of each;
+  lemma one_bit{L}: \forall struct fixup_env *e,
+	integer i, a, n, j, c, m, x;
+	ranges_apart(e) && site_bits(e, i, a, n) && site_bits(e, j, c, m) &&
+	a <= x < a + n && c <= x < c + m ==>
+	bit_of(e, i, a) + (x - a) == bit_of(e, j, c) + (x - c);
+  // and two sites, one whose bits are all set, one whose bits are all
+  // clear, share no byte: whence promise 2, that no two accepted sites
+  // share a byte (each one's bits clear when accepted, set after).
+  lemma sites_apart{L}: \forall struct fixup_env *e, u8 *t,
+	integer i, a, n, j, c, m, x;
+	ranges_apart(e) && site_bits(e, i, a, n) && site_bits(e, j, c, m) &&
+	bits_set(t, bit_of(e, i, a), n) &&
+	bits_clear(t, bit_of(e, j, c), m) && a <= x < a + n ==>
+	taken_at(t, bit_of(e, i, a) + (x - a)) && !(c <= x < c + m);
+
   // The ranges, and room for their bits (base) in env->taken, whose
   // number a size_t holds.
   predicate bits_ok{L}(struct fixup_env *e) =
