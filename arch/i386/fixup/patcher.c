@@ -442,7 +442,9 @@ static inline void set_bit(u8 *t, size_t b)
  */
 /*@ requires \valid(taken + (bit / 8 .. (bit + len - 1) / 8));
     requires 1 <= len && (size_t)(bit + len) == bit + len;
-    assigns taken[bit / 8 .. (bit + len - 1) / 8];
+    assigns taken[bit / 8 .. (bit + len - 1) / 8]
+	\from taken[bit / 8 .. (bit + len - 1) / 8], bit, len;
+    assigns \result \from taken[bit / 8 .. (bit + len - 1) / 8], bit, len;
     ensures \result == 0 || \result == 1;
     ensures set: bits_set(taken, bit, len);
     ensures others: \forall integer c; 0 <= c && !(bit <= c < bit + len) ==>
