@@ -193,10 +193,10 @@ struct pass {
   predicate in_bitmap{L}(struct fixup_env *e, integer b) =
 	0 <= b < 8 * e->taken_size;
 
-  // No two text ranges overlap (env_problem() checks it).
+  // No two text ranges share a byte (env_problem() checks it).
   predicate ranges_apart{L}(struct fixup_env *e) =
 	\forall integer i, j; 0 <= i < j < e->nr_text ==>
-	  !(rstart(e, i) < rend(e, j) && rstart(e, j) < rend(e, i));
+	  rend(e, i) <= rstart(e, j) || rend(e, j) <= rstart(e, i);
 
   // Then a byte is in one range only, so it has one bit;
   lemma one_range{L}: \forall struct fixup_env *e, integer i, j, a;
