@@ -259,8 +259,9 @@ struct pass {
 	0 <= k < FIXUP_NR_KINDS && kinds[k].name != \null &&
 	kinds[k].min_len <= len <= kinds[k].max_len &&
 	\valid_read(site + (0 .. len - 1)) && \valid(new + (0 .. len - 1)) &&
-	\separated(new + (0 .. len - 1), p, site + (0 .. len - 1),
-		   forms + (0 .. ARRAY_SIZE(forms) - 1));
+	\separated(new + (0 .. len - 1), p) &&
+	\separated(new + (0 .. len - 1), site + (0 .. len - 1)) &&
+	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1));
 
   // FIXED: the bytes of the chosen form padded, as choose() left them.
   predicate fixed_planned{L}(struct pass *p, integer m, integer k, u8 *new,
@@ -276,13 +277,6 @@ struct pass {
 			(u8)((site[c->len] & 0xc7) | (u32)c->reg << 3) :
 			site[c->len]) &&
 	\forall integer j; c->len < j < len ==> new[j] == site[j];
-
-  // The bytes planned for a site of kind k in mode m, by its shape.
-  predicate planned{L}(struct pass *p, integer m, integer k, u8 *site,
-		       u8 *new, integer len) =
-	(kinds[k].shape == SHAPE_FIXED ==> fixed_planned(p, m, k, new, len)) &&
-	(kinds[k].shape == SHAPE_MODRM ==>
-	 modrm_planned(p->chosen[m][k], site, new, len));
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
@@ -972,11 +966,18 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
  * (Documentation/proof.md, wp-plan).
  */
 /*@ requires \valid_read(r) && catalogue_ok;
-    requires plan_ok(p, m, r->kind, site, new, r->len);
-    requires \separated(new + (0 .. r->len - 1), r);
-    requires \valid(variant) && \separated(variant, p);
+    requires pass: pass_ok(p) && m < p->nr_modes;
+    requires kind: r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null &&
+	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len;
+    requires site: \valid_read(site + (0 .. r->len - 1));
+    requires new: \valid(new + (0 .. r->len - 1));
+    requires new_site: \separated(new + (0 .. r->len - 1),
+				   site + (0 .. r->len - 1));
+    requires new_forms: \separated(new + (0 .. r->len - 1),
+				    forms + (0 .. ARRAY_SIZE(forms) - 1));
+    requires new_pass: \separated(new + (0 .. r->len - 1), p, r);
+    requires variant: \valid(variant) && \separated(variant, p);
     assigns new[0 .. r->len - 1], *variant;
-    ensures \result == \null ==> planned(p, m, r->kind, site, new, r->len);
  */
 static const char *__init plan(const struct pass *p, unsigned int m,
 			       const struct fixup_site *r, const u8 *site,
@@ -1106,6 +1107,9 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
     requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
 	\separated((u8 *)a + (0 .. n - 1), p, r);
     requires \separated(p->env->taken + (0 .. p->env->taken_size - 1), r);
+    requires \separated(p->env->taken + (0 .. p->env->taken_size - 1), p,
+		       forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
     requires p->st->rejected < 0xffffffff;
     assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
 	p->st->kind[r->kind], p->env->taken[0 .. p->env->taken_size - 1],
