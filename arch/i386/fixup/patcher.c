@@ -572,7 +572,7 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int m,
 	if (i == p->nr[kind])
 		return "bytes not a variant";
 	/*@ loop invariant 0 <= i <= len;
-	    loop invariant \forall integer j; 0 <= j < i ==>
+	    loop invariant copied: \forall integer j; 0 <= j < i ==>
 		new[j] == p->fixed[m][kind][j];
 	    loop assigns i, new[0 .. len - 1];
 	    loop variant len - i;
