@@ -186,8 +186,9 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 			\at(k->sites[\at(i, Here)].addr, Pre);
 		 */
 		//@ assert at_site: site == kept_site{Pre}(k, i);
-		/*@ assert at_sum: alias == (u8 *)(uintptr_t)(k->sites[i].addr +
-			(uintptr_t)write_offset);
+		/*@ assert at_sum: alias == (u8 *)(uintptr_t)
+			(\at(k->sites[\at(i, Here)].addr, Pre) +
+			 (uintptr_t)write_offset);
 		 */
 		/*@ assert at_alias: alias ==
 			kept_alias{Pre}(k, i, write_offset);
