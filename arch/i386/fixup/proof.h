@@ -20,6 +20,22 @@
 	\at(st->unchanged, B) == \at(st->unchanged, A) + unchanged &&
 	\at(st->rejected, B) == \at(st->rejected, A) + rejected;
 
+  // The counts went from state A to state B by n sites, each counted
+  // once, as patched, unchanged or rejected. (A predicate, not the
+  // equalities themselves: from those WP's simplifier solves a loop's
+  // counter for the counts, and every goal about site i + 1 then goes
+  // through the counts' arithmetic.)
+  predicate counted_n{A, B}(struct fixup_counts *st, integer n) =
+	\at(st->sites, B) == \at(st->sites, A) + n &&
+	\at(st->patched, A) <= \at(st->patched, B) <=
+		\at(st->patched, A) + n &&
+	\at(st->unchanged, A) <= \at(st->unchanged, B) <=
+		\at(st->unchanged, A) + n &&
+	\at(st->rejected, A) <= \at(st->rejected, B) <=
+		\at(st->rejected, A) + n &&
+	\at(st->patched + st->unchanged + st->rejected, B) ==
+		\at(st->patched + st->unchanged + st->rejected, A) + n;
+
   // A kept table (kept.c): site i's bytes start kept_off(k, i) bytes
   // into k->bytes, its UP bytes then its SMP bytes, len bytes each.
   logic integer kept_off{L}(struct fixup_kept *k, integer i) =
@@ -47,6 +63,15 @@
 			    u8 *p) =
 	\exists integer i, j; 0 <= i < nr && 0 <= j < kept_len(k, i) &&
 	p == kept_alias(k, i, off) + j;
+
+  // p is apart from the aliases of the first nr sites: what the re-patch
+  // loop has not written after nr sites. (Not !kept_written: a byte
+  // known apart from a range is what the provers use to keep it through
+  // a write, and kept_written's index into the alias they cannot find.)
+  predicate kept_clear{L}(struct fixup_kept *k, integer nr, ptrdiff_t off,
+			  u8 *p) =
+	\forall integer i; 0 <= i < nr ==>
+	\separated(p, kept_alias(k, i, off) + (0 .. kept_len(k, i) - 1));
 
   // The bytes of the mode entered (to) and of the mode left (from).
   logic u8 *kept_to{L}(struct fixup_kept *k, integer i, integer smp) =
