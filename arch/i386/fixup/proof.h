@@ -64,15 +64,6 @@
 	\exists integer i, j; 0 <= i < nr && 0 <= j < kept_len(k, i) &&
 	p == kept_alias(k, i, off) + j;
 
-  // p is apart from the aliases of the first nr sites: what the re-patch
-  // loop has not written after nr sites. (Not !kept_written: a byte
-  // known apart from a range is what the provers use to keep it through
-  // a write, and kept_written's index into the alias they cannot find.)
-  predicate kept_clear{L}(struct fixup_kept *k, integer nr, ptrdiff_t off,
-			  u8 *p) =
-	\forall integer i; 0 <= i < nr ==>
-	\separated(p, kept_alias(k, i, off) + (0 .. kept_len(k, i) - 1));
-
   // The bytes of the mode entered (to) and of the mode left (from).
   logic u8 *kept_to{L}(struct fixup_kept *k, integer i, integer smp) =
 	kept_bytes(k, i) + (smp != 0 ? kept_len(k, i) : 0);
