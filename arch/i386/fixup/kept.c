@@ -243,14 +243,19 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				   kept_from{Pre}(k, i2, smp) +
 				   (0 .. kept_len{Pre}(k, i2) - 1));
 		 */
-		/*@ assert apart_sites: \forall integer i2; 0 <= i2 < k->nr &&
-			i2 != i ==>
-			\separated(alias + (0 .. len - 1),
-				   kept_site{Pre}(k, i2) +
-				   (0 .. kept_len{Pre}(k, i2) - 1)) &&
-			\separated(alias + (0 .. len - 1),
-				   kept_alias{Pre}(k, i2, write_offset) +
-				   (0 .. kept_len{Pre}(k, i2) - 1));
+		/*@ assert apart_bytes: \forall integer i2, j; 0 <= i2 < k->nr &&
+			i2 != i && 0 <= j < kept_len{Pre}(k, i2) ==>
+			\separated(kept_site{Pre}(k, i2) + j,
+				   alias + (0 .. len - 1)) &&
+			\separated(kept_alias{Pre}(k, i2, write_offset) + j,
+				   alias + (0 .. len - 1));
+		 */
+		/*@ assert apart_form_bytes: \forall integer i2, j;
+			i < i2 < k->nr && 0 <= j < kept_len{Pre}(k, i2) ==>
+			\separated(kept_to{Pre}(k, i2, smp) + j,
+				   alias + (0 .. len - 1)) &&
+			\separated(kept_from{Pre}(k, i2, smp) + j,
+				   alias + (0 .. len - 1));
 		 */
 		from = smp ? b : b + len;
 		to = smp ? b + len : b;
