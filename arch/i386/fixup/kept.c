@@ -123,11 +123,12 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
 /*
  * What the caller gives (repatch.c; the host tests, the fuzz target):
  * a kept table made by fixup_keep_done(), each site readable and its
- * alias writable, no alias on the table, its bytes, st or another site,
- * and counts that cannot wrap. What it promises: a site's alias is
- * written only when the site held the bytes of the mode being left and
- * not those of the mode entered, and then gets the latter; every site
- * is counted once, as patched, unchanged or rejected.
+ * alias writable, no alias on the table, its bytes, st, another site or
+ * another site's alias, and counts that cannot wrap. What it promises:
+ * a site's alias is written only when the site held the bytes of the
+ * mode being left and not those of the mode entered, and then gets the
+ * latter; every other alias keeps its bytes; every site is counted
+ * once, as patched, unchanged or rejected.
  */
 /*@ requires \valid_read(k) && \valid(st) && \separated(st, k);
     requires \valid_read(k->sites + (0 .. k->nr - 1));
@@ -149,7 +150,8 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
 		   kept_site(k, i2) + (0 .. kept_len(k, i2) - 1)) &&
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   kept_alias(k, i2, write_offset) + (0 .. kept_len(k, i2) - 1));
+		   kept_alias(k, i2, write_offset) +
+		   (0 .. kept_len(k, i2) - 1));
     requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
 		   &k->sites[i2]);
@@ -213,6 +215,11 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 	    loop variant k->nr - i;
 	 */
 	for (i = 0; i < k->nr; i++) {
+		/*
+		 * The assertions name site i's terms in what the contract
+		 * says of every site: the provers find a quantified fact
+		 * for the current site only so (Documentation/proof.md).
+		 */
 		site = (const u8 *)k->sites[i].addr;
 		alias = (u8 *)(k->sites[i].addr + write_offset);
 		len = k->sites[i].len;
@@ -243,8 +250,9 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				   kept_from{Pre}(k, i2, smp) +
 				   (0 .. kept_len{Pre}(k, i2) - 1));
 		 */
-		/*@ assert apart_bytes: \forall integer i2, j; 0 <= i2 < k->nr &&
-			i2 != i && 0 <= j < kept_len{Pre}(k, i2) ==>
+		/*@ assert apart_bytes: \forall integer i2, j;
+			0 <= i2 < k->nr && i2 != i &&
+			0 <= j < kept_len{Pre}(k, i2) ==>
 			\separated(kept_site{Pre}(k, i2) + j,
 				   alias + (0 .. len - 1)) &&
 			\separated(kept_alias{Pre}(k, i2, write_offset) + j,
