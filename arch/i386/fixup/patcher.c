@@ -95,13 +95,14 @@ static const struct rule rules[] __initconst = {
 
 /*
  * What the walk relies on: sane lengths, FIXED kinds of one length, THUNK
- * kinds of 5 (a rel32 branch).
+ * and CALL kinds of 5 (a rel32 branch).
  */
 #define FIXUP_KIND(k, lo, hi, shape)					\
 	_Static_assert(1 <= (lo) && (lo) <= (hi) && (hi) <= FIXUP_MAX_LEN &&\
 		       (SHAPE_##shape != SHAPE_FIXED ||			\
 			((lo) == (hi) && (hi) <= 8)) &&			\
-		       (SHAPE_##shape != SHAPE_THUNK ||			\
+		       ((SHAPE_##shape != SHAPE_THUNK &&		\
+			 SHAPE_##shape != SHAPE_CALL) ||		\
 			((lo) == 5 && (hi) == 5)), #k ": bad lengths");
 #define FIXUP_FIXED(k, name, ...)
 #define FIXUP_MODRM(k, name, reg, ...)
@@ -196,16 +197,94 @@ struct pass {
 	kinds[0].name == \null &&
 	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
 	  kinds[k].name != \null ==>
-	  1 <= kinds[k].min_len && kinds[k].max_len <= FIXUP_MAX_LEN;
+	  1 <= kinds[k].min_len && kinds[k].max_len <= FIXUP_MAX_LEN &&
+	  (kinds[k].shape == SHAPE_FIXED ==> kinds[k].max_len <= 8) &&
+	  (kinds[k].shape != SHAPE_FIXED && kinds[k].shape != SHAPE_MODRM ==>
+	   kinds[k].min_len == 5 && kinds[k].max_len == 5);
 
   // Checks 1 to 3: a kind of the catalogue, a length of it, in text.
   predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
 	r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null &&
 	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
 	in_text(e, site_of(r), r->len);
+
+  // The plan (Documentation/proof.md, wp-plan). Byte i of form f at a
+  // site of len bytes, as form_byte() gives it.
+  logic integer head_byte{L}(struct form *f, integer i, integer len) =
+	f->head[i] == JMP ? (u8)(unsigned int)(len - 2) : (u8)f->head[i];
+
+  // f is a form of kind k in the catalogue's forms[], no longer than 8
+  // bytes or than the kind's shortest site; a MODRM kind's forms are all
+  // as long as its first, h.
+  predicate form_ok{L}(struct form *f, integer k, integer h) =
+	\valid_read(f) && \subset(f, forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+	f->kind == k && f->len <= 8 && f->len <= kinds[k].min_len &&
+	(kinds[k].shape == SHAPE_MODRM ==> f->len == h);
+
+  // Kind k's forms in a pass: nr[k] of them from first[k]; in each mode
+  // planned, chosen[m][k] is one of them.
+  predicate kind_forms_ok{L}(struct pass *p, integer k) =
+	1 <= p->nr[k] &&
+	\valid_read(p->first[k] + (0 .. p->nr[k] - 1)) &&
+	(\forall integer i; 0 <= i < p->nr[k] ==>
+	   form_ok(p->first[k] + i, k, p->first[k]->len)) &&
+	(\forall integer m; 0 <= m < p->nr_modes ==>
+	   form_ok(p->chosen[m][k], k, p->first[k]->len) &&
+	   \exists integer i; 0 <= i < p->nr[k] &&
+	     p->chosen[m][k] == p->first[k] + i);
+
+  // The CPU, the call groups and the thunks, as the plan reads them.
+  predicate plan_env_ok{L}(struct fixup_env *e) =
+	\valid_read(e) && \valid_read(e->cpu) &&
+	\valid_read(e->calls + (0 .. e->nr_calls - 1)) &&
+	(\forall integer i; 0 <= i < e->nr_calls ==>
+	   \valid_read(e->calls[i].variants + (0 .. e->calls[i].nr - 1))) &&
+	\valid_read(e->thunks + (0 .. e->nr_thunks - 1));
+
+  // What choose() leaves in a pass, as the plan needs it: every kind of
+  // the catalogue with forms (all but CALL) has them.
+  predicate pass_ok{L}(struct pass *p) =
+	\valid_read(p) && 1 <= p->nr_modes <= 2 && plan_env_ok(p->env) &&
+	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	  kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	  kind_forms_ok(p, k);
+
+  // What a plan of len bytes for a site of kind k in mode m needs: a
+  // pass as above, a kind and length of the catalogue, the site's bytes
+  // readable, and new[] writable apart from the pass, the site and the
+  // catalogue's forms.
+  predicate plan_ok{L}(struct pass *p, integer m, integer k, u8 *site,
+		       u8 *new, integer len) =
+	pass_ok(p) && 0 <= m < p->nr_modes &&
+	0 <= k < FIXUP_NR_KINDS && kinds[k].name != \null &&
+	kinds[k].min_len <= len <= kinds[k].max_len &&
+	\valid_read(site + (0 .. len - 1)) && \valid(new + (0 .. len - 1)) &&
+	\separated(new + (0 .. len - 1), p) &&
+	\separated(new + (0 .. len - 1), site + (0 .. len - 1)) &&
+	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1));
+
+  // FIXED: the bytes of the chosen form padded, as choose() left them.
+  predicate fixed_planned{L}(struct pass *p, integer m, integer k, u8 *new,
+			     integer len) =
+	\forall integer j; 0 <= j < len ==> new[j] == p->fixed[m][k][j];
+
+  // MODRM: the chosen form c's bytes, then the site's memory operand
+  // from its ModRM byte on, whose reg field becomes c's if c has one.
+  predicate modrm_planned{L}(struct form *c, u8 *site, u8 *new,
+			     integer len) =
+	(\forall integer j; 0 <= j < c->len ==> new[j] == head_byte(c, j, len)) &&
+	new[c->len] == (c->reg >= 0 ?
+			(u8)((site[c->len] & 0xc7) | (u32)c->reg << 3) :
+			site[c->len]) &&
+	\forall integer j; c->len < j < len ==> new[j] == site[j];
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
+/*@ requires \valid_read(p) && \valid_read(p->env) &&
+	\valid_read(p->env->cpu) && m < 2;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode,
 			unsigned int m)
 {
@@ -215,26 +294,55 @@ static bool __init fits(const struct pass *p, u32 needs, u32 bug, u8 mode,
 	       (mode == FIXUP_MODE_ANY || mode == p->mode[m]);
 }
 
+/*@ requires \valid_read(f) && i < 8;
+    assigns \nothing;
+    ensures \result == head_byte(f, i, len);
+ */
 static u8 __init form_byte(const struct form *f, unsigned int i,
 			   unsigned int len)
 {
-	return f->head[i] == JMP ? len - 2 : (u8)f->head[i];
+	if (f->head[i] == JMP)
+		return (u8)(len - 2);
+	return (u8)f->head[i];
 }
 
+/*@ requires \valid_read(f) && f->len <= 8;
+    requires \valid(new + (0 .. f->len - 1));
+    requires \separated(new + (0 .. f->len - 1), f);
+    assigns new[0 .. f->len - 1];
+    ensures \forall integer j; 0 <= j < f->len ==>
+	new[j] == head_byte(f, j, len);
+ */
 static void __init put_head(const struct form *f, u8 *new, unsigned int len)
 {
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= \at(f->len, Pre) == f->len;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+		new[j] == head_byte(f, j, len);
+	    loop assigns i, new[0 .. \at(f->len, Pre) - 1];
+	    loop variant f->len - i;
+	 */
 	for (i = 0; i < f->len; i++)
 		new[i] = form_byte(f, i, len);
 }
 
 /* The form a rule names; NULL if its kind has none of that name. */
+/*@ requires \valid_read(p) && \valid_read(r) && r->kind < FIXUP_NR_KINDS;
+    requires \valid_read(p->first[r->kind] + (0 .. p->nr[r->kind] - 1));
+    assigns \nothing;
+    ensures \result == \null || \exists integer i;
+	0 <= i < p->nr[r->kind] && \result == p->first[r->kind] + i;
+ */
 static const struct form *__init named(const struct pass *p,
 					  const struct rule *r)
 {
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= p->nr[r->kind];
+	    loop assigns i;
+	    loop variant p->nr[r->kind] - i;
+	 */
 	for (i = 0; i < p->nr[r->kind]; i++)
 		if (!strcmp(p->first[r->kind][i].name, r->form))
 			return &p->first[r->kind][i];
@@ -407,11 +515,20 @@ static const char *__init check_record(const struct pass *p,
 
 /* ---- the site: what it holds, what it becomes ---- */
 
+/*@ requires \valid_read(f) && f->len <= 8;
+    requires \valid_read(site + (0 .. f->len - 1));
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init holds_head(const struct form *f, const u8 *site,
 			      unsigned int len)
 {
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= f->len;
+	    loop assigns i;
+	    loop variant f->len - i;
+	 */
 	for (i = 0; i < f->len; i++)	/* no form is longer than its kind */
 		if (site[i] != form_byte(f, i, len))
 			return false;
@@ -419,12 +536,22 @@ static bool __init holds_head(const struct form *f, const u8 *site,
 }
 
 /* Whether n bytes are the padding of either NOP set. */
+/*@ requires \valid_read(b + (0 .. n - 1));
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init is_either_pad(const u8 *b, unsigned int n)
 {
 	return fixup_is_pad(b, n, true) || fixup_is_pad(b, n, false);
 }
 
 /* FIXED: a form padded with either NOP set; it gets the chosen one. */
+/*@ requires plan_ok(p, m, kind, site, new, len) && catalogue_ok;
+    requires kinds[kind].shape == SHAPE_FIXED;
+    requires \valid(variant) && \separated(variant, p);
+    assigns new[0 .. len - 1], *variant;
+    ensures \result == \null ==> fixed_planned(p, m, kind, new, len);
+ */
 static const char *__init plan_fixed(const struct pass *p, unsigned int m,
 				     unsigned int kind, const u8 *site,
 				     unsigned int len, u8 *new,
@@ -433,12 +560,23 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int m,
 	const struct form *f = p->first[kind];
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= p->nr[kind];
+	    loop invariant f == p->first[kind] + i;
+	    loop assigns i, f;
+	    loop variant p->nr[kind] - i;
+	 */
 	for (i = 0; i < p->nr[kind]; i++, f++)
 		if (holds_head(f, site, len) &&
 		    (f->len == len || is_either_pad(site + f->len, len - f->len)))
 			break;
 	if (i == p->nr[kind])
 		return "bytes not a variant";
+	/*@ loop invariant 0 <= i <= len;
+	    loop invariant copied: \forall integer j; 0 <= j < i ==>
+		new[j] == p->fixed[m][kind][j];
+	    loop assigns i, new[0 .. len - 1];
+	    loop variant len - i;
+	 */
 	for (i = 0; i < len; i++)
 		new[i] = p->fixed[m][kind][i];
 	*variant = p->chosen[m][kind]->name;
@@ -449,6 +587,9 @@ static const char *__init plan_fixed(const struct pass *p, unsigned int m,
  * The bytes of a 32-bit memory operand from its ModRM byte on: ModRM, a
  * SIB when rm is 4, then the displacement (Intel SDM vol. 2A, tables 2-2
  * and 2-3). 0 for a register operand (mod 3), which no site may have.
+ */
+/*@ requires 1 <= avail && \valid_read(b + (0 .. avail - 1));
+    assigns \nothing;
  */
 static unsigned int __init operand_len(const u8 *b, unsigned int avail)
 {
@@ -468,6 +609,10 @@ static unsigned int __init operand_len(const u8 *b, unsigned int avail)
 	return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
 }
 
+/*@ requires \valid_read(f);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init holds_reg(const struct form *f, u8 modrm)
 {
 	unsigned int reg = modrm >> 3 & 7;
@@ -482,6 +627,13 @@ static bool __init holds_reg(const struct form *f, u8 modrm)
  * operand filling the rest of the site. The operand stays; the reg
  * field too, unless the chosen form has one of its own.
  */
+/*@ requires plan_ok(p, m, kind, site, new, len) && catalogue_ok;
+    requires kinds[kind].shape == SHAPE_MODRM;
+    requires \valid(variant) && \separated(variant, p);
+    assigns new[0 .. len - 1], *variant;
+    ensures \result == \null ==>
+	modrm_planned(p->chosen[m][kind], site, new, len);
+ */
 static const char *__init plan_modrm(const struct pass *p, unsigned int m,
 				     unsigned int kind, const u8 *site,
 				     unsigned int len, u8 *new,
@@ -492,26 +644,45 @@ static const char *__init plan_modrm(const struct pass *p, unsigned int m,
 
 	if (h >= len || operand_len(site + h, len - h) != len - h)
 		return "bytes not a variant";
+	/*@ loop invariant 0 <= i <= p->nr[kind];
+	    loop invariant f == p->first[kind] + i;
+	    loop assigns i, f;
+	    loop variant p->nr[kind] - i;
+	 */
 	for (i = 0; i < p->nr[kind]; i++, f++)
 		if (holds_head(f, site, len) && holds_reg(f, site[h]))
 			break;
 	if (i == p->nr[kind])
 		return "bytes not a variant";
+	/*@ loop invariant 0 <= i <= len;
+	    loop invariant \forall integer j; 0 <= j < i ==> new[j] == site[j];
+	    loop assigns i, new[0 .. len - 1];
+	    loop variant len - i;
+	 */
 	for (i = 0; i < len; i++)
 		new[i] = site[i];
+	/*@ assert c->len == h; */
 	put_head(c, new, len);
 	if (c->reg >= 0)
-		new[h] = (new[h] & 0xc7) | c->reg << 3;
+		new[h] = (new[h] & 0xc7) | (u32)c->reg << 3;
 	*variant = c->name;
 	return NULL;
 }
 
+/*@ requires \valid_read(g) && \valid_read(g->variants + (0 .. g->nr - 1));
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
 {
 	unsigned int i;
 
 	if ((uintptr_t)g->generic == fn)
 		return true;
+	/*@ loop invariant 0 <= i <= g->nr;
+	    loop assigns i;
+	    loop variant g->nr - i;
+	 */
 	for (i = 0; i < g->nr; i++)
 		if (g->variants[i].fn && (uintptr_t)g->variants[i].fn == fn)
 			return true;
@@ -524,17 +695,31 @@ static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
  * second pass could send a call somewhere else: every call into such a
  * group is rejected.
  */
+/*@ requires plan_env_ok(env);
+    requires \valid_read(g) && \valid_read(g->variants + (0 .. g->nr - 1));
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init shares(const struct fixup_env *env,
 			  const struct fixup_call_group *g)
 {
 	const struct fixup_call_group *o;
-	unsigned int i;
+	unsigned int i, k;
 
-	for (o = env->calls; o < env->calls + env->nr_calls; o++) {
+	/*@ loop invariant 0 <= k <= env->nr_calls;
+	    loop assigns k, o, i;
+	    loop variant env->nr_calls - k;
+	 */
+	for (k = 0; k < env->nr_calls; k++) {
+		o = &env->calls[k];
 		if (o == g)
 			continue;
 		if (in_group(o, (uintptr_t)g->generic))
 			return true;
+		/*@ loop invariant 0 <= i <= g->nr;
+		    loop assigns i;
+		    loop variant g->nr - i;
+		 */
 		for (i = 0; i < g->nr; i++)
 			if (g->variants[i].fn &&
 			    in_group(o, (uintptr_t)g->variants[i].fn))
@@ -544,15 +729,23 @@ static bool __init shares(const struct fixup_env *env,
 }
 
 /* Where "call/jmp rel32" at a 5-byte site goes. */
+/*@ requires \valid_read(site + (0 .. 4));
+    assigns \nothing;
+ */
 static uintptr_t __init branch_target(const u8 *site)
 {
-	s32 rel = (s32)(site[1] | site[2] << 8 | site[3] << 16 |
+	s32 rel = (s32)(site[1] | (u32)site[2] << 8 | (u32)site[3] << 16 |
 			(u32)site[4] << 24);
 
 	return (uintptr_t)site + 5 + (uintptr_t)(long)rel;
 }
 
 /* "op rel32" to "to" at a 5-byte site; false if rel32 cannot reach. */
+/*@ requires \valid(new + (0 .. 4));
+    assigns new[0 .. 4];
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 ==> new[0] == op;
+ */
 static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
 {
 	uintptr_t next = (uintptr_t)site + 5;
@@ -562,6 +755,10 @@ static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
 	if (next + (uintptr_t)(long)rel != to)	/* a 64-bit host's tests only */
 		return false;
 	new[0] = op;
+	/*@ loop invariant 1 <= i <= 5 && new[0] == op;
+	    loop assigns i, new[1 .. 4];
+	    loop variant 5 - i;
+	 */
 	for (i = 1; i < 5; i++)		/* little-endian */
 		new[i] = (u32)rel >> 8 * (i - 1);
 	return true;
@@ -572,6 +769,11 @@ static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
  * first fitting variant (its generic function if none fits), or becomes
  * a 5-byte NOP. A call that vanished (either NOP) stays a NOP: which
  * group it was is not known.
+ */
+/*@ requires pass_ok(p) && m < p->nr_modes;
+    requires \valid_read(site + (0 .. 4)) && \valid(new + (0 .. 4));
+    requires \valid(variant);
+    assigns new[0 .. 4], *variant;
  */
 static const char *__init plan_call(const struct pass *p, unsigned int m,
 				    const u8 *site, u8 *new,
@@ -584,14 +786,20 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 	uintptr_t to;
 	unsigned int i;
 
-	*variant = "nop";
 	if (site[0] != 0xe8) {
 		if (!is_either_pad(site, 5))
 			return "bytes not a variant";
 		fixup_pad(new, 5, p->p6);
+		*variant = "nop";
 		return NULL;
 	}
 	to = branch_target(site);
+	/*@ loop invariant 0 <= i <= env->nr_calls;
+	    loop invariant g == \null || (\valid_read(g) &&
+		\valid_read(g->variants + (0 .. g->nr - 1)));
+	    loop assigns i, g;
+	    loop variant env->nr_calls - i;
+	 */
 	for (i = 0; i < env->nr_calls && !g; i++)
 		if (in_group(&env->calls[i], to))
 			g = &env->calls[i];
@@ -599,12 +807,18 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 		return "call target not in a group";
 	if (!p->disjoint && shares(env, g))
 		return "call group shares a function";
+	/*@ loop invariant 0 <= i <= g->nr;
+	    loop invariant v == \null || \valid_read(v);
+	    loop assigns i, v;
+	    loop variant g->nr - i;
+	 */
 	for (i = 0; i < g->nr && !v; i++)
 		if (fits(p, g->variants[i].needs, 0, g->variants[i].mode, m))
 			v = &g->variants[i];
 	fn = v ? v->fn : g->generic;
 	if (v && !fn) {
 		fixup_pad(new, 5, p->p6);
+		*variant = "nop";
 		return NULL;
 	}
 	if (!put_branch(new, 0xe8, site, (uintptr_t)fn))
@@ -617,25 +831,46 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
  * The first thunk of kind in the kernel's list that is the function at
  * fn, or (fn 0) that carries register reg.
  */
+/*@ requires \valid_read(env) &&
+	\valid_read(env->thunks + (0 .. env->nr_thunks - 1));
+    assigns \nothing;
+    ensures \result == \null || \valid_read(\result);
+ */
 static const struct fixup_thunk *__init thunk_of(const struct fixup_env *env,
 						 unsigned int kind,
 						 uintptr_t fn, unsigned int reg)
 {
 	const struct fixup_thunk *t;
+	unsigned int i;
 
-	for (t = env->thunks; t < env->thunks + env->nr_thunks; t++)
+	/*@ loop invariant 0 <= i <= env->nr_thunks;
+	    loop assigns i, t;
+	    loop variant env->nr_thunks - i;
+	 */
+	for (i = 0; i < env->nr_thunks; i++) {
+		t = &env->thunks[i];
 		if (t->kind == kind &&
 		    (fn ? (uintptr_t)t->fn == fn : t->reg == reg))
 			return t;
+	}
 	return NULL;
 }
 
 /* THUNK form f's bytes for register reg: a byte REG(b) is b + reg. */
+/*@ requires \valid_read(f) && f->len <= 8;
+    requires \valid(new + (0 .. f->len - 1));
+    requires \separated(new + (0 .. f->len - 1), f);
+    assigns new[0 .. f->len - 1];
+ */
 static void __init put_thunk_form(const struct form *f, unsigned int reg,
 				  u8 *new)
 {
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= \at(f->len, Pre) == f->len;
+	    loop assigns i, new[0 .. \at(f->len, Pre) - 1];
+	    loop variant f->len - i;
+	 */
 	for (i = 0; i < f->len; i++)
 		new[i] = f->head[i] + (f->head[i] > 0xff ? reg : 0);
 }
@@ -645,6 +880,11 @@ static void __init put_thunk_form(const struct form *f, unsigned int reg,
  * with either NOP set; *reg is the register its REG byte names
  * (FIXUP_THUNK_NO_REG if it has none).
  */
+/*@ requires \valid_read(f) && f->len <= 8 && f->len <= len;
+    requires \valid_read(site + (0 .. len - 1)) && \valid(reg);
+    assigns *reg;
+    ensures \result == 0 || \result == 1;
+ */
 static bool __init holds_thunk(const struct form *f, const u8 *site,
 			       unsigned int len, unsigned int *reg)
 {
@@ -652,6 +892,10 @@ static bool __init holds_thunk(const struct form *f, const u8 *site,
 	unsigned int i;
 
 	*reg = FIXUP_THUNK_NO_REG;
+	/*@ loop invariant 0 <= i <= f->len;
+	    loop assigns i, *reg;
+	    loop variant f->len - i;
+	 */
 	for (i = 0; i < f->len; i++)
 		if (f->head[i] > 0xff)
 			*reg = (site[i] - f->head[i]) & 7;
@@ -667,6 +911,11 @@ static bool __init holds_thunk(const struct form *f, const u8 *site,
  * The site gets the chosen form for that register: a branch to the
  * first thunk of (kind, register), kept as it is if it branches to one
  * already; or the form's bytes padded with this CPU's NOPs.
+ */
+/*@ requires plan_ok(p, m, kind, site, new, len) && catalogue_ok;
+    requires kinds[kind].shape == SHAPE_THUNK;
+    requires \valid(variant) && \separated(variant, p);
+    assigns new[0 .. len - 1], *variant;
  */
 static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 				     unsigned int kind, const u8 *site,
@@ -684,6 +933,10 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 			return "branch target not a thunk of its kind";
 		reg = t->reg;
 	} else {
+		/*@ loop invariant 1 <= i <= p->nr[kind];
+		    loop assigns i, reg;
+		    loop variant p->nr[kind] - i;
+		 */
 		for (i = 1; i < p->nr[kind]; i++)
 			if (holds_thunk(f + i, site, len, &reg))
 				break;
@@ -695,7 +948,6 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	t = thunk_of(p->env, kind, 0, reg);
 	if (!t)
 		return "no thunk of its kind for the register";
-	*variant = c->name;
 	if (c != f) {
 		put_thunk_form(c, reg, new);
 		fixup_pad(new + c->len, len - c->len, p->p6);
@@ -704,16 +956,28 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	} else if (!put_branch(new, f->head[0], site, (uintptr_t)t->fn)) {
 		return "thunk out of reach";
 	}
+	*variant = c->name;
 	return NULL;
 }
 
 /*
- * The bytes the site gets in mode m, by its kind's shape. Its contract
- * is not proved yet (Documentation/proof.md): the walk's proof takes it.
+ * The bytes the site gets in mode m, by its kind's shape, for a record
+ * that passed checks 1 to 3; NULL, new[] and *variant set, or why not
+ * (Documentation/proof.md, wp-plan).
  */
-/*@ requires \valid_read(r) && r->kind < FIXUP_NR_KINDS;
-    requires \valid(new + (0 .. FIXUP_MAX_LEN - 1)) && \valid(variant);
-    assigns new[0 .. FIXUP_MAX_LEN - 1], *variant;
+/*@ requires \valid_read(r) && catalogue_ok;
+    requires pass: pass_ok(p) && m < p->nr_modes;
+    requires kind: r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null &&
+	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len;
+    requires site: \valid_read(site + (0 .. r->len - 1));
+    requires new: \valid(new + (0 .. r->len - 1));
+    requires new_site: \separated(new + (0 .. r->len - 1),
+				   site + (0 .. r->len - 1));
+    requires new_forms: \separated(new + (0 .. r->len - 1),
+				    forms + (0 .. ARRAY_SIZE(forms) - 1));
+    requires new_pass: \separated(new + (0 .. r->len - 1), p, r);
+    requires variant: \valid(variant) && \separated(variant, p);
+    assigns new[0 .. r->len - 1], *variant;
  */
 static const char *__init plan(const struct pass *p, unsigned int m,
 			       const struct fixup_site *r, const u8 *site,
@@ -726,7 +990,8 @@ static const char *__init plan(const struct pass *p, unsigned int m,
 		return plan_modrm(p, m, r->kind, site, r->len, new, variant);
 	case SHAPE_THUNK:
 		return plan_thunk(p, m, r->kind, site, r->len, new, variant);
-	default:
+	default:	/* SHAPE_CALL: 5 bytes, catalogue_ok */
+		/*@ assert r->len == 5; */
 		return plan_call(p, m, site, new, variant);
 	}
 }
@@ -838,10 +1103,13 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
  */
 /*@ requires env_ok(p->env) && \valid(p) && \valid(p->st) && \valid_read(r);
     requires addr == site_of(r) && \separated(p, p->st);
-    requires catalogue_ok && 1 <= p->nr_modes <= 2;
+    requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
     requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
 	\separated((u8 *)a + (0 .. n - 1), p, r);
     requires \separated(p->env->taken + (0 .. p->env->taken_size - 1), r);
+    requires \separated(p->env->taken + (0 .. p->env->taken_size - 1), p,
+		       forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
     requires p->st->rejected < 0xffffffff;
     assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
 	p->st->kind[r->kind], p->env->taken[0 .. p->env->taken_size - 1],
