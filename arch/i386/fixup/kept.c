@@ -123,11 +123,12 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
 /*
  * What the caller gives (repatch.c; the host tests, the fuzz target):
  * a kept table made by fixup_keep_done(), each site readable and its
- * alias writable, no alias on the table, its bytes, st or another site,
- * and counts that cannot wrap. What it promises: a site's alias is
- * written only when the site held the bytes of the mode being left and
- * not those of the mode entered, and then gets the latter; every site
- * is counted once, as patched, unchanged or rejected.
+ * alias writable, no alias on the table, its bytes, st, another site or
+ * another site's alias, and counts that cannot wrap. What it promises:
+ * a site's alias is written only when the site held the bytes of the
+ * mode being left and not those of the mode entered, and then gets the
+ * latter; every other alias keeps its bytes; every site is counted
+ * once, as patched, unchanged or rejected.
  */
 /*@ requires \valid_read(k) && \valid(st) && \separated(st, k);
     requires \valid_read(k->sites + (0 .. k->nr - 1));
@@ -141,9 +142,16 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
 	\valid_read(kept_bytes(k, i) + (0 .. 2 * kept_len(k, i) - 1)) &&
 	\valid_read(kept_site(k, i) + (0 .. kept_len(k, i) - 1)) &&
 	\valid(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1));
-    requires \forall integer i; 0 <= i < k->nr ==>
+    requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
-		   kept_bytes(k, i) + (0 .. 2 * kept_len(k, i) - 1));
+		   kept_bytes(k, i2) + (0 .. 2 * kept_len(k, i2) - 1));
+    requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr &&
+	i != i2 ==>
+	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
+		   kept_site(k, i2) + (0 .. kept_len(k, i2) - 1)) &&
+	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
+		   kept_alias(k, i2, write_offset) +
+		   (0 .. kept_len(k, i2) - 1));
     requires \forall integer i, i2; 0 <= i < k->nr && 0 <= i2 < k->nr ==>
 	\separated(kept_alias(k, i, write_offset) + (0 .. kept_len(k, i) - 1),
 		   &k->sites[i2]);
@@ -151,11 +159,21 @@ static void __repatch write_kept_site(const u8 *site, u8 *alias,
     ensures counted: st->sites == \old(st->sites) + \old(k->nr) &&
 	st->patched + st->unchanged + st->rejected ==
 	\old(st->patched + st->unchanged + st->rejected) + \old(k->nr);
+    ensures moved: \forall integer i; 0 <= i < \old(k->nr) ==>
+	kept_moves{Pre}(k, i, smp) ==>
+	same_bytes{Post, Pre}(kept_alias{Pre}(k, i, write_offset),
+			      kept_to{Pre}(k, i, smp), kept_len{Pre}(k, i));
+    ensures untouched: \forall integer i; 0 <= i < \old(k->nr) ==>
+	!kept_moves{Pre}(k, i, smp) ==>
+	same_bytes{Post, Pre}(kept_alias{Pre}(k, i, write_offset),
+			      kept_alias{Pre}(k, i, write_offset),
+			      kept_len{Pre}(k, i));
  */
 void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 				ptrdiff_t write_offset, struct fixup_counts *st)
 {
 	const u8 *b = k->bytes, *site;	/* b: site i's UP, SMP bytes */
+	const u8 *from, *to;		/* the modes left and entered */
 	u8 *alias;			/* where site i is written */
 	u32 i, len;
 
@@ -165,20 +183,43 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 	    loop invariant len: \forall integer i2; 0 <= i2 < k->nr ==>
 		k->sites[i2].len == \at(k->sites[i2].len, Pre);
 	    loop invariant bytes: b == kept_bytes{Pre}(k, i);
-	    loop invariant sites: st->sites == \at(st->sites, Pre) + i;
-	    loop invariant patched: \at(st->patched, Pre) <= st->patched <=
-		\at(st->patched, Pre) + i;
-	    loop invariant unchanged: \at(st->unchanged, Pre) <=
-		st->unchanged <= \at(st->unchanged, Pre) + i;
-	    loop invariant rejected: \at(st->rejected, Pre) <= st->rejected <=
-		\at(st->rejected, Pre) + i;
-	    loop invariant sum: st->patched + st->unchanged + st->rejected ==
-		\at(st->patched + st->unchanged + st->rejected, Pre) + i;
-	    loop assigns i, b, site, alias, len, *st, { *p | u8 *p;
+	    loop invariant counted: counted_n{Pre, Here}(st, i);
+	    loop invariant moved: \forall integer i2; 0 <= i2 < i ==>
+		kept_moves{Pre}(k, i2, smp) ==>
+		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
+				      kept_to{Pre}(k, i2, smp),
+				      kept_len{Pre}(k, i2));
+	    loop invariant untouched: \forall integer i2; 0 <= i2 < i ==>
+		!kept_moves{Pre}(k, i2, smp) ==>
+		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
+				      kept_alias{Pre}(k, i2, write_offset),
+				      kept_len{Pre}(k, i2));
+	    loop invariant ahead_site: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_site{Pre}(k, i2),
+				      kept_site{Pre}(k, i2),
+				      kept_len{Pre}(k, i2));
+	    loop invariant ahead_alias: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_alias{Pre}(k, i2, write_offset),
+				      kept_alias{Pre}(k, i2, write_offset),
+				      kept_len{Pre}(k, i2));
+	    loop invariant ahead_to: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_to{Pre}(k, i2, smp),
+				      kept_to{Pre}(k, i2, smp),
+				      kept_len{Pre}(k, i2));
+	    loop invariant ahead_from: \forall integer i2; i <= i2 < k->nr ==>
+		same_bytes{Here, Pre}(kept_from{Pre}(k, i2, smp),
+				      kept_from{Pre}(k, i2, smp),
+				      kept_len{Pre}(k, i2));
+	    loop assigns i, b, site, from, to, alias, len, *st, { *p | u8 *p;
 		kept_written{Pre}(k, \at(k->nr, Pre), write_offset, p) };
 	    loop variant k->nr - i;
 	 */
 	for (i = 0; i < k->nr; i++) {
+		/*
+		 * The assertions name site i's terms in what the contract
+		 * says of every site: the provers find a quantified fact
+		 * for the current site only so (Documentation/proof.md).
+		 */
 		site = (const u8 *)k->sites[i].addr;
 		alias = (u8 *)(k->sites[i].addr + write_offset);
 		len = k->sites[i].len;
@@ -186,8 +227,9 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 			\at(k->sites[\at(i, Here)].addr, Pre);
 		 */
 		//@ assert at_site: site == kept_site{Pre}(k, i);
-		/*@ assert at_sum: alias == (u8 *)(uintptr_t)(k->sites[i].addr +
-			(uintptr_t)write_offset);
+		/*@ assert at_sum: alias == (u8 *)(uintptr_t)
+			(\at(k->sites[\at(i, Here)].addr, Pre) +
+			 (uintptr_t)write_offset);
 		 */
 		/*@ assert at_alias: alias ==
 			kept_alias{Pre}(k, i, write_offset);
@@ -200,8 +242,52 @@ void __repatch fixup_kept_write(const struct fixup_kept *k, bool smp,
 			\separated(alias + (0 .. len - 1), &k->sites[i2]) &&
 			\separated(st, &k->sites[i2]);
 		 */
-		write_kept_site(site, alias, smp ? b : b + len,
-				smp ? b + len : b, len, st);
+		/*@ assert apart_forms: \forall integer i2; 0 <= i2 < k->nr ==>
+			\separated(alias + (0 .. len - 1),
+				   kept_to{Pre}(k, i2, smp) +
+				   (0 .. kept_len{Pre}(k, i2) - 1)) &&
+			\separated(alias + (0 .. len - 1),
+				   kept_from{Pre}(k, i2, smp) +
+				   (0 .. kept_len{Pre}(k, i2) - 1));
+		 */
+		/*@ assert apart_bytes: \forall integer i2, j;
+			0 <= i2 < k->nr && i2 != i &&
+			0 <= j < kept_len{Pre}(k, i2) ==>
+			\separated(kept_site{Pre}(k, i2) + j,
+				   alias + (0 .. len - 1)) &&
+			\separated(kept_alias{Pre}(k, i2, write_offset) + j,
+				   alias + (0 .. len - 1));
+		 */
+		/*@ assert apart_form_bytes: \forall integer i2, j;
+			i < i2 < k->nr && 0 <= j < kept_len{Pre}(k, i2) ==>
+			\separated(kept_to{Pre}(k, i2, smp) + j,
+				   alias + (0 .. len - 1)) &&
+			\separated(kept_from{Pre}(k, i2, smp) + j,
+				   alias + (0 .. len - 1));
+		 */
+		from = smp ? b : b + len;
+		to = smp ? b + len : b;
+		//@ assert at_from: from == kept_from{Pre}(k, i, smp);
+		//@ assert at_to: to == kept_to{Pre}(k, i, smp);
+		//@ assert now_site: same_bytes{Here, Pre}(site, site, len);
+		//@ assert now_alias: same_bytes{Here, Pre}(alias, alias, len);
+		//@ assert now_from: same_bytes{Here, Pre}(from, from, len);
+		//@ assert now_to: same_bytes{Here, Pre}(to, to, len);
+		/*@ assert holds_from: kept_moves{Pre}(k, i, smp) ==>
+			same_bytes{Here, Here}(site, from, len) &&
+			!same_bytes{Here, Here}(site, to, len);
+		 */
+		/*@ assert holds_not: !kept_moves{Pre}(k, i, smp) ==>
+			!same_bytes{Here, Here}(site, from, len) ||
+			same_bytes{Here, Here}(site, to, len);
+		 */
+		write_kept_site(site, alias, from, to, len, st);
+		/*@ assert moved_i: kept_moves{Pre}(k, i, smp) ==>
+			same_bytes{Here, Pre}(alias, to, len);
+		 */
+		/*@ assert untouched_i: !kept_moves{Pre}(k, i, smp) ==>
+			same_bytes{Here, Pre}(alias, alias, len);
+		 */
 		b += 2 * len;
 		//@ assert next: b == kept_bytes{Pre}(k, i + 1);
 	}

@@ -20,6 +20,22 @@
 	\at(st->unchanged, B) == \at(st->unchanged, A) + unchanged &&
 	\at(st->rejected, B) == \at(st->rejected, A) + rejected;
 
+  // The counts went from state A to state B by n sites, each counted
+  // once, as patched, unchanged or rejected. (A predicate, not the
+  // equalities themselves: from those WP's simplifier solves a loop's
+  // counter for the counts, and every goal about site i + 1 then goes
+  // through the counts' arithmetic.)
+  predicate counted_n{A, B}(struct fixup_counts *st, integer n) =
+	\at(st->sites, B) == \at(st->sites, A) + n &&
+	\at(st->patched, A) <= \at(st->patched, B) <=
+		\at(st->patched, A) + n &&
+	\at(st->unchanged, A) <= \at(st->unchanged, B) <=
+		\at(st->unchanged, A) + n &&
+	\at(st->rejected, A) <= \at(st->rejected, B) <=
+		\at(st->rejected, A) + n &&
+	\at(st->patched + st->unchanged + st->rejected, B) ==
+		\at(st->patched + st->unchanged + st->rejected, A) + n;
+
   // A kept table (kept.c): site i's bytes start kept_off(k, i) bytes
   // into k->bytes, its UP bytes then its SMP bytes, len bytes each.
   logic integer kept_off{L}(struct fixup_kept *k, integer i) =
