@@ -155,9 +155,11 @@ struct pass {
 	(uintptr_t)e->text[i].start;
   logic integer rend{L}(struct fixup_env *e, integer i) =
 	(uintptr_t)e->text[i].end;
-  logic integer base{L}(struct fixup_env *e, integer i) =
-	i <= 0 ? 0 :
-	base(e, i - 1) + (rend(e, i - 1) - rstart(e, i - 1) + 7) / 8;
+  // The bytes of env->taken that the first i ranges of t have.
+  logic integer tbase{L}(struct fixup_range *t, integer i) =
+	i <= 0 ? 0 : tbase(t, i - 1) +
+	((uintptr_t)t[i - 1].end - (uintptr_t)t[i - 1].start + 7) / 8;
+  logic integer base{L}(struct fixup_env *e, integer i) = tbase(e->text, i);
   predicate in_range{L}(struct fixup_env *e, integer i, integer a,
 			integer n) =
 	rstart(e, i) <= a && a + n <= rend(e, i);
@@ -265,6 +267,26 @@ struct pass {
 	in_text(e, a, r->len);
   predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
 	checked_at(e, r, site_of(r));
+
+  // q is a byte of record r's site, and r passed checks 1 to 3: what
+  // patch() may write in text. (A predicate in the assigns clause,
+  // not a behavior's assigns: at a call WP takes the default assigns.)
+  predicate site_written{L}(struct fixup_env *e, struct fixup_site *r,
+			    u8 *q) =
+	checked(e, r) &&
+	\exists integer j; 0 <= j < r->len && q == (u8 *)site_of(r) + j;
+
+  // What the caller gives as ranges: readable, each start <= end, their
+  // bytes of env->taken (tbase) and those bytes' bits up to each range
+  // held by a size_t.
+  predicate ranges_ok{L}(struct fixup_range *t, integer n) =
+	\valid_read(t + (0 .. n - 1)) &&
+	(\forall integer i; 0 <= i < n ==>
+	   (uintptr_t)t[i].start <= (uintptr_t)t[i].end &&
+	   (uintptr_t)((uintptr_t)t[i].end - (uintptr_t)t[i].start + 7) ==
+		(uintptr_t)t[i].end - (uintptr_t)t[i].start + 7) &&
+	(\forall integer i; 0 <= i <= n ==>
+	   (size_t)(8 * tbase(t, i)) == 8 * tbase(t, i));
 
   // The plan (Documentation/proof.md, wp-plan). Byte i of form f at a
   // site of len bytes, as form_byte() gives it.
@@ -459,12 +481,23 @@ static size_t __init range_bytes(const struct fixup_range *r)
 	return ((uintptr_t)r->end - (uintptr_t)r->start + 7) / 8;
 }
 
+/*@ requires ranges_ok(text, nr_text);
+    assigns \nothing;
+    ensures \result == tbase(text, nr_text);
+    ensures \forall integer i; 0 <= i <= nr_text ==> tbase(text, i) <= \result;
+ */
 size_t __init fixup_taken_size(const struct fixup_range *text,
 			       unsigned int nr_text)
 {
 	size_t n = 0;
 	unsigned int i;
 
+	/*@ loop invariant 0 <= i <= nr_text && n == tbase(text, i);
+	    loop invariant \forall integer j; 0 <= j <= i ==>
+		tbase(text, j) <= tbase(text, i);
+	    loop assigns i, n;
+	    loop variant nr_text - i;
+	 */
 	for (i = 0; i < nr_text; i++)
 		n += range_bytes(&text[i]);
 	return n;
@@ -1225,8 +1258,9 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 		       p->env->calls + (0 .. p->env->nr_calls - 1));
     requires p->st->rejected < 0xffffffff;
     assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
-	p->st->kind[r->kind], p->env->taken[0 .. p->env->taken_size - 1],
-	((u8 *)addr)[0 .. r->len - 1];
+	p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0],
+	p->env->taken[0 .. p->env->taken_size - 1],
+	{ *q | u8 *q; site_written(p->env, r, q) };
     ensures one: p->st->rejected == \old(p->st->rejected) ||
 	p->st->rejected == \old(p->st->rejected) + 1;
     ensures accepted: p->st->rejected == \old(p->st->rejected) ==>
@@ -1250,10 +1284,6 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 	 \old(taken_at(p->env->taken, b)));
     ensures grows: \forall integer b; \old(in_bitmap(p->env, b) &&
 	taken_at(p->env->taken, b)) ==> taken_at(\old(p->env->taken), b);
-    behavior unchecked:
-      assumes !checked(p->env, r);
-      assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
-	p->env->taken[0 .. p->env->taken_size - 1];
  */
 static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
@@ -1295,13 +1325,36 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
  * What the caller gave that no record can be checked against: then
  * every record is rejected with this reason, and nothing is written.
  */
+/*@ requires \valid_read(env) &&
+	\valid_read(env->text + (0 .. env->nr_text - 1));
+    assigns \nothing;
+    ensures \result == \null ==> need <= env->taken_size &&
+	ranges_apart(env);
+ */
 static const char *__init env_problem(const struct fixup_env *env, size_t need)
 {
 	const struct fixup_range *a, *b, *end = env->text + env->nr_text;
 
 	if (env->taken_size < need)
 		return "no room to check overlaps";
+	/*@ loop invariant \exists integer i; 0 <= i <= env->nr_text &&
+		a == env->text + i;
+	    loop invariant \forall integer i, j;
+		0 <= i < a - env->text && i < j < env->nr_text ==>
+		rend(env, i) <= rstart(env, j) || rend(env, j) <= rstart(env, i);
+	    loop assigns a, b;
+	    loop variant end - a;
+	 */
 	for (a = env->text; a < end; a++)	/* each has bits of its own */
+		/*@ loop invariant \exists integer j;
+			a - env->text < j <= env->nr_text && b == env->text + j;
+		    loop invariant \forall integer j;
+			a - env->text < j < b - env->text ==>
+			rend(env, a - env->text) <= rstart(env, j) ||
+			rend(env, j) <= rstart(env, a - env->text);
+		    loop assigns b;
+		    loop variant end - b;
+		 */
 		for (b = a + 1; b < end; b++)
 			if ((uintptr_t)a->start < (uintptr_t)b->end &&
 			    (uintptr_t)b->start < (uintptr_t)a->end)
