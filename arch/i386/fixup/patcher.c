@@ -168,6 +168,60 @@ struct pass {
   logic integer site_of{L}(struct fixup_site *r) =
 	(uintptr_t)((uintptr_t)&r->rel + (uintptr_t)(long)r->rel);
 
+  // The bit of byte a of range i, and whether bit b of t is set. (A
+  // predicate that reads memory and tests a bit at once is not unfolded
+  // by the provers: hence bit_at.)
+  logic integer bit_of{L}(struct fixup_env *e, integer i, integer a) =
+	8 * base(e, i) + (a - rstart(e, i));
+  predicate bit_at(integer x, integer k) = (x & (1 << k)) != 0;
+  predicate taken_at{L}(u8 *t, integer b) = bit_at(t[b / 8], b % 8);
+
+  // The bits of the n bytes from a, in range i, inside the bitmap.
+  predicate site_bits{L}(struct fixup_env *e, integer i, integer a,
+			 integer n) =
+	0 <= i < e->nr_text && in_range(e, i, a, n) &&
+	0 <= bit_of(e, i, a) && bit_of(e, i, a) + n <= 8 * e->taken_size;
+  // Bits [b, b + n) of t are all set, or all clear.
+  predicate bits_set{L}(u8 *t, integer b, integer n) =
+	\forall integer c; b <= c < b + n ==> taken_at(t, c);
+  predicate bits_clear{L}(u8 *t, integer b, integer n) =
+	\forall integer c; b <= c < b + n ==> !taken_at(t, c);
+
+  // Bit b of env->taken is one of the n bytes from a, in a range that
+  // holds them all; and is in the bitmap.
+  predicate site_bit{L}(struct fixup_env *e, integer a, integer n,
+			integer b) =
+	\exists integer i; 0 <= i < e->nr_text && in_range(e, i, a, n) &&
+	  bit_of(e, i, a) <= b < bit_of(e, i, a) + n;
+  predicate in_bitmap{L}(struct fixup_env *e, integer b) =
+	0 <= b < 8 * e->taken_size;
+
+  // No two text ranges share a byte (env_problem() checks it).
+  predicate ranges_apart{L}(struct fixup_env *e) =
+	\forall integer i, j; 0 <= i < j < e->nr_text ==>
+	  rend(e, i) <= rstart(e, j) || rend(e, j) <= rstart(e, i);
+
+  // Then a byte is in one range only, so it has one bit;
+  lemma one_range{L}: \forall struct fixup_env *e, integer i, j, a;
+	ranges_apart(e) && 0 <= i < e->nr_text && 0 <= j < e->nr_text &&
+	rstart(e, i) <= a < rend(e, i) && rstart(e, j) <= a < rend(e, j) ==>
+	i == j;
+  // a byte of two sites is the same bit of each;
+  lemma one_bit{L}: \forall struct fixup_env *e,
+	integer i, a, n, j, c, m, x;
+	ranges_apart(e) && site_bits(e, i, a, n) && site_bits(e, j, c, m) &&
+	a <= x < a + n && c <= x < c + m ==>
+	bit_of(e, i, a) + (x - a) == bit_of(e, j, c) + (x - c);
+  // and two sites, one whose bits are all set, one whose bits are all
+  // clear, share no byte: whence promise 2, that no two accepted sites
+  // share a byte (each one's bits clear when accepted, set after).
+  lemma sites_apart{L}: \forall struct fixup_env *e, u8 *t,
+	integer i, a, n, j, c, m, x;
+	ranges_apart(e) && site_bits(e, i, a, n) && site_bits(e, j, c, m) &&
+	bits_set(t, bit_of(e, i, a), n) &&
+	bits_clear(t, bit_of(e, j, c), m) && a <= x < a + n ==>
+	taken_at(t, bit_of(e, i, a) + (x - a)) && !(c <= x < c + m);
+
   // The ranges, and room for their bits (base) in env->taken, whose
   // number a size_t holds.
   predicate bits_ok{L}(struct fixup_env *e) =
@@ -204,11 +258,15 @@ struct pass {
 	  (kinds[k].shape != SHAPE_FIXED && kinds[k].shape != SHAPE_MODRM ==>
 	   kinds[k].min_len == 5 && kinds[k].max_len == 5);
 
-  // Checks 1 to 3: a kind of the catalogue, a length of it, in text.
-  predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
+  // Checks 1 to 3, for a site at a: a kind of the catalogue, a length
+  // of it, in text.
+  predicate checked_at{L}(struct fixup_env *e, struct fixup_site *r,
+			  integer a) =
 	r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null &&
 	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
-	in_text(e, site_of(r), r->len);
+	in_text(e, a, r->len);
+  predicate checked{L}(struct fixup_env *e, struct fixup_site *r) =
+	checked_at(e, r, site_of(r));
 
   // q is a byte of record r's site, and r passed checks 1 to 3: what
   // patch() may write in text. (A predicate in the assigns clause,
@@ -229,11 +287,6 @@ struct pass {
 		(uintptr_t)t[i].end - (uintptr_t)t[i].start + 7) &&
 	(\forall integer i; 0 <= i <= n ==>
 	   (size_t)(8 * tbase(t, i)) == 8 * tbase(t, i));
-
-  // No two text ranges share a byte.
-  predicate ranges_apart{L}(struct fixup_env *e) =
-	\forall integer i, j; 0 <= i < j < e->nr_text ==>
-	  rend(e, i) <= rstart(e, j) || rend(e, j) <= rstart(e, i);
 
   // The plan (Documentation/proof.md, wp-plan). Byte i of form f at a
   // site of len bytes, as form_byte() gives it.
@@ -460,6 +513,9 @@ size_t __init fixup_taken_size(const struct fixup_range *text,
     ensures \result == 0 || \result == 1;
     ensures \result == 1 ==> in_text(env, a, len) &&
 	*bit + len <= 8 * base(env, env->nr_text);
+    ensures found: \result == 1 ==> \exists integer i;
+	site_bits(env, i, a, len) && *bit == bit_of(env, i, a);
+    ensures outside: \result == 0 ==> !in_text(env, a, len);
  */
 static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 			     unsigned int len, size_t *bit)
@@ -469,6 +525,8 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 
 	/*@ loop invariant 0 <= i <= env->nr_text;
 	    loop invariant base == base(env, i);
+	    loop invariant outside: \forall integer j; 0 <= j < i ==>
+		!in_range(env, j, a, len);
 	    loop assigns i, base;
 	    loop variant env->nr_text - i;
 	 */
@@ -484,11 +542,34 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
 				   8 * base(env, env->nr_text); */
 			*bit = 8 * base + (a - start);
 			/*@ assert *bit == 8 * base(env, i) + (a - start); */
+			/*@ assert site_bits(env, i, a, len); */
 			return true;
 		}
 		base += range_bytes(&env->text[i]);
 	}
 	return false;
+}
+
+/* Whether bit b of t is set; set it. */
+/*@ requires \valid_read(t + b / 8);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> taken_at(t, b);
+ */
+static inline bool bit_is_set(const u8 *t, size_t b)
+{
+	return t[b / 8] >> b % 8 & 1;
+}
+
+/*@ requires \valid(t + b / 8);
+    assigns t[b / 8];
+    ensures set: taken_at(t, b);
+    ensures others: \forall integer c; 0 <= c && c != b ==>
+	(taken_at(t, c) <==> \old(taken_at(t, c)));
+ */
+static inline void set_bit(u8 *t, size_t b)
+{
+	t[b / 8] |= 1u << b % 8;
 }
 
 /*
@@ -502,8 +583,14 @@ static bool __init taken_bit(const struct fixup_env *env, uintptr_t a,
  */
 /*@ requires \valid(taken + (bit / 8 .. (bit + len - 1) / 8));
     requires 1 <= len && (size_t)(bit + len) == bit + len;
-    assigns taken[bit / 8 .. (bit + len - 1) / 8];
+    assigns taken[bit / 8 .. (bit + len - 1) / 8]
+	\from taken[bit / 8 .. (bit + len - 1) / 8], bit, len;
+    assigns \result \from taken[bit / 8 .. (bit + len - 1) / 8], bit, len;
     ensures \result == 0 || \result == 1;
+    ensures set: bits_set(taken, bit, len);
+    ensures others: \forall integer c; 0 <= c && !(bit <= c < bit + len) ==>
+	(taken_at(taken, c) <==> \old(taken_at(taken, c)));
+    ensures free: \result == 1 <==> \old(bits_clear(taken, bit, len));
  */
 static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 {
@@ -512,13 +599,20 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 
 	/*@ loop invariant bit <= b <= bit + len;
 	    loop invariant free == 0 || free == 1;
+	    loop invariant set: bits_set(taken, bit, b - bit);
+	    loop invariant others: \forall integer c;
+		0 <= c && !(bit <= c < b) ==>
+		(taken_at(taken, c) <==> \at(taken_at(taken, c), Pre));
+	    loop invariant free: free == 1 <==>
+		(\forall integer c; bit <= c < b ==>
+		 !\at(taken_at(taken, c), Pre));
 	    loop assigns b, free, taken[bit / 8 .. (bit + len - 1) / 8];
 	    loop variant bit + len - b;
 	 */
 	for (b = bit; b < bit + len; b++) {
-		if (taken[b / 8] & 1u << b % 8)
+		if (bit_is_set(taken, b))
 			free = false;
-		taken[b / 8] |= 1u << b % 8;
+		set_bit(taken, b);
 	}
 	return free;
 }
@@ -531,6 +625,18 @@ static bool __init mark_taken(u8 *taken, size_t bit, unsigned int len)
 	kinds[r->kind].name != \null &&
 	kinds[r->kind].min_len <= r->len <= kinds[r->kind].max_len &&
 	in_text(p->env, site, r->len);
+    ensures marked: checked_at(p->env, r, site) ==> \exists integer i;
+	site_bits(p->env, i, site, r->len) &&
+	bits_set(p->env->taken, bit_of(p->env, i, site), r->len);
+    ensures clear: \result == \null ==> \exists integer i;
+	site_bits(p->env, i, site, r->len) &&
+	\old(bits_clear(p->env->taken, bit_of(p->env, i, site), r->len)) &&
+	bits_set(p->env->taken, bit_of(p->env, i, site), r->len);
+    ensures others: \forall integer b; in_bitmap(p->env, b) &&
+	!site_bit(p->env, site, r->len, b) ==>
+	(taken_at(p->env->taken, b) <==> \old(taken_at(p->env->taken, b)));
+    ensures grows: \forall integer b; in_bitmap(p->env, b) &&
+	\old(taken_at(p->env->taken, b)) ==> taken_at(p->env->taken, b);
  */
 static const char *__init check_record(const struct pass *p,
 				       const struct fixup_site *r,
@@ -548,6 +654,8 @@ static const char *__init check_record(const struct pass *p,
 		return "outside text";
 	if (!mark_taken(p->env->taken, bit, r->len))
 		return "overlaps another site";
+	/*@ assert fresh: \let b = bit;
+		\at(bits_clear(p->env->taken, b, r->len), Pre); */
 	return NULL;
 }
 
@@ -1161,6 +1269,21 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 	\old(checked(p->env, r)) ==>
 	\forall integer j; 0 <= j < \old(r->len) ==>
 	  ((u8 *)addr)[j] == \old(((u8 *)addr)[j]);
+    ensures marked: \old(checked(p->env, r)) ==> \exists integer i;
+	\old(site_bits(p->env, i, addr, r->len)) &&
+	bits_set(\old(p->env->taken), \old(bit_of(p->env, i, addr)),
+		 \old(r->len));
+    ensures clear: p->st->rejected == \old(p->st->rejected) ==>
+	\exists integer i; \old(site_bits(p->env, i, addr, r->len) &&
+	  bits_clear(p->env->taken, bit_of(p->env, i, addr), r->len)) &&
+	bits_set(\old(p->env->taken), \old(bit_of(p->env, i, addr)),
+		 \old(r->len));
+    ensures others: \forall integer b; \old(in_bitmap(p->env, b) &&
+	!site_bit(p->env, addr, r->len, b)) ==>
+	(taken_at(\old(p->env->taken), b) <==>
+	 \old(taken_at(p->env->taken, b)));
+    ensures grows: \forall integer b; \old(in_bitmap(p->env, b) &&
+	taken_at(p->env->taken, b)) ==> taken_at(\old(p->env->taken), b);
  */
 static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
