@@ -323,8 +323,13 @@ run: tools vmlinux $(if $(MODULES),modules)
 		$(if $(MODULES),--qemu-arg -initrd --qemu-arg "$(MODULES)") \
 		vmlinux
 
+# The proof's two files first: they are the longest (two cores, the
+# other tests share them once one of the two is done).
+slow-tests := tests/prove.t tests/prove-breaks.t
+
 check: tools vmlinux host-tests $(if $(CONFIG_MODULES),modules)
-	$(Q)prove $(if $(V),-v) -j2 tests/
+	$(Q)prove $(if $(V),-v) -j2 $(slow-tests) \
+		$(filter-out $(slow-tests),$(sort $(wildcard tests/*.t)))
 
 # Frama-C over the patcher (scripts/proof, Documentation/proof.md):
 # PARTS="eva-walk" runs named parts, among them those not yet proved.

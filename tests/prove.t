@@ -1,15 +1,10 @@
 #!/usr/bin/perl
 # The proof of the patcher (Documentation/proof.md): every part that
 # scripts/proof runs by default passes, one test each with its goal
-# counts; then the proof is shown failing, on a copy of the sources, for
-# each deliberate break below, naming the goal or alarm that caught it.
+# counts. tests/prove-breaks.t shows it failing on deliberate breaks.
 use strict;
 use warnings;
 use Test::More;
-use File::Temp qw(tempdir);
-use File::Path qw(make_path);
-use File::Copy qw(copy);
-use File::Find;
 use TAP::Parser;
 
 my $parser = TAP::Parser->new({ exec => ['scripts/proof', '--tap'] });
@@ -28,142 +23,4 @@ ok($parser->exit == 0 && !$parser->parse_errors,
    'scripts/proof: exit status 0, its TAP well formed')
 	or diag(@said, map { "$_\n" } $parser->parse_errors);
 
-# A break: a file, the line it changes (a literal string, once), what it
-# becomes, the part that must fail, and what its failure must name; for a
-# WP part, fct and prop: the functions and properties whose goals are run
-# (the promise the break breaks; all of them are proved above, and a goal
-# that cannot be proved costs a prover's whole time, so only these); and
-# steps: a smaller step limit for the provers, under which the same goals
-# of the unbroken copy are shown proved first.
-my @breaks = (
-	{ what => 'fixup_pad writes a byte past the site',
-	  file => 'arch/i386/fixup/nops.c',
-	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
-	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
-	  part => 'wp-nops', fct => 'fixup_pad',
-	  names => qr/fixup_pad: goal fixup_pad_\S*rte_mem_access\S* not proved/ },
-	{ what => 'the walk writes a byte past the site',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tfor (i = 0; i < len; i++) {\n\t\tif (site[i] != new[i]) {",
-	  to => "\tfor (i = 0; i <= len; i++) {\n\t\tif (site[i] != new[i]) {",
-	  part => 'wp-patcher', fct => 'write_site', prop => '@assigns',
-	  names => qr/write_site: goal write_site_\S*assigns\S* not proved/ },
-	{ what => 'a kept site written without its old bytes matching',
-	  file => 'arch/i386/fixup/kept.c',
-	  from => "\t} else if (!memcmp(site, from, len)) {",
-	  to => "\t} else if (true) {",
-	  part => 'wp-kept', fct => 'write_kept_site', prop => '@assigns',
-	  names => qr/write_kept_site: goal \S+_holds_neither_assigns not proved/ },
-	{ what => 'a byte written past the kept site',
-	  file => 'arch/i386/fixup/kept.c',
-	  from => "\t\tmemcpy(alias, to, len);",
-	  to => "\t\tmemcpy(alias, to, len + 1);",
-	  part => 'wp-kept', fct => 'write_kept_site', prop => '@assigns',
-	  names => qr/write_kept_site: goal write_kept_site_assigns not proved/ },
-	{ what => 'the re-patch loop passes the mode entered as the one left',
-	  file => 'arch/i386/fixup/kept.c',
-	  from => "\t\tfrom = smp ? b : b + len;",
-	  to => "\t\tfrom = smp ? b + len : b;",
-	  part => 'wp-kept-loop', fct => 'fixup_kept_write', prop => 'at_from',
-	  steps => 300000,
-	  names => qr/fixup_kept_write: goal \S+_assert_at_from not proved/ },
-	{ what => 'the re-patch loop writes the next site\'s alias',
-	  file => 'arch/i386/fixup/kept.c',
-	  from => "\t\talias = (u8 *)(k->sites[i].addr + write_offset);",
-	  to => "\t\talias = (u8 *)(k->sites[i + 1].addr + write_offset);",
-	  part => 'wp-kept-loop', fct => 'fixup_kept_write', prop => 'at_sum',
-	  steps => 300000,
-	  names => qr/fixup_kept_write: goal \S+_assert_at_sum not proved/ },
-	{ what => 'the walk writes a rejected record\'s site',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tif (why) {\n\t\treject(p, r, addr, why);",
-	  to => "\tif (why) {\n\t\twrite_site(site, new[0], r->len);\n" .
-		"\t\treject(p, r, addr, why);",
-	  part => 'wp-walk', fct => 'patch', prop => 'rejected',
-	  names => qr/patch: goal patch_ensures_rejected not proved/ },
-	{ what => 'the walk writes a byte past an accepted site',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tif (write_site(site, new[0], r->len))",
-	  to => "\tif (write_site(site, new[0], r->len + 1))",
-	  part => 'wp-walk', fct => 'patch', prop => '@assigns',
-	  names => qr/patch: goal patch_\S*assigns\S* not proved/ },
-	# fresh, the site's bits all clear on entry, is Qed's unbroken
-	{ what => 'the overlap check dropped',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tif (!mark_taken(p->env->taken, bit, r->len))\n" .
-		  "\t\treturn \"overlaps another site\";\n",
-	  to => "\tmark_taken(p->env->taken, bit, r->len);\n",
-	  part => 'wp-walk', fct => 'check_record', prop => 'fresh',
-	  steps => 100000,
-	  names => qr/check_record: goal check_record_assert_fresh not proved/ },
-	{ what => 'a FIXED site planned with the other mode\'s bytes',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\t\tnew[i] = p->fixed[m][kind][i];",
-	  to => "\t\tnew[i] = p->fixed[!m][kind][i];",
-	  part => 'wp-plan', fct => 'plan_fixed', prop => 'copied',
-	  names => qr/plan_fixed: goal plan_fixed_loop_invariant_copied not proved/ },
-	{ what => 'put_head() writes a byte past the form',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tfor (i = 0; i < f->len; i++)\n\t\tnew[i] = form_byte(f, i, len);",
-	  to => "\tfor (i = 0; i <= f->len; i++)\n\t\tnew[i] = form_byte(f, i, len);",
-	  part => 'wp-plan', fct => 'put_head',
-	  names => qr/put_head: goal put_head_assert_rte_mem_access\S* not proved/ },
-	{ what => 'env_problem() lets taken[] be a byte too small',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tif (env->taken_size < need)\n",
-	  to => "\tif (env->taken_size + 1 < need)\n",
-	  part => 'wp-apply', fct => 'env_problem', prop => '@ensures',
-	  names => qr/env_problem: goal env_problem_ensures not proved/ },
-	{ what => 'fixup_pad writes a byte past the site (Eva)',
-	  file => 'arch/i386/fixup/nops.c',
-	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
-	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
-	  part => 'eva-nops', names => qr/nops\.c:\d+: out of bounds/ },
-	{ what => 'check_record() lets a site be a byte longer than its kind',
-	  file => 'arch/i386/fixup/patcher.c',
-	  from => "\tif (r->len < k->min_len || r->len > k->max_len)\n",
-	  to => "\tif (r->len < k->min_len || r->len > k->max_len + 1)\n",
-	  part => 'eva-walk',
-	  names => qr/patcher\.c:\d+: accessing out of bounds index/ },
-);
-
-for my $b (@breaks) {
-	my $dir = tempdir(CLEANUP => 1);
-	copy_tree($dir, qw(include arch/i386/fixup tests/proof));
-	my $fct = join(' ', $b->{fct} ? "--fct $b->{fct}" : (),
-		       $b->{prop} ? "--prop $b->{prop}" : (),
-		       $b->{steps} ? "--steps $b->{steps}" : ());
-	if ($b->{steps}) {
-		my $cmd = "scripts/proof --src $dir --out $dir/unbroken " .
-			  "$fct $b->{part} 2>&1";
-		my $out = `$cmd`;
-		ok($? == 0, "break '$b->{what}': unbroken, $b->{part}'s " .
-		   "goals proved in $b->{steps} steps") or diag($out);
-	}
-	my $f = "$dir/$b->{file}";
-	my $text = do { local (@ARGV, $/) = ($f); <> };
-	my $n = () = $text =~ /\Q$b->{from}\E/g;
-	is($n, 1, "break '$b->{what}': the line is in $b->{file} once")
-		or next;
-	$text =~ s/\Q$b->{from}\E/$b->{to}/;
-	open(my $fh, '>', $f) or die "$f: $!";
-	print $fh $text;
-	close $fh;
-	my $out = `scripts/proof --src $dir --out $dir/out $fct $b->{part} 2>&1`;
-	my $status = $? >> 8;
-	ok($status == 1 && $out =~ $b->{names},
-	   "break '$b->{what}': $b->{part} fails, naming it")
-		or diag("exit $status:\n$out");
-	note($out);
-}
-
 done_testing();
-
-sub copy_tree {
-	my ($to, @dirs) = @_;
-	find({ no_chdir => 1, wanted => sub {
-		return unless -f;
-		make_path("$to/" . ($File::Find::dir));
-		copy($_, "$to/$_") or die "$_: $!";
-	} }, @dirs);
-}
