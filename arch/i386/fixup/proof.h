@@ -7,6 +7,30 @@
 #define ARCH_I386_FIXUP_PROOF_H
 
 /*@
+  // The NOP padding (nops.c): fixup_pad() fills n bytes with the longest
+  // NOP of its set (8 bytes for P6, 7 before) as often as they fit, then
+  // one of the rest: byte j of them is in the NOP that starts j / max *
+  // max bytes in, nop_len bytes long, and the c-byte NOP of a table
+  // starts at c * (c - 1) / 2.
+  logic integer nop_len(integer n, integer j, integer max) =
+	n - j / max * max < max ? n - j / max * max : max;
+  logic integer nop_start(integer c) = c * (c - 1) / 2;
+  logic integer nop_at(integer n, integer j, integer max) =
+	nop_start(nop_len(n, j, max)) + j % max;
+  logic u8 nop_byte{L}(integer p6, integer n, integer j) =
+	p6 != 0 ? fixup_p6_nops[nop_at(n, j, 8)] :
+		  fixup_i486_nops[nop_at(n, j, 7)];
+  // Byte j of n bytes of padding is inside its table (36 bytes for P6,
+  // 28 before): the NOP it is in starts at nop_start(c) for a c of 1 to
+  // max, and j is one of its c bytes.
+  lemma nop_in_p6: \forall integer n, j; 0 <= j < n ==>
+	0 <= nop_at(n, j, 8) < 36;
+  lemma nop_in_i486: \forall integer n, j; 0 <= j < n ==>
+	0 <= nop_at(n, j, 7) < 28;
+  // p[0 .. n - 1] are the n bytes of padding of the set p6 names.
+  predicate nop_padded{L}(u8 *p, integer n, integer p6) =
+	\forall integer j; 0 <= j < n ==> p[j] == nop_byte(p6, n, j);
+
   // n bytes at a (in state A) equal n bytes at b (in state B).
   predicate same_bytes{A, B}(u8 *a, u8 *b, integer n) =
 	\forall integer j; 0 <= j < n ==> \at(a[j], A) == \at(b[j], B);
