@@ -343,36 +343,20 @@ struct pass {
 	\separated(new + (0 .. len - 1), site + (0 .. len - 1)) &&
 	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1));
 
-  // FIXED: the bytes of the chosen form padded, as choose() left them
-  // (the pass at A, the planned bytes new at B).
-  predicate fixed_planned{A, B}(struct pass *p, integer m, integer k,
-				u8 *new, integer len) =
-	\forall integer j; 0 <= j < len ==>
-	  \at(new[j], B) == \at(p->fixed[m][k][j], A);
+  // FIXED: the bytes of the chosen form padded, as choose() left them.
+  predicate fixed_planned{L}(struct pass *p, integer m, integer k, u8 *new,
+			     integer len) =
+	\forall integer j; 0 <= j < len ==> new[j] == p->fixed[m][k][j];
 
   // MODRM: the chosen form c's bytes, then the site's memory operand
-  // from its ModRM byte on, whose reg field becomes c's if c has one
-  // (c and the site at A, new at B).
-  predicate modrm_planned{A, B}(struct form *c, u8 *site, u8 *new,
-				integer len) =
-	\let h = \at(c->len, A); \let reg = \at(c->reg, A);
-	(\forall integer j; 0 <= j < h ==>
-	   \at(new[j], B) == \at(head_byte(c, j, len), A)) &&
-	\at(new[h], B) == (reg >= 0 ?
-			 (u8)((\at(site[h], A) & 0xc7) | (u32)reg << 3) :
-			 \at(site[h], A)) &&
-	\forall integer j; h < j < len ==> \at(new[j], B) == \at(site[j], A);
-
-  // What plan() plans in mode m for record r at site, by its kind's
-  // shape (the pass, the record and the site at A, new at B). CALL's and
-  // THUNK's bytes are plan_call()'s and plan_thunk()'s to say.
-  predicate planned{A, B}(struct pass *p, integer m, struct fixup_site *r,
-			  u8 *site, u8 *new) =
-	\let k = \at(r->kind, A); \let len = \at(r->len, A);
-	(\at(kinds[k].shape, A) == SHAPE_FIXED ==>
-	   fixed_planned{A, B}(p, m, k, new, len)) &&
-	(\at(kinds[k].shape, A) == SHAPE_MODRM ==>
-	   modrm_planned{A, B}(\at(p->chosen[m][k], A), site, new, len));
+  // from its ModRM byte on, whose reg field becomes c's if c has one.
+  predicate modrm_planned{L}(struct form *c, u8 *site, u8 *new,
+			     integer len) =
+	(\forall integer j; 0 <= j < c->len ==> new[j] == head_byte(c, j, len)) &&
+	new[c->len] == (c->reg >= 0 ?
+			(u8)((site[c->len] & 0xc7) | (u32)c->reg << 3) :
+			site[c->len]) &&
+	\forall integer j; c->len < j < len ==> new[j] == site[j];
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
@@ -712,8 +696,7 @@ static bool __init is_either_pad(const u8 *b, unsigned int n)
     requires kinds[kind].shape == SHAPE_FIXED;
     requires \valid(variant) && \separated(variant, p);
     assigns new[0 .. len - 1], *variant;
-    ensures \result == \null ==>
-	fixed_planned{Here, Here}(p, m, kind, new, len);
+    ensures \result == \null ==> fixed_planned(p, m, kind, new, len);
  */
 static const char *__init plan_fixed(const struct pass *p, unsigned int m,
 				     unsigned int kind, const u8 *site,
@@ -795,7 +778,7 @@ static bool __init holds_reg(const struct form *f, u8 modrm)
     requires \valid(variant) && \separated(variant, p);
     assigns new[0 .. len - 1], *variant;
     ensures \result == \null ==>
-	modrm_planned{Here, Here}(p->chosen[m][kind], site, new, len);
+	modrm_planned(p->chosen[m][kind], site, new, len);
  */
 static const char *__init plan_modrm(const struct pass *p, unsigned int m,
 				     unsigned int kind, const u8 *site,
@@ -1141,8 +1124,6 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
     requires new_pass: \separated(new + (0 .. r->len - 1), p, r);
     requires variant: \valid(variant) && \separated(variant, p);
     assigns new[0 .. r->len - 1], *variant;
-    ensures planned: \result == \null ==>
-	planned{Here, Here}(p, m, r, site, new);
  */
 static const char *__init plan(const struct pass *p, unsigned int m,
 			       const struct fixup_site *r, const u8 *site,
