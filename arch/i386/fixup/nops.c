@@ -56,8 +56,7 @@ static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 
 /* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
 /*@ requires \valid(p + (0 .. n - 1));
-    requires \separated(p + (0 .. n - 1), fixup_i486_nops + (0 .. 27),
-		       fixup_p6_nops + (0 .. 35));
+    requires nops_apart(p, n);
     assigns p[0 .. n - 1] \from fixup_i486_nops[0 .. 27],
 		fixup_p6_nops[0 .. 35], n, p6;
     ensures nops: nop_padded(p, n, p6);

@@ -15,6 +15,7 @@
  */
 #include <kernel/string.h>
 #include "internal.h"
+#include "proof.h"
 
 /* ---- the catalogue, include/asm/fixup-kinds.h, as C tables ---- */
 
@@ -341,7 +342,8 @@ struct pass {
 	\valid_read(site + (0 .. len - 1)) && \valid(new + (0 .. len - 1)) &&
 	\separated(new + (0 .. len - 1), p) &&
 	\separated(new + (0 .. len - 1), site + (0 .. len - 1)) &&
-	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1));
+	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+	nops_apart(new, len);
 
   // FIXED: the bytes of the chosen form padded, as choose() left them.
   predicate fixed_planned{L}(struct pass *p, integer m, integer k, u8 *new,
@@ -357,6 +359,57 @@ struct pass {
 			(u8)((site[c->len] & 0xc7) | (u32)c->reg << 3) :
 			site[c->len]) &&
 	\forall integer j; c->len < j < len ==> new[j] == site[j];
+
+  // CALL and THUNK: new holds "op rel32" to address to for a site at
+  // s: rel32 is to - (s + 5), little-endian, as put_branch() writes it.
+  predicate branch_planned{L}(u8 *new, integer op, u8 *s, integer to) =
+	new[0] == op && \forall integer i; 1 <= i <= 4 ==>
+	  new[i] == (u8)((u32)(s32)(uintptr_t)(to -
+			(uintptr_t)((uintptr_t)s + 5)) >> 8 * (i - 1));
+  // fn is a function of call group g: its generic one or a variant's.
+  predicate group_has{L}(struct fixup_call_group *g, integer fn) =
+	(uintptr_t)g->generic == fn ||
+	\exists integer i; 0 <= i < g->nr && g->variants[i].fn != \null &&
+	  (uintptr_t)g->variants[i].fn == fn;
+  // CALL: this CPU's 5-byte NOP, or E8 rel32 to a function of a call
+  // group (the groups at A, new at B).
+  predicate call_planned{A, B}(struct pass *p, u8 *site, u8 *new) =
+	nop_padded{B}(new, 5, \at(p->p6, B)) ||
+	\exists integer i, fn; 0 <= i < \at(p->env->nr_calls, A) &&
+	  \at(group_has(&p->env->calls[i], fn), A) &&
+	  branch_planned{B}(new, 0xe8, site, fn);
+
+  // THUNK: the kernel's list has a thunk of kind k for register reg
+  // (at fn).
+  predicate thunk_for{L}(struct fixup_env *e, integer k, integer reg) =
+	\exists integer i; 0 <= i < e->nr_thunks &&
+	  e->thunks[i].kind == k && e->thunks[i].reg == reg;
+  predicate thunk_at{L}(struct fixup_env *e, integer k, integer reg,
+			integer fn) =
+	\exists integer i; 0 <= i < e->nr_thunks &&
+	  e->thunks[i].kind == k && e->thunks[i].reg == reg &&
+	  (uintptr_t)e->thunks[i].fn == fn;
+  // THUNK form c's bytes for register reg: a byte REG(b) is b + reg.
+  predicate thunk_form_planned{L}(struct form *c, integer reg, u8 *new) =
+	\forall integer j; 0 <= j < c->len ==>
+	  new[j] == (u8)((unsigned int)c->head[j] +
+			 (c->head[j] > 0xff ? reg : 0));
+  // THUNK, for a register other than esp that has a thunk of kind k:
+  // the chosen form for it padded with this CPU's NOPs; or, when the
+  // chosen form is the compiled one (a branch), the site's own bytes
+  // or a branch to a thunk of (k, register). (The pass and the site at
+  // A, new at B.)
+  predicate thunk_planned{A, B}(struct pass *p, integer m, integer k,
+				u8 *site, u8 *new, integer len) =
+	\let f = \at(p->first[k], A); \let c = \at(p->chosen[m][k], A);
+	\exists integer reg; reg != 4 && \at(thunk_for(p->env, k, reg), A) &&
+	(c != f ?
+	   thunk_form_planned{B}(c, reg, new) &&
+	   nop_padded{B}(new + \at(c->len, A), len - \at(c->len, A),
+			 \at(p->p6, A)) :
+	   same_bytes{A, B}(site, new, len) ||
+	   \exists integer fn; \at(thunk_at(p->env, k, reg, fn), A) &&
+	     branch_planned{B}(new, (u8)\at(f->head[0], A), site, fn));
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
@@ -818,6 +871,7 @@ static const char *__init plan_modrm(const struct pass *p, unsigned int m,
 /*@ requires \valid_read(g) && \valid_read(g->variants + (0 .. g->nr - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
+    ensures \result == 1 ==> group_has(g, fn);
  */
 static bool __init in_group(const struct fixup_call_group *g, uintptr_t fn)
 {
@@ -890,7 +944,7 @@ static uintptr_t __init branch_target(const u8 *site)
 /*@ requires \valid(new + (0 .. 4));
     assigns new[0 .. 4];
     ensures \result == 0 || \result == 1;
-    ensures \result == 1 ==> new[0] == op;
+    ensures \result == 1 ==> branch_planned(new, op, site, to);
  */
 static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
 {
@@ -902,6 +956,8 @@ static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
 		return false;
 	new[0] = op;
 	/*@ loop invariant 1 <= i <= 5 && new[0] == op;
+	    loop invariant \forall integer j; 1 <= j < i ==>
+		new[j] == (u8)((u32)rel >> 8 * (j - 1));
 	    loop assigns i, new[1 .. 4];
 	    loop variant 5 - i;
 	 */
@@ -918,8 +974,10 @@ static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
  */
 /*@ requires pass_ok(p) && m < p->nr_modes;
     requires \valid_read(site + (0 .. 4)) && \valid(new + (0 .. 4));
-    requires \valid(variant);
+    requires \separated(new + (0 .. 4), p) && nops_apart(new, 5);
+    requires \valid(variant) && \separated(variant, p);
     assigns new[0 .. 4], *variant;
+    ensures call: \result == \null ==> call_planned{Pre, Here}(p, site, new);
  */
 static const char *__init plan_call(const struct pass *p, unsigned int m,
 				    const u8 *site, u8 *new,
@@ -943,6 +1001,8 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 	/*@ loop invariant 0 <= i <= env->nr_calls;
 	    loop invariant g == \null || (\valid_read(g) &&
 		\valid_read(g->variants + (0 .. g->nr - 1)));
+	    loop invariant group: g == \null || \exists integer j;
+		0 <= j < env->nr_calls && g == &env->calls[j];
 	    loop assigns i, g;
 	    loop variant env->nr_calls - i;
 	 */
@@ -955,6 +1015,8 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 		return "call group shares a function";
 	/*@ loop invariant 0 <= i <= g->nr;
 	    loop invariant v == \null || \valid_read(v);
+	    loop invariant variant: v == \null || \exists integer j;
+		0 <= j < g->nr && v == &g->variants[j];
 	    loop assigns i, v;
 	    loop variant g->nr - i;
 	 */
@@ -967,6 +1029,8 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 		*variant = "nop";
 		return NULL;
 	}
+	/*@ assert in_group: \exists integer j; 0 <= j < env->nr_calls &&
+		group_has(&env->calls[j], (uintptr_t)fn); */
 	if (!put_branch(new, 0xe8, site, (uintptr_t)fn))
 		return "call target out of reach";
 	*variant = v ? v->name : g->name;
@@ -981,6 +1045,10 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 	\valid_read(env->thunks + (0 .. env->nr_thunks - 1));
     assigns \nothing;
     ensures \result == \null || \valid_read(\result);
+    ensures found: \result != \null ==> \exists integer i;
+	0 <= i < env->nr_thunks && \result == &env->thunks[i] &&
+	\result->kind == kind && (fn == 0 ==> \result->reg == reg) &&
+	(fn != 0 ==> (uintptr_t)\result->fn == fn);
  */
 static const struct fixup_thunk *__init thunk_of(const struct fixup_env *env,
 						 unsigned int kind,
@@ -1007,6 +1075,7 @@ static const struct fixup_thunk *__init thunk_of(const struct fixup_env *env,
     requires \valid(new + (0 .. f->len - 1));
     requires \separated(new + (0 .. f->len - 1), f);
     assigns new[0 .. f->len - 1];
+    ensures thunk_form_planned(f, reg, new);
  */
 static void __init put_thunk_form(const struct form *f, unsigned int reg,
 				  u8 *new)
@@ -1014,6 +1083,9 @@ static void __init put_thunk_form(const struct form *f, unsigned int reg,
 	unsigned int i;
 
 	/*@ loop invariant 0 <= i <= \at(f->len, Pre) == f->len;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+		new[j] == (u8)((unsigned int)f->head[j] +
+				 (f->head[j] > 0xff ? reg : 0));
 	    loop assigns i, new[0 .. \at(f->len, Pre) - 1];
 	    loop variant f->len - i;
 	 */
@@ -1062,6 +1134,8 @@ static bool __init holds_thunk(const struct form *f, const u8 *site,
     requires kinds[kind].shape == SHAPE_THUNK;
     requires \valid(variant) && \separated(variant, p);
     assigns new[0 .. len - 1], *variant;
+    ensures thunk: \result == \null ==>
+	thunk_planned{Pre, Here}(p, m, kind, site, new, len);
  */
 static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 				     unsigned int kind, const u8 *site,
@@ -1122,6 +1196,7 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
     requires new_forms: \separated(new + (0 .. r->len - 1),
 				    forms + (0 .. ARRAY_SIZE(forms) - 1));
     requires new_pass: \separated(new + (0 .. r->len - 1), p, r);
+    requires new_nops: nops_apart(new, r->len);
     requires variant: \valid(variant) && \separated(variant, p);
     assigns new[0 .. r->len - 1], *variant;
  */

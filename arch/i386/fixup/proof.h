@@ -27,6 +27,10 @@
 	0 <= nop_at(n, j, 8) < 36;
   lemma nop_in_i486: \forall integer n, j; 0 <= j < n ==>
 	0 <= nop_at(n, j, 7) < 28;
+  // n bytes at p lie apart from the NOP tables (fixup_pad() writes them).
+  predicate nops_apart(u8 *p, integer n) =
+	\separated(p + (0 .. n - 1), fixup_i486_nops + (0 .. 27),
+		   fixup_p6_nops + (0 .. 35));
   // p[0 .. n - 1] are the n bytes of padding of the set p6 names.
   predicate nop_padded{L}(u8 *p, integer n, integer p6) =
 	\forall integer j; 0 <= j < n ==> p[j] == nop_byte(p6, n, j);
