@@ -394,15 +394,15 @@ struct pass {
 	\forall integer j; 0 <= j < c->len ==>
 	  new[j] == (u8)((unsigned int)c->head[j] +
 			 (c->head[j] > 0xff ? reg : 0));
-  // THUNK, for a register other than esp that has a thunk of kind k:
-  // the chosen form for it padded with this CPU's NOPs; or, when the
-  // chosen form is the compiled one (a branch), the site's own bytes
-  // or a branch to a thunk of (k, register). (The pass and the site at
-  // A, new at B.)
-  predicate thunk_planned{A, B}(struct pass *p, integer m, integer k,
-				u8 *site, u8 *new, integer len) =
+  // THUNK, for register reg, not esp, that has a thunk of kind k: the
+  // chosen form for it padded with this CPU's NOPs; or, when the chosen
+  // form is the compiled one (a branch), the site's own bytes or a branch
+  // to a thunk of (k, reg). (The pass and the site at A, new at B.)
+  predicate thunk_planned_reg{A, B}(struct pass *p, integer m, integer k,
+				    u8 *site, u8 *new, integer len,
+				    integer reg) =
 	\let f = \at(p->first[k], A); \let c = \at(p->chosen[m][k], A);
-	\exists integer reg; reg != 4 && \at(thunk_for(p->env, k, reg), A) &&
+	reg != 4 && \at(thunk_for(p->env, k, reg), A) &&
 	(c != f ?
 	   thunk_form_planned{B}(c, reg, new) &&
 	   nop_padded{B}(new + \at(c->len, A), len - \at(c->len, A),
@@ -410,6 +410,10 @@ struct pass {
 	   same_bytes{A, B}(site, new, len) ||
 	   \exists integer fn; \at(thunk_at(p->env, k, reg, fn), A) &&
 	     branch_planned{B}(new, (u8)\at(f->head[0], A), site, fn));
+  predicate thunk_planned{A, B}(struct pass *p, integer m, integer k,
+				u8 *site, u8 *new, integer len) =
+	\exists integer reg;
+	  thunk_planned_reg{A, B}(p, m, k, site, new, len, reg);
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
@@ -1168,14 +1172,27 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	t = thunk_of(p->env, kind, 0, reg);
 	if (!t)
 		return "no thunk of its kind for the register";
+	/*@ assert has: thunk_at(p->env, kind, reg, (uintptr_t)t->fn); */
 	if (c != f) {
 		put_thunk_form(c, reg, new);
+		/*@ assert put: thunk_form_planned(c, reg, new); */
 		fixup_pad(new + c->len, len - c->len, p->p6);
+		/*@ assert form: thunk_form_planned(c, reg, new); */
+		/*@ assert pad: nop_padded(new + c->len, len - c->len, p->p6); */
+		/*@ assert planned_form: thunk_planned_reg{Pre, Here}(p, m, kind,
+			site, new, len, reg); */
 	} else if (branch) {
 		memcpy(new, site, len);
+		/*@ assert same: same_bytes{Pre, Here}(site, new, len); */
+		/*@ assert planned_same: thunk_planned_reg{Pre, Here}(p, m, kind,
+			site, new, len, reg); */
 	} else if (!put_branch(new, f->head[0], site, (uintptr_t)t->fn)) {
 		return "thunk out of reach";
 	}
+	/*@ assert planned_branch: c == f && !branch ==>
+		thunk_planned_reg{Pre, Here}(p, m, kind, site, new, len, reg); */
+	/*@ assert planned:
+		thunk_planned_reg{Pre, Here}(p, m, kind, site, new, len, reg); */
 	*variant = c->name;
 	return NULL;
 }
