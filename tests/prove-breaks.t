@@ -91,6 +91,7 @@ my @breaks = (
 	  to => "\tfor (k = 0; k < FIXUP_NR_KINDS - 1; k++) {\n" .
 		  "\t\tst->patched += st->kind[k].patched;",
 	  part => 'wp-walk', fct => 'sum_counts', prop => 'sums',
+	  steps => 100000,
 	  names => qr/sum_counts: goal sum_counts_ensures_sums not proved/ },
 	# fresh, the site's bits all clear on entry, is Qed's unbroken
 	{ what => 'the overlap check dropped',
