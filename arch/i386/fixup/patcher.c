@@ -1425,6 +1425,10 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 	sum_unchanged(st, FIXUP_NR_KINDS);
     ensures sites: kinds_add_up(st) ==> st->patched + st->unchanged ==
 	\old(st->patched + st->unchanged) + sum_sites(st, FIXUP_NR_KINDS);
+    ensures all: \old(st->patched == 0 && st->unchanged == 0 &&
+	kinds_add_up(st) &&
+	st->sites == sum_sites(st, FIXUP_NR_KINDS) + st->rejected) ==>
+	st->sites == st->patched + st->unchanged + st->rejected;
  */
 static inline void sum_counts(struct fixup_stats *st)
 {
