@@ -1195,12 +1195,18 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	if (!t)
 		return "no thunk of its kind for the register";
 	/*@ assert has: thunk_at(p->env, kind, reg, (uintptr_t)t->fn); */
+	/*@ assert has_pre: \let r = reg; \let fn = (uintptr_t)t->fn;
+		\at(thunk_at(p->env, kind, r, fn), Pre); */
 	if (c != f) {
 		put_thunk_form(c, reg, new);
 		/*@ assert put: thunk_form_planned(c, reg, new); */
 		fixup_pad(new + c->len, len - c->len, p->p6);
 		/*@ assert form: thunk_form_planned(c, reg, new); */
 		/*@ assert pad: nop_padded(new + c->len, len - c->len, p->p6); */
+		/*@ assert pass: \let cc = c; cc->len == \at(cc->len, Pre) &&
+			p->p6 == \at(p->p6, Pre) &&
+			cc == \at(p->chosen[m][kind], Pre) &&
+			f == \at(p->first[kind], Pre); */
 		/*@ assert planned_form: thunk_planned_reg{Pre, Here}(p, m, kind,
 			site, new, len, reg); */
 	} else if (branch) {
