@@ -56,10 +56,9 @@ static const u8 *__init nop(const struct nop_set *s, unsigned int n)
 
 /* Fill n bytes with the fewest NOPs of one set: the longest, then the rest. */
 /*@ requires \valid(p + (0 .. n - 1));
-    requires nops_apart(p, n);
     assigns p[0 .. n - 1] \from fixup_i486_nops[0 .. 27],
 		fixup_p6_nops[0 .. 35], n, p6;
-    ensures nops: nop_padded(p, n, p6);
+    ensures nops: nop_padded{Pre, Post}(p, n, p6);
  */
 void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 {
@@ -100,9 +99,6 @@ void __init fixup_pad(u8 *p, unsigned int n, bool p6)
 			*p++ = q[i];
 		}
 	}
-	/*@ assert tables: \forall integer j; 0 <= j < \at(n, Pre) ==>
-		nop_byte(p6, \at(n, Pre), j) ==
-		\at(nop_byte(p6, \at(n, Pre), j), Pre); */
 }
 
 /* Whether n bytes are exactly what fixup_pad() writes for that set. */

@@ -364,8 +364,7 @@ struct pass {
 	\valid_read(site + (0 .. len - 1)) && \valid(new + (0 .. len - 1)) &&
 	\separated(new + (0 .. len - 1), p) &&
 	\separated(new + (0 .. len - 1), site + (0 .. len - 1)) &&
-	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
-	nops_apart(new, len);
+	\separated(new + (0 .. len - 1), forms + (0 .. ARRAY_SIZE(forms) - 1));
 
   // FIXED: the bytes of the chosen form padded, as choose() left them.
   predicate fixed_planned{L}(struct pass *p, integer m, integer k, u8 *new,
@@ -396,7 +395,7 @@ struct pass {
   // CALL: this CPU's 5-byte NOP, or E8 rel32 to a function of a call
   // group (the groups at A, new at B).
   predicate call_planned{A, B}(struct pass *p, u8 *site, u8 *new) =
-	nop_padded{B}(new, 5, \at(p->p6, B)) ||
+	nop_padded{A, B}(new, 5, \at(p->p6, A)) ||
 	\exists integer i, fn; 0 <= i < \at(p->env->nr_calls, A) &&
 	  \at(group_has(&p->env->calls[i], fn), A) &&
 	  branch_planned{B}(new, 0xe8, site, fn);
@@ -427,8 +426,8 @@ struct pass {
 	reg != 4 && \at(thunk_for(p->env, k, reg), A) &&
 	(c != f ?
 	   thunk_form_planned{B}(c, reg, new) &&
-	   nop_padded{B}(new + \at(c->len, A), len - \at(c->len, A),
-			 \at(p->p6, A)) :
+	   nop_padded{A, B}(new + \at(c->len, A), len - \at(c->len, A),
+			    \at(p->p6, A)) :
 	   same_bytes{A, B}(site, new, len) ||
 	   \exists integer fn; \at(thunk_at(p->env, k, reg, fn), A) &&
 	     branch_planned{B}(new, (u8)\at(f->head[0], A), site, fn));
@@ -1000,7 +999,7 @@ static bool __init put_branch(u8 *new, u8 op, const u8 *site, uintptr_t to)
  */
 /*@ requires pass_ok(p) && m < p->nr_modes;
     requires \valid_read(site + (0 .. 4)) && \valid(new + (0 .. 4));
-    requires \separated(new + (0 .. 4), p) && nops_apart(new, 5);
+    requires \separated(new + (0 .. 4), p);
     requires \valid(variant) && \separated(variant, p);
     assigns new[0 .. 4], *variant;
     ensures call: \result == \null ==> call_planned{Pre, Here}(p, site, new);
@@ -1198,11 +1197,11 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	/*@ assert has_pre: \let r = reg; \let fn = (uintptr_t)t->fn;
 		\at(thunk_at(p->env, kind, r, fn), Pre); */
 	if (c != f) {
-		put_thunk_form(c, reg, new);
-		/*@ assert put: thunk_form_planned(c, reg, new); */
+		/* the padding first: its bytes are the tables' on entry */
 		fixup_pad(new + c->len, len - c->len, p->p6);
-		/*@ assert form: thunk_form_planned(c, reg, new); */
-		/*@ assert pad: nop_padded(new + c->len, len - c->len, p->p6); */
+		put_thunk_form(c, reg, new);
+		/*@ assert pad: nop_padded{Pre, Here}(new + c->len, len - c->len,
+						     p->p6); */
 		/*@ assert pass: \let cc = c; cc->len == \at(cc->len, Pre) &&
 			p->p6 == \at(p->p6, Pre) &&
 			cc == \at(p->chosen[m][kind], Pre) &&
@@ -1241,7 +1240,6 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
     requires new_forms: \separated(new + (0 .. r->len - 1),
 				    forms + (0 .. ARRAY_SIZE(forms) - 1));
     requires new_pass: \separated(new + (0 .. r->len - 1), p, r);
-    requires new_nops: nops_apart(new, r->len);
     requires variant: \valid(variant) && \separated(variant, p);
     assigns new[0 .. r->len - 1], *variant;
  */

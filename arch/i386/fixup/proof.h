@@ -20,20 +20,11 @@
   logic u8 nop_byte{L}(integer p6, integer n, integer j) =
 	p6 != 0 ? fixup_p6_nops[nop_at(n, j, 8)] :
 		  fixup_i486_nops[nop_at(n, j, 7)];
-  // Byte j of n bytes of padding is inside its table (36 bytes for P6,
-  // 28 before): the NOP it is in starts at nop_start(c) for a c of 1 to
-  // max, and j is one of its c bytes.
-  lemma nop_in_p6: \forall integer n, j; 0 <= j < n ==>
-	0 <= nop_at(n, j, 8) < 36;
-  lemma nop_in_i486: \forall integer n, j; 0 <= j < n ==>
-	0 <= nop_at(n, j, 7) < 28;
-  // n bytes at p lie apart from the NOP tables (fixup_pad() writes them).
-  predicate nops_apart(u8 *p, integer n) =
-	\separated(p + (0 .. n - 1), fixup_i486_nops + (0 .. 27),
-		   fixup_p6_nops + (0 .. 35));
-  // p[0 .. n - 1] are the n bytes of padding of the set p6 names.
-  predicate nop_padded{L}(u8 *p, integer n, integer p6) =
-	\forall integer j; 0 <= j < n ==> p[j] == nop_byte(p6, n, j);
+  // p[0 .. n - 1] (at B) are the n bytes of padding of the set p6 names,
+  // as the tables were at A.
+  predicate nop_padded{A, B}(u8 *p, integer n, integer p6) =
+	\forall integer j; 0 <= j < n ==>
+	  \at(p[j], B) == \at(nop_byte(p6, n, j), A);
 
   // n bytes at a (in state A) equal n bytes at b (in state B).
   predicate same_bytes{A, B}(u8 *a, u8 *b, integer n) =
