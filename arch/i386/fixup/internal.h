@@ -166,7 +166,7 @@ int fixup_repatch_kept(bool smp, unsigned int ncpus, const char *reason);
 /*
  * NOP padding (nops.c): fill n bytes, or test whether n bytes are it.
  * The tables are global only so that the contracts of patcher.c can name
- * the bytes (proof.h, nop_padded); nothing else reads them.
+ * the bytes (proof-nops.h, nop_padded); nothing else reads them.
  */
 extern const u8 fixup_p6_nops[], fixup_i486_nops[];
 void fixup_pad(u8 *p, unsigned int n, bool p6);

@@ -5,7 +5,7 @@
  * set starts at offset n * (n - 1) / 2.
  */
 #include "internal.h"
-#include "proof.h"
+#include "proof-nops.h"
 
 /* Intel SDM vol. 2B, "NOP": the recommended multi-byte sequences (P6+). */
 const u8 fixup_p6_nops[] __initconst = {

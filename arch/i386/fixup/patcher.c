@@ -16,6 +16,7 @@
 #include <kernel/string.h>
 #include "internal.h"
 #include "proof.h"
+#include "proof-nops.h"
 
 /* ---- the catalogue, include/asm/fixup-kinds.h, as C tables ---- */
 
