@@ -115,6 +115,67 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_THUNK
 #undef FIXUP_RULE
 
+/*
+ * What choose() relies on in the forms and rules (forms_ok in the proof,
+ * Documentation/proof.md): a form is of a kind of its own shape, at most
+ * 8 bytes (head[]) and no longer than the kind's shortest site; every
+ * kind but CALL has a form; a rule is for a kind with forms. (That a
+ * kind's forms are together, a MODRM kind's of one length, and that a
+ * rule names a form of its kind: test_catalogue_rows() in
+ * tests/host/test_fixup.c.) A kind number with no row has no name and
+ * shape 0, SHAPE_NONE.
+ */
+#define FIXUP_KIND(k, lo, hi, shape)	MIN_LEN_##k = (lo), SHAPE_OF_##k = SHAPE_##shape,
+#define FIXUP_FIXED(k, name, ...)
+#define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_THUNK(k, name, ...)
+#define FIXUP_RULE(k, needs, bug, mode, form)
+enum {
+#include <asm/fixup-kinds.h>
+};
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_THUNK
+
+#define FIXUP_KIND(k, lo, hi, shape)
+#define FIXUP_FIXED(k, name, ...)	| 1 << FIXUP_KIND_##k
+#define FIXUP_MODRM(k, name, reg, ...)	| 1 << FIXUP_KIND_##k
+#define FIXUP_THUNK(k, name, ...)	| 1 << FIXUP_KIND_##k
+enum { KINDS_WITH_FORMS = 0	/* bit k: kind k has a form */
+#include <asm/fixup-kinds.h>
+};
+_Static_assert(SHAPE_NONE == 0 && FIXUP_NR_KINDS < 31, "kinds: a bit each");
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_THUNK
+#undef FIXUP_RULE
+
+#define FORM_FITS(k, shape, name, ...)					\
+	_Static_assert((int)SHAPE_OF_##k == SHAPE_##shape &&		\
+		       NR_BYTES(__VA_ARGS__) <= 8 &&			\
+		       NR_BYTES(__VA_ARGS__) <= MIN_LEN_##k,		\
+		       #k " " name ": not of its kind's shape, or longer "\
+		       "than 8 bytes or its kind's shortest site");
+#define FIXUP_KIND(k, lo, hi, shape)					\
+	_Static_assert(SHAPE_##shape == SHAPE_CALL ||			\
+		       (KINDS_WITH_FORMS >> FIXUP_KIND_##k & 1),		\
+		       #k ": no form");
+#define FIXUP_FIXED(k, name, ...)	FORM_FITS(k, FIXED, name, __VA_ARGS__)
+#define FIXUP_MODRM(k, name, reg, ...)	FORM_FITS(k, MODRM, name, __VA_ARGS__)
+#define FIXUP_THUNK(k, name, ...)	FORM_FITS(k, THUNK, name, __VA_ARGS__)
+#define FIXUP_RULE(k, needs, bug, mode, form)				\
+	_Static_assert(KINDS_WITH_FORMS >> FIXUP_KIND_##k & 1,		\
+		       #k " rule " form ": the kind has no forms");
+#include <asm/fixup-kinds.h>
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_THUNK
+#undef FIXUP_RULE
+#undef FORM_FITS
+
 /*@ assigns \nothing;
     ensures kind < FIXUP_NR_KINDS ==> \result == kinds[kind].name;
     ensures kind >= FIXUP_NR_KINDS ==> \result == \null;
@@ -253,7 +314,7 @@ struct pass {
 	kinds[0].name == \null &&
 	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
 	  kinds[k].name != \null ==>
-	  1 <= kinds[k].min_len && kinds[k].max_len <= FIXUP_MAX_LEN &&
+	  1 <= kinds[k].min_len <= kinds[k].max_len <= FIXUP_MAX_LEN &&
 	  (kinds[k].shape == SHAPE_FIXED ==> kinds[k].max_len <= 8) &&
 	  (kinds[k].shape != SHAPE_FIXED && kinds[k].shape != SHAPE_MODRM ==>
 	   kinds[k].min_len == 5 && kinds[k].max_len == 5);
@@ -301,17 +362,21 @@ struct pass {
 	f->kind == k && f->len <= 8 && f->len <= kinds[k].min_len &&
 	(kinds[k].shape == SHAPE_MODRM ==> f->len == h);
 
-  // Kind k's forms in a pass: nr[k] of them from first[k]; in each mode
-  // planned, chosen[m][k] is one of them.
-  predicate kind_forms_ok{L}(struct pass *p, integer k) =
+  // Kind k's forms in a pass: nr[k] of them from first[k];
+  predicate kind_run_ok{L}(struct pass *p, integer k) =
 	1 <= p->nr[k] &&
 	\valid_read(p->first[k] + (0 .. p->nr[k] - 1)) &&
 	(\forall integer i; 0 <= i < p->nr[k] ==>
-	   form_ok(p->first[k] + i, k, p->first[k]->len)) &&
+	   form_ok(p->first[k] + i, k, p->first[k]->len));
+  // c is one of them;
+  predicate in_run{L}(struct pass *p, integer k, struct form *c) =
+	\exists integer i; 0 <= i < p->nr[k] && c == p->first[k] + i;
+  // and in each mode planned, chosen[m][k] is one of them.
+  predicate kind_forms_ok{L}(struct pass *p, integer k) =
+	kind_run_ok(p, k) &&
 	(\forall integer m; 0 <= m < p->nr_modes ==>
 	   form_ok(p->chosen[m][k], k, p->first[k]->len) &&
-	   \exists integer i; 0 <= i < p->nr[k] &&
-	     p->chosen[m][k] == p->first[k] + i);
+	   in_run(p, k, p->chosen[m][k]));
 
   // The CPU, the call groups and the thunks, as the plan reads them.
   predicate plan_env_ok{L}(struct fixup_env *e) =
@@ -328,6 +393,41 @@ struct pass {
 	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
 	  kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
 	  kind_forms_ok(p, k);
+
+  // The catalogue's forms and rules, as choose() needs them (the
+  // _Static_assert after the tables checks them): a form is of a kind
+  // with a name, not CALL, at most 8 bytes and no longer than the kind's
+  // shortest site; a MODRM kind's forms are of one length
+  // (test_catalogue_rows() in tests/host/test_fixup.c checks that); a
+  // kind without a name has no shape, every other but CALL has a form;
+  // a rule is for a kind with forms.
+  predicate forms_ok =
+	(\forall integer i; 0 <= i < ARRAY_SIZE(forms) ==>
+	   forms[i].kind < FIXUP_NR_KINDS &&
+	   kinds[forms[i].kind].name != \null &&
+	   kinds[forms[i].kind].shape != SHAPE_CALL &&
+	   forms[i].len <= 8 && forms[i].len <= kinds[forms[i].kind].min_len) &&
+	(\forall integer i, j; 0 <= i < ARRAY_SIZE(forms) &&
+	   0 <= j < ARRAY_SIZE(forms) && forms[i].kind == forms[j].kind &&
+	   kinds[forms[i].kind].shape == SHAPE_MODRM ==>
+	   forms[i].len == forms[j].len) &&
+	(\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	   (kinds[k].name == \null ==> kinds[k].shape == SHAPE_NONE) &&
+	   (kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	    \exists integer i; 0 <= i < ARRAY_SIZE(forms) &&
+	      forms[i].kind == k)) &&
+	(\forall integer i; 0 <= i < ARRAY_SIZE(rules) ==>
+	   rules[i].kind < FIXUP_NR_KINDS &&
+	   kinds[rules[i].kind].name != \null &&
+	   kinds[rules[i].kind].shape != SHAPE_CALL);
+
+  // A FIXED kind's bytes in mode m, as choose() leaves them: the chosen
+  // form's, as put_head() writes them for a site of the kind's length
+  // (then fixup_pad()'s NOPs up to that length).
+  predicate fixed_head{L}(struct pass *p, integer m, integer k) =
+	\forall integer j; 0 <= j < p->chosen[m][k]->len ==>
+	  p->fixed[m][k][j] ==
+	    head_byte(p->chosen[m][k], j, kinds[k].max_len);
 
   // What a plan of len bytes for a site of kind k in mode m needs: a
   // pass as above, a kind and length of the catalogue, the site's bytes
@@ -434,12 +534,44 @@ static const struct form *__init named(const struct pass *p,
  * planned, and for a FIXED kind (one length) the bytes of that form
  * padded for the CPU.
  */
+/*@ requires \valid(p) && 1 <= p->nr_modes <= 2 && plan_env_ok(p->env);
+    requires catalogue_ok && forms_ok;
+    requires zeroed: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	p->first[k] == \null && p->nr[k] == 0 &&
+	p->chosen[0][k] == \null && p->chosen[1][k] == \null;
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       rules + (0 .. ARRAY_SIZE(rules) - 1),
+		       kinds + (0 .. FIXUP_NR_KINDS - 1), p->env,
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
+    assigns p->first[0 .. FIXUP_NR_KINDS - 1],
+	p->nr[0 .. FIXUP_NR_KINDS - 1],
+	p->chosen[0 .. 1][0 .. FIXUP_NR_KINDS - 1],
+	p->fixed[0 .. 1][0 .. FIXUP_NR_KINDS - 1][0 .. 7];
+    ensures pass_ok(p);
+    ensures fixed: \forall integer m, k; 0 <= m < p->nr_modes &&
+	0 <= k < FIXUP_NR_KINDS && kinds[k].shape == SHAPE_FIXED ==>
+	fixed_head(p, m, k);
+ */
 static void __init choose(struct pass *p)
 {
 	const struct form *f;
 	const struct rule *r;
 	unsigned int i, k, m;
 
+	/*@ loop invariant 0 <= i <= ARRAY_SIZE(forms);
+	    loop invariant none: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->first[j] == \null ==> p->nr[j] == 0 &&
+		\forall integer l; 0 <= l < i ==> forms[l].kind != j;
+	    loop invariant run: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->first[j] != \null ==> \exists integer s;
+		0 <= s && s + p->nr[j] <= i && 1 <= p->nr[j] &&
+		p->first[j] == forms + s &&
+		\forall integer l; s <= l < s + p->nr[j] ==>
+		  forms[l].kind == j;
+	    loop assigns i, k, p->first[0 .. FIXUP_NR_KINDS - 1],
+		p->nr[0 .. FIXUP_NR_KINDS - 1];
+	    loop variant ARRAY_SIZE(forms) - i;
+	 */
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
 		k = forms[i].kind;
 		if (!p->first[k])
@@ -447,11 +579,51 @@ static void __init choose(struct pass *p)
 		if (p->first[k] + p->nr[k] == &forms[i])
 			p->nr[k]++;
 	}
+	/*@ assert runs: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		kinds[j].name != \null && kinds[j].shape != SHAPE_CALL ==>
+		kind_run_ok(p, j); */
+	/*@ loop invariant 0 <= m <= p->nr_modes;
+	    loop invariant done: \forall integer n, j; 0 <= n < m &&
+		0 <= j < FIXUP_NR_KINDS && kinds[j].name != \null &&
+		kinds[j].shape != SHAPE_CALL ==>
+		in_run(p, j, p->chosen[n][j]);
+	    loop invariant fixed: \forall integer n, j; 0 <= n < m &&
+		0 <= j < FIXUP_NR_KINDS && kinds[j].shape == SHAPE_FIXED ==>
+		fixed_head(p, n, j);
+	    loop invariant ahead: \forall integer n, j; m <= n < 2 &&
+		0 <= j < FIXUP_NR_KINDS ==> p->chosen[n][j] == \null;
+	    loop assigns m, r, k, f,
+		p->chosen[0 .. 1][0 .. FIXUP_NR_KINDS - 1],
+		p->fixed[0 .. 1][0 .. FIXUP_NR_KINDS - 1][0 .. 7];
+	    loop variant p->nr_modes - m;
+	 */
 	for (m = 0; m < p->nr_modes; m++) {
+		/*@ loop invariant \exists integer i;
+			0 <= i <= ARRAY_SIZE(rules) && r == rules + i;
+		    loop invariant named: \forall integer j;
+			0 <= j < FIXUP_NR_KINDS && kinds[j].name != \null &&
+			kinds[j].shape != SHAPE_CALL ==>
+			p->chosen[m][j] == \null ||
+			in_run(p, j, p->chosen[m][j]);
+		    loop assigns r, p->chosen[m][0 .. FIXUP_NR_KINDS - 1];
+		    loop variant rules + ARRAY_SIZE(rules) - r;
+		 */
 		for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
 			if (!p->chosen[m][r->kind] &&
 			    fits(p, r->needs, r->bug, r->mode, m))
 				p->chosen[m][r->kind] = named(p, r);
+		/*@ loop invariant 0 <= k <= FIXUP_NR_KINDS;
+		    loop invariant named: \forall integer j;
+			0 <= j < FIXUP_NR_KINDS && kinds[j].name != \null &&
+			kinds[j].shape != SHAPE_CALL ==>
+			(j < k || p->chosen[m][j] != \null) ==>
+			in_run(p, j, p->chosen[m][j]);
+		    loop invariant fixed: \forall integer j; 0 <= j < k &&
+			kinds[j].shape == SHAPE_FIXED ==> fixed_head(p, m, j);
+		    loop assigns k, f, p->chosen[m][0 .. FIXUP_NR_KINDS - 1],
+			p->fixed[m][0 .. FIXUP_NR_KINDS - 1][0 .. 7];
+		    loop variant FIXUP_NR_KINDS - k;
+		 */
 		for (k = 0; k < FIXUP_NR_KINDS; k++) {
 			if (!p->chosen[m][k])	/* the compiled form */
 				p->chosen[m][k] = p->first[k];
