@@ -200,7 +200,7 @@ struct pass {
 	bool disjoint;		/* no function is in two call groups */
 	/* by kind: its forms (forms[] lists them together), the chosen one */
 	const struct form *first[FIXUP_NR_KINDS];
-	u8 nr[FIXUP_NR_KINDS];
+	unsigned int nr[FIXUP_NR_KINDS];	/* not u8: apart from forms[]'s (WP) */
 	const struct form *chosen[2][FIXUP_NR_KINDS];
 	u8 fixed[2][FIXUP_NR_KINDS][8];	/* FIXED kinds: what sites get */
 };
@@ -402,15 +402,15 @@ struct pass {
   // kind without a name has no shape, every other but CALL has a form;
   // a rule is for a kind with forms.
   predicate forms_ok =
-	(\forall integer i; 0 <= i < ARRAY_SIZE(forms) ==>
-	   forms[i].kind < FIXUP_NR_KINDS &&
-	   kinds[forms[i].kind].name != \null &&
-	   kinds[forms[i].kind].shape != SHAPE_CALL &&
-	   forms[i].len <= 8 && forms[i].len <= kinds[forms[i].kind].min_len) &&
-	(\forall integer i, j; 0 <= i < ARRAY_SIZE(forms) &&
-	   0 <= j < ARRAY_SIZE(forms) && forms[i].kind == forms[j].kind &&
-	   kinds[forms[i].kind].shape == SHAPE_MODRM ==>
-	   forms[i].len == forms[j].len) &&
+	(\forall struct form *f; \subset(f, forms + (0 .. ARRAY_SIZE(forms) - 1)) ==>
+	   f->kind < FIXUP_NR_KINDS && kinds[f->kind].name != \null &&
+	   kinds[f->kind].shape != SHAPE_CALL &&
+	   f->len <= 8 && f->len <= kinds[f->kind].min_len) &&
+	(\forall struct form *f, *g;
+	   \subset(f, forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+	   \subset(g, forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+	   f->kind == g->kind && kinds[f->kind].shape == SHAPE_MODRM ==>
+	   f->len == g->len) &&
 	(\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
 	   (kinds[k].name == \null ==> kinds[k].shape == SHAPE_NONE) &&
 	   (kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
@@ -530,6 +530,65 @@ static const struct form *__init named(const struct pass *p,
 }
 
 /*
+ * Each kind's forms: nr[k] of them from first[k], as forms[] lists a
+ * kind's together.
+ */
+/*@ requires \valid(p) && forms_ok;
+    requires zeroed: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	p->first[k] == \null && p->nr[k] == 0;
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1));
+    assigns p->first[0 .. FIXUP_NR_KINDS - 1],
+	p->nr[0 .. FIXUP_NR_KINDS - 1];
+    ensures found: \forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	p->first[k] != \null;
+    ensures runs: \forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	kind_run_ok(p, k);
+ */
+static void __init list_forms(struct pass *p)
+{
+	unsigned int i, k;
+
+	/*@ loop invariant 0 <= i <= ARRAY_SIZE(forms);
+	    loop invariant none: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->first[j] == \null ==> p->nr[j] == 0 &&
+		\forall integer l; 0 <= l < i ==> forms[l].kind != j;
+	    loop invariant run: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->first[j] != \null ==> 1 <= p->nr[j] &&
+		\subset(p->first[j] + (0 .. p->nr[j] - 1), forms + (0 .. i - 1)) &&
+		\forall integer l; 0 <= l < p->nr[j] ==>
+		  p->first[j][l].kind == j;
+	    loop assigns i, k, p->first[0 .. FIXUP_NR_KINDS - 1],
+		p->nr[0 .. FIXUP_NR_KINDS - 1];
+	    loop variant ARRAY_SIZE(forms) - i;
+	 */
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		k = forms[i].kind;
+		if (!p->first[k])
+			p->first[k] = &forms[i];
+		if (p->first[k] + p->nr[k] == &forms[i])
+			p->nr[k]++;
+	}
+}
+
+/* A FIXED kind's bytes in mode m: its chosen form padded for the CPU. */
+/*@ requires \valid(p) && m < 2 && k < FIXUP_NR_KINDS && catalogue_ok;
+    requires kinds[k].name != \null && kinds[k].shape == SHAPE_FIXED;
+    requires form_ok(p->chosen[m][k], k, p->chosen[m][k]->len);
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1));
+    assigns p->fixed[m][k][0 .. 7];
+    ensures fixed_head(p, m, k);
+ */
+static void __init pad_fixed(struct pass *p, unsigned int m, unsigned int k)
+{
+	const struct form *f = p->chosen[m][k];
+
+	put_head(f, p->fixed[m][k], kinds[k].max_len);
+	fixup_pad(p->fixed[m][k] + f->len, kinds[k].max_len - f->len, p->p6);
+}
+
+/*
  * Each kind's forms, the form its first fitting rule names in each mode
  * planned, and for a FIXED kind (one length) the bytes of that form
  * padded for the CPU.
@@ -554,85 +613,20 @@ static const struct form *__init named(const struct pass *p,
  */
 static void __init choose(struct pass *p)
 {
-	const struct form *f;
 	const struct rule *r;
-	unsigned int i, k, m;
+	unsigned int k, m;
 
-	/*@ loop invariant 0 <= i <= ARRAY_SIZE(forms);
-	    loop invariant none: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
-		p->first[j] == \null ==> p->nr[j] == 0 &&
-		\forall integer l; 0 <= l < i ==> forms[l].kind != j;
-	    loop invariant run: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
-		p->first[j] != \null ==> \exists integer s;
-		0 <= s && s + p->nr[j] <= i && 1 <= p->nr[j] &&
-		p->first[j] == forms + s &&
-		\forall integer l; s <= l < s + p->nr[j] ==>
-		  forms[l].kind == j;
-	    loop assigns i, k, p->first[0 .. FIXUP_NR_KINDS - 1],
-		p->nr[0 .. FIXUP_NR_KINDS - 1];
-	    loop variant ARRAY_SIZE(forms) - i;
-	 */
-	for (i = 0; i < ARRAY_SIZE(forms); i++) {
-		k = forms[i].kind;
-		if (!p->first[k])
-			p->first[k] = &forms[i];
-		if (p->first[k] + p->nr[k] == &forms[i])
-			p->nr[k]++;
-	}
-	/*@ assert runs: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
-		kinds[j].name != \null && kinds[j].shape != SHAPE_CALL ==>
-		kind_run_ok(p, j); */
-	/*@ loop invariant 0 <= m <= p->nr_modes;
-	    loop invariant done: \forall integer n, j; 0 <= n < m &&
-		0 <= j < FIXUP_NR_KINDS && kinds[j].name != \null &&
-		kinds[j].shape != SHAPE_CALL ==>
-		in_run(p, j, p->chosen[n][j]);
-	    loop invariant fixed: \forall integer n, j; 0 <= n < m &&
-		0 <= j < FIXUP_NR_KINDS && kinds[j].shape == SHAPE_FIXED ==>
-		fixed_head(p, n, j);
-	    loop invariant ahead: \forall integer n, j; m <= n < 2 &&
-		0 <= j < FIXUP_NR_KINDS ==> p->chosen[n][j] == \null;
-	    loop assigns m, r, k, f,
-		p->chosen[0 .. 1][0 .. FIXUP_NR_KINDS - 1],
-		p->fixed[0 .. 1][0 .. FIXUP_NR_KINDS - 1][0 .. 7];
-	    loop variant p->nr_modes - m;
-	 */
+	list_forms(p);
 	for (m = 0; m < p->nr_modes; m++) {
-		/*@ loop invariant \exists integer i;
-			0 <= i <= ARRAY_SIZE(rules) && r == rules + i;
-		    loop invariant named: \forall integer j;
-			0 <= j < FIXUP_NR_KINDS && kinds[j].name != \null &&
-			kinds[j].shape != SHAPE_CALL ==>
-			p->chosen[m][j] == \null ||
-			in_run(p, j, p->chosen[m][j]);
-		    loop assigns r, p->chosen[m][0 .. FIXUP_NR_KINDS - 1];
-		    loop variant rules + ARRAY_SIZE(rules) - r;
-		 */
 		for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
 			if (!p->chosen[m][r->kind] &&
 			    fits(p, r->needs, r->bug, r->mode, m))
 				p->chosen[m][r->kind] = named(p, r);
-		/*@ loop invariant 0 <= k <= FIXUP_NR_KINDS;
-		    loop invariant named: \forall integer j;
-			0 <= j < FIXUP_NR_KINDS && kinds[j].name != \null &&
-			kinds[j].shape != SHAPE_CALL ==>
-			(j < k || p->chosen[m][j] != \null) ==>
-			in_run(p, j, p->chosen[m][j]);
-		    loop invariant fixed: \forall integer j; 0 <= j < k &&
-			kinds[j].shape == SHAPE_FIXED ==> fixed_head(p, m, j);
-		    loop assigns k, f, p->chosen[m][0 .. FIXUP_NR_KINDS - 1],
-			p->fixed[m][0 .. FIXUP_NR_KINDS - 1][0 .. 7];
-		    loop variant FIXUP_NR_KINDS - k;
-		 */
 		for (k = 0; k < FIXUP_NR_KINDS; k++) {
 			if (!p->chosen[m][k])	/* the compiled form */
 				p->chosen[m][k] = p->first[k];
-			f = p->chosen[m][k];
-			if (kinds[k].shape != SHAPE_FIXED)
-				continue;
-			put_head(f, p->fixed[m][k], kinds[k].max_len);
-			fixup_pad(p->fixed[m][k] + f->len,
-				  kinds[k].max_len - f->len, p->p6);
+			if (kinds[k].shape == SHAPE_FIXED)
+				pad_fixed(p, m, k);
 		}
 	}
 }
