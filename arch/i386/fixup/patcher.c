@@ -590,26 +590,8 @@ static void __init pad_fixed(struct pass *p, unsigned int m, unsigned int k)
 
 /*
  * Each kind's forms, the form its first fitting rule names in each mode
- * planned, and for a FIXED kind (one length) the bytes of that form
- * padded for the CPU.
- */
-/*@ requires \valid(p) && 1 <= p->nr_modes <= 2 && plan_env_ok(p->env);
-    requires catalogue_ok && forms_ok;
-    requires zeroed: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
-	p->first[k] == \null && p->nr[k] == 0 &&
-	p->chosen[0][k] == \null && p->chosen[1][k] == \null;
-    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1),
-		       rules + (0 .. ARRAY_SIZE(rules) - 1),
-		       kinds + (0 .. FIXUP_NR_KINDS - 1), p->env,
-		       p->env->calls + (0 .. p->env->nr_calls - 1));
-    assigns p->first[0 .. FIXUP_NR_KINDS - 1],
-	p->nr[0 .. FIXUP_NR_KINDS - 1],
-	p->chosen[0 .. 1][0 .. FIXUP_NR_KINDS - 1],
-	p->fixed[0 .. 1][0 .. FIXUP_NR_KINDS - 1][0 .. 7];
-    ensures pass_ok(p);
-    ensures fixed: \forall integer m, k; 0 <= m < p->nr_modes &&
-	0 <= k < FIXUP_NR_KINDS && kinds[k].shape == SHAPE_FIXED ==>
-	fixed_head(p, m, k);
+ * planned (else its compiled form), and for a FIXED kind (one length)
+ * the bytes of that form padded for the CPU.
  */
 static void __init choose(struct pass *p)
 {
