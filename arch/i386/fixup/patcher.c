@@ -1427,6 +1427,7 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
  * The records, in order: each checked, planned, written and counted by
  * patch(), or all rejected with the caller's problem. The caller's
  * promises are the preconditions (Documentation/proof.md, wp-loop).
+ * Inlined into fixup_apply(), in its section: the kernel is as before.
  */
 /*@ requires \valid(p) && \valid(p->st) && \separated(p, p->st);
     requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
@@ -1456,8 +1457,10 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
     ensures marked: problem == \null ==>
 	walk_marked{Pre, Post}(\old(p->env), start, end - start);
  */
-static void __init walk(struct pass *p, const struct fixup_site *start,
-			const struct fixup_site *end, const char *problem)
+static __always_inline void walk(struct pass *p,
+				 const struct fixup_site *start,
+				 const struct fixup_site *end,
+				 const char *problem)
 {
 	struct fixup_stats *st = p->st;
 	const struct fixup_site *r;
