@@ -276,6 +276,28 @@ struct pass {
 	checked(e, r) &&
 	\exists integer j; 0 <= j < r->len && q == (u8 *)site_of(r) + j;
 
+  // A kind's counts from state A to state B: s more sites, pa more
+  // patched, u more unchanged, rj more rejected (in u32, as C counts).
+  predicate kind_counted{A, B}(struct fixup_kind_stats *ks, integer s,
+			       integer pa, integer u, integer rj) =
+	\at(ks->sites, B) == (u32)(\at(ks->sites, A) + s) &&
+	\at(ks->patched, B) == (u32)(\at(ks->patched, A) + pa) &&
+	\at(ks->unchanged, B) == (u32)(\at(ks->unchanged, A) + u) &&
+	\at(ks->rejected, B) == (u32)(\at(ks->rejected, A) + rj);
+
+  // The kinds' counts [0, k) summed: what fixup_apply()'s totals are.
+  logic integer sum_sites{L}(struct fixup_stats *st, integer k) =
+	k <= 0 ? 0 : sum_sites(st, k - 1) + st->kind[k - 1].sites;
+  logic integer sum_patched{L}(struct fixup_stats *st, integer k) =
+	k <= 0 ? 0 : sum_patched(st, k - 1) + st->kind[k - 1].patched;
+  logic integer sum_unchanged{L}(struct fixup_stats *st, integer k) =
+	k <= 0 ? 0 : sum_unchanged(st, k - 1) + st->kind[k - 1].unchanged;
+
+  // Every kind's accepted sites are its patched and unchanged ones.
+  predicate kinds_add_up{L}(struct fixup_stats *st) =
+	\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	  st->kind[k].sites == st->kind[k].patched + st->kind[k].unchanged;
+
   // What the caller gives as ranges: readable, each start <= end, their
   // bytes of env->taken (tbase) and those bytes' bits up to each range
   // held by a size_t.
@@ -1180,11 +1202,15 @@ static void __init hook_mode_dependent(const struct fixup_hooks *h,
 /*@ requires \valid_read(r) && \valid(p) && \valid(p->st) &&
 	\valid_read(p->env);
     requires p->st->rejected < 0xffffffff;
-    assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected;
+    assigns p->st->rejected,
+	p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0].rejected;
     ensures p->st->rejected == \old(p->st->rejected) + 1;
     ensures r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null ==>
 	p->st->kind[r->kind].rejected ==
 	(u32)(\old(p->st->kind[r->kind].rejected) + 1);
+    ensures counted: kind_counted{Pre, Post}(
+	&p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0], 0, 0, 0,
+	r->kind < FIXUP_NR_KINDS && kinds[r->kind].name != \null ? 1 : 0);
  */
 static void __init reject(struct pass *p, const struct fixup_site *r,
 			  uintptr_t site, const char *why)
@@ -1205,6 +1231,21 @@ static void __init note_variant(struct fixup_kind_stats *ks, const char *name)
 		ks->variant = name;
 	else if (strcmp(ks->variant, name))
 		ks->variant = "mixed";
+}
+
+/* An accepted site counted: patched if its bytes changed, else unchanged. */
+/*@ requires \valid(ks);
+    assigns ks->sites, ks->patched, ks->unchanged;
+    ensures changed: changed ==> kind_counted{Pre, Post}(ks, 1, 1, 0, 0);
+    ensures unchanged: !changed ==> kind_counted{Pre, Post}(ks, 1, 0, 1, 0);
+ */
+static inline void count(struct fixup_kind_stats *ks, bool changed)
+{
+	ks->sites++;
+	if (changed)
+		ks->patched++;
+	else
+		ks->unchanged++;
 }
 
 /* Write the bytes that differ; whether there were any. */
@@ -1258,7 +1299,7 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 		       forms + (0 .. ARRAY_SIZE(forms) - 1),
 		       p->env->calls + (0 .. p->env->nr_calls - 1));
     requires p->st->rejected < 0xffffffff;
-    assigns p->st->rejected, p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+    assigns p->st->rejected,
 	p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0],
 	p->env->taken[0 .. p->env->taken_size - 1],
 	{ *q | u8 *q; site_written(p->env, r, q) };
@@ -1285,6 +1326,15 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 	 \old(taken_at(p->env->taken, b)));
     ensures grows: \forall integer b; \old(in_bitmap(p->env, b) &&
 	taken_at(p->env->taken, b)) ==> taken_at(\old(p->env->taken), b);
+    ensures counted_accepted: p->st->rejected == \old(p->st->rejected) ==>
+	\let ks = \old(&p->st->kind[r->kind]);
+	kind_counted{Pre, Post}(ks, 1, 1, 0, 0) ||
+	kind_counted{Pre, Post}(ks, 1, 0, 1, 0);
+    ensures counted_rejected: p->st->rejected != \old(p->st->rejected) ==>
+	\let ks = \old(&p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0]);
+	kind_counted{Pre, Post}(ks, 0, 0, 0,
+		\old(r->kind < FIXUP_NR_KINDS &&
+		     kinds[r->kind].name != \null) ? 1 : 0);
  */
 static void __init patch(struct pass *p, const struct fixup_site *r,
 			 uintptr_t addr)
@@ -1306,6 +1356,7 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 	if (!why && p->nr_modes == 2)
 		why = plan(p, 1, r, site, new[1], &o);
 	if (why) {
+		/*@ assert same_kind: r->kind == \at(r->kind, Pre); */
 		reject(p, r, addr, why);
 		return;
 	}
@@ -1315,11 +1366,7 @@ static void __init patch(struct pass *p, const struct fixup_site *r,
 				    new[!p->env->smp]);
 	ks = &p->st->kind[r->kind];
 	note_variant(ks, variant);
-	ks->sites++;
-	if (write_site(site, new[0], r->len))
-		ks->patched++;
-	else
-		ks->unchanged++;
+	count(ks, write_site(site, new[0], r->len));
 }
 
 /*
@@ -1524,6 +1571,73 @@ static __always_inline void walk(struct pass *p,
 	}
 }
 
+/*
+ * The totals: the kinds' patched and unchanged counts added up. (The
+ * ghost loops are inductions over the kinds, for WP: a sum's prefixes
+ * are at most the whole, and the sums are the same after as before.)
+ */
+/*@ requires \valid(st);
+    requires fits: st->patched + sum_patched(st, FIXUP_NR_KINDS) <=
+	0xffffffff && st->unchanged + sum_unchanged(st, FIXUP_NR_KINDS) <=
+	0xffffffff;
+    assigns st->patched, st->unchanged;
+    ensures sums: st->patched ==
+	\old(st->patched) + sum_patched(st, FIXUP_NR_KINDS) &&
+	st->unchanged == \old(st->unchanged) +
+	sum_unchanged(st, FIXUP_NR_KINDS);
+    ensures sites: kinds_add_up(st) ==> st->patched + st->unchanged ==
+	\old(st->patched + st->unchanged) + sum_sites(st, FIXUP_NR_KINDS);
+    ensures all: \old(st->patched == 0 && st->unchanged == 0 &&
+	kinds_add_up(st) &&
+	st->sites == sum_sites(st, FIXUP_NR_KINDS) + st->rejected) ==>
+	st->sites == st->patched + st->unchanged + st->rejected;
+ */
+static inline void sum_counts(struct fixup_stats *st)
+{
+	unsigned int k;
+	/*@ ghost unsigned int g; */
+
+	/*@ ghost
+	  /@ loop invariant 0 <= g <= FIXUP_NR_KINDS;
+	     loop invariant \forall integer j; 0 <= j <= g ==>
+		0 <= sum_patched(st, j) <= sum_patched(st, g) &&
+		0 <= sum_unchanged(st, j) <= sum_unchanged(st, g);
+	     loop assigns g;
+	     loop variant FIXUP_NR_KINDS - g;
+	   @/
+	  for (g = 0; g < FIXUP_NR_KINDS; g++)
+		;
+	*/
+	/*@ loop invariant 0 <= k <= FIXUP_NR_KINDS;
+	    loop invariant \let kk = k;
+		st->patched == \at(st->patched, Pre) +
+			\at(sum_patched(st, kk), Pre) &&
+		st->unchanged == \at(st->unchanged, Pre) +
+			\at(sum_unchanged(st, kk), Pre);
+	    loop invariant \let kk = k; \at(kinds_add_up(st), Pre) ==>
+		\at(sum_patched(st, kk) + sum_unchanged(st, kk), Pre) ==
+		\at(sum_sites(st, kk), Pre);
+	    loop assigns k, st->patched, st->unchanged;
+	    loop variant FIXUP_NR_KINDS - k;
+	 */
+	for (k = 0; k < FIXUP_NR_KINDS; k++) {
+		st->patched += st->kind[k].patched;
+		st->unchanged += st->kind[k].unchanged;
+	}
+	/*@ ghost
+	  /@ loop invariant 0 <= g <= FIXUP_NR_KINDS;
+	     loop invariant \forall integer j; 0 <= j <= g ==>
+		sum_patched(st, j) == \at(sum_patched(st, j), Pre) &&
+		sum_unchanged(st, j) == \at(sum_unchanged(st, j), Pre) &&
+		sum_sites(st, j) == \at(sum_sites(st, j), Pre);
+	     loop assigns g;
+	     loop variant FIXUP_NR_KINDS - g;
+	   @/
+	  for (g = 0; g < FIXUP_NR_KINDS; g++)
+		;
+	*/
+}
+
 void __init fixup_apply(const struct fixup_site *start,
 			const struct fixup_site *end,
 			const struct fixup_env *env, struct fixup_stats *st)
@@ -1549,8 +1663,5 @@ void __init fixup_apply(const struct fixup_site *start,
 	if (!problem)
 		memset(env->taken, 0, need);
 	walk(&p, start, end, problem);
-	for (k = 0; k < FIXUP_NR_KINDS; k++) {
-		st->patched += st->kind[k].patched;
-		st->unchanged += st->kind[k].unchanged;
-	}
+	sum_counts(st);
 }
