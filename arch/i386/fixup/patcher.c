@@ -1436,7 +1436,8 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
  * mode is rejected: a kept site must have both forms). Then report,
  * write, count.
  */
-/*@ requires env_ok(p->env) && \valid(p) && \valid(p->st) && \valid_read(r);
+/*@ requires valid_env: env_ok(p->env);
+    requires \valid(p) && \valid(p->st) && \valid_read(r);
     requires addr == site_of(r) && \separated(p, p->st);
     requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
     requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
@@ -1558,6 +1559,167 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 }
 
 /*
+ * The logic of the records' loop (Documentation/proof.md, wp-loop).
+ * WP's typed model keeps every pointer in one memory, and patch() writes
+ * one (note_variant()): what env_ok reads must be shown the same after
+ * each call, base() too, which is recursive over the ranges (an
+ * induction: the ghost loop in walk()).
+ */
+/*@
+  // What the walk reads of the environment is the same in L1 and L2.
+  predicate env_same{L1, L2}(struct fixup_env *e) =
+	\at(e->text, L1) == \at(e->text, L2) &&
+	\at(e->nr_text, L1) == \at(e->nr_text, L2) &&
+	\at(e->taken, L1) == \at(e->taken, L2) &&
+	\at(e->taken_size, L1) == \at(e->taken_size, L2) &&
+	(\forall integer i; 0 <= i < \at(e->nr_text, L1) ==>
+	   rstart{L1}(e, i) == rstart{L2}(e, i) &&
+	   rend{L1}(e, i) == rend{L2}(e, i)) &&
+	(\forall integer i; 0 <= i <= \at(e->nr_text, L1) ==>
+	   base{L1}(e, i) == base{L2}(e, i));
+
+  // The catalogue's kinds, and record r, are the same in L1 and L2.
+  predicate kinds_same{L1, L2} =
+	\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	  \at(kinds[k].name, L1) == \at(kinds[k].name, L2) &&
+	  \at(kinds[k].min_len, L1) == \at(kinds[k].min_len, L2) &&
+	  \at(kinds[k].max_len, L1) == \at(kinds[k].max_len, L2);
+  predicate record_same{L1, L2}(struct fixup_site *r) =
+	\at(r->kind, L1) == \at(r->kind, L2) &&
+	\at(r->len, L1) == \at(r->len, L2) &&
+	\at(r->rel, L1) == \at(r->rel, L2);
+
+  lemma in_text_same{L1, L2}: \forall struct fixup_env *e, integer a, n;
+	env_same{L1, L2}(e) ==> (in_text{L1}(e, a, n) ==> in_text{L2}(e, a, n));
+  lemma site_of_same{L1, L2}: \forall struct fixup_site *r;
+	record_same{L1, L2}(r) ==> site_of{L1}(r) == site_of{L2}(r);
+  lemma site_bits_same{L1, L2}: \forall struct fixup_env *e,
+	integer i, a, n;
+	env_same{L1, L2}(e) ==>
+	(site_bits{L1}(e, i, a, n) <==> site_bits{L2}(e, i, a, n)) &&
+	(0 <= i < \at(e->nr_text, L1) ==> bit_of{L1}(e, i, a) == bit_of{L2}(e, i, a));
+
+  // Byte q is of the site of a record among the n from start that passed
+  // checks 1 to 3: what the walk may write in text.
+  predicate walk_written{L}(struct fixup_env *e, struct fixup_site *start,
+			    integer n, u8 *q) =
+	\exists integer k; 0 <= k < n && site_written(e, start + k, q);
+
+  // Every record among the n from start that passed checks 1 to 3 in
+  // state L1 has its site's bits set in state L2 (promise 2, with
+  // patch()'s clear and the lemma sites_apart).
+  predicate walk_marked{L1, L2}(struct fixup_env *e,
+				struct fixup_site *start, integer n) =
+	\forall integer k; 0 <= k < n && checked{L1}(e, start + k) ==>
+	  \exists integer i;
+	    site_bits{L1}(e, i, site_of{L1}(start + k), \at(start[k].len, L1)) &&
+	    bits_set{L2}(\at(e->taken, L1),
+			bit_of{L1}(e, i, site_of{L1}(start + k)),
+			\at(start[k].len, L1));
+*/
+
+/*
+ * The records, in order: each checked, planned, written and counted by
+ * patch(), or all rejected with the caller's problem. The caller's
+ * promises are the preconditions (Documentation/proof.md, wp-loop).
+ * Inlined into fixup_apply(), in its section: the kernel is as before.
+ */
+/*@ requires \valid(p) && \valid(p->st) && \separated(p, p->st);
+    requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
+    requires table: \exists integer n; 0 <= n < 0xffffffff &&
+	end == start + n && \valid_read(start + (0 .. n - 1));
+    requires env: problem == \null ==> env_ok(p->env);
+    requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
+	\separated((u8 *)a + (0 .. n - 1), p, start + (0 .. end - start - 1),
+		   forms + (0 .. ARRAY_SIZE(forms) - 1),
+		   p->env->calls + (0 .. p->env->nr_calls - 1));
+    requires taken: \separated(p->env->taken + (0 .. p->env->taken_size - 1),
+		       start + (0 .. end - start - 1), p,
+		       forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
+    requires stats: \separated(p->st, p->env) &&
+	\separated(p->st, p->env->cpu) &&
+	\separated(p->st, p->env->text + (0 .. p->env->nr_text - 1)) &&
+	\separated(p->st, p->env->calls + (0 .. p->env->nr_calls - 1)) &&
+	\separated(p->st, start + (0 .. end - start - 1)) &&
+	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
+    requires p->st->rejected == 0;
+    assigns p->st->sites, p->st->rejected,
+	p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+	p->st->kind[0 .. FIXUP_NR_KINDS - 1],
+	p->env->taken[0 .. p->env->taken_size - 1],
+	{ *q | u8 *q; walk_written(p->env, start, end - start, q) };
+    ensures marked: problem == \null ==>
+	walk_marked{Pre, Post}(\old(p->env), start, end - start);
+ */
+static __always_inline void walk(struct pass *p,
+				 const struct fixup_site *start,
+				 const struct fixup_site *end,
+				 const char *problem)
+{
+	struct fixup_stats *st = p->st;
+	const struct fixup_site *r;
+	/*@ ghost unsigned int g; */
+
+	/*@ loop invariant at: \exists integer k; 0 <= k <= end - start &&
+		r == start + k;
+	    loop invariant rejected: st->rejected <= r - start;
+	    loop invariant pass_same: p->st == st && p->env == \at(p->env, Pre);
+	    loop invariant same: env_same{Pre, Here}(p->env) &&
+		kinds_same{Pre, Here};
+	    loop invariant records: \forall integer k; 0 <= k < end - start ==>
+		record_same{Pre, Here}(start + k);
+	    loop invariant env: problem == \null ==> env_ok(p->env);
+	    loop invariant pass: pass_ok(p);
+	    loop invariant marked: problem == \null ==>
+		walk_marked{Pre, Here}(p->env, start, r - start);
+	    loop assigns r, g, st->sites, st->rejected,
+		st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+		st->kind[0 .. FIXUP_NR_KINDS - 1],
+		\at(p->env->taken, Pre)[0 .. \at(p->env->taken_size, Pre) - 1],
+		{ *q | u8 *q; \at(walk_written(p->env, start, end - start, q),
+				  Pre) };
+	    loop variant end - r;
+	 */
+	for (r = start; r < end; r++) {
+		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
+
+		st->sites++;
+		/*@ ghost Step: ; */
+		if (problem) {
+			reject(p, r, site, problem);
+		} else {
+			patch(p, r, site);
+			/*@ assert kept: p->env == \at(p->env, Step) &&
+				p->st == st; */
+			/*@ assert fields: p->env->text == \at(p->env->text, Step) &&
+				p->env->nr_text == \at(p->env->nr_text, Step) &&
+				p->env->taken == \at(p->env->taken, Step) &&
+				p->env->taken_size ==
+				\at(p->env->taken_size, Step); */
+			/*@ assert ranges: \forall integer i;
+				0 <= i < p->env->nr_text ==>
+				rstart(p->env, i) == \at(rstart(p->env, i), Step) &&
+				rend(p->env, i) == \at(rend(p->env, i), Step); */
+			/*@ ghost
+			  /@ loop invariant 0 <= g <= p->env->nr_text;
+			     loop invariant \forall integer j; 0 <= j <= g ==>
+				base(p->env, j) == \at(base(p->env, j), Step);
+			     loop assigns g;
+			     loop variant p->env->nr_text - g;
+			   @/
+			  for (g = 0; g < p->env->nr_text; g++)
+				;
+			*/
+			/*@ assert same: env_same{Step, Here}(p->env); */
+			/*@ assert records: \forall integer k;
+				0 <= k < end - start ==>
+				record_same{Step, Here}(start + k); */
+		}
+	}
+}
+
+/*
  * The totals: the kinds' patched and unchanged counts added up. (The
  * ghost loops are inductions over the kinds, for WP: a sum's prefixes
  * are at most the whole, and the sums are the same after as before.)
@@ -1638,7 +1800,6 @@ void __init fixup_apply(const struct fixup_site *start,
 		.nr_modes = env->hooks && env->hooks->mode_dependent ? 2 : 1,
 		.p6 = cpu_has(env->cpu, X86_FEATURE_NOPL),
 	};
-	const struct fixup_site *r;
 	unsigned int k;
 
 	memset(st, 0, sizeof(*st));
@@ -1649,14 +1810,6 @@ void __init fixup_apply(const struct fixup_site *start,
 			p.disjoint = false;
 	if (!problem)
 		memset(env->taken, 0, need);
-	for (r = start; r < end; r++) {
-		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
-
-		st->sites++;
-		if (problem)
-			reject(&p, r, site, problem);
-		else
-			patch(&p, r, site);
-	}
+	walk(&p, start, end, problem);
 	sum_counts(st);
 }
