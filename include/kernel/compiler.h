@@ -9,6 +9,10 @@
 #define __unused	__attribute__((unused))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define __section(s)	__attribute__((section(s)))
+/* Inlined whatever the optimizer thinks (the host's libc has it too) */
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((always_inline))
+#endif
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 

@@ -117,6 +117,67 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_THUNK
 #undef FIXUP_RULE
 
+/*
+ * What choose() relies on in the forms and rules (forms_ok in the proof,
+ * Documentation/proof.md): a form is of a kind of its own shape, at most
+ * 8 bytes (head[]) and no longer than the kind's shortest site; every
+ * kind but CALL has a form; a rule is for a kind with forms. (That a
+ * kind's forms are together, a MODRM kind's of one length, and that a
+ * rule names a form of its kind: test_catalogue_rows() in
+ * tests/host/test_fixup.c.) A kind number with no row has no name and
+ * shape 0, SHAPE_NONE.
+ */
+#define FIXUP_KIND(k, lo, hi, shape)	MIN_LEN_##k = (lo), SHAPE_OF_##k = SHAPE_##shape,
+#define FIXUP_FIXED(k, name, ...)
+#define FIXUP_MODRM(k, name, reg, ...)
+#define FIXUP_THUNK(k, name, ...)
+#define FIXUP_RULE(k, needs, bug, mode, form)
+enum {
+#include <asm/fixup-kinds.h>
+};
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_THUNK
+
+#define FIXUP_KIND(k, lo, hi, shape)
+#define FIXUP_FIXED(k, name, ...)	| 1 << FIXUP_KIND_##k
+#define FIXUP_MODRM(k, name, reg, ...)	| 1 << FIXUP_KIND_##k
+#define FIXUP_THUNK(k, name, ...)	| 1 << FIXUP_KIND_##k
+enum { KINDS_WITH_FORMS = 0	/* bit k: kind k has a form */
+#include <asm/fixup-kinds.h>
+};
+_Static_assert(SHAPE_NONE == 0 && FIXUP_NR_KINDS < 31, "kinds: a bit each");
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_THUNK
+#undef FIXUP_RULE
+
+#define FORM_FITS(k, shape, name, ...)					\
+	_Static_assert((int)SHAPE_OF_##k == SHAPE_##shape &&		\
+		       NR_BYTES(__VA_ARGS__) <= 8 &&			\
+		       NR_BYTES(__VA_ARGS__) <= MIN_LEN_##k,		\
+		       #k " " name ": not of its kind's shape, or longer "\
+		       "than 8 bytes or its kind's shortest site");
+#define FIXUP_KIND(k, lo, hi, shape)					\
+	_Static_assert(SHAPE_##shape == SHAPE_CALL ||			\
+		       (KINDS_WITH_FORMS >> FIXUP_KIND_##k & 1),		\
+		       #k ": no form");
+#define FIXUP_FIXED(k, name, ...)	FORM_FITS(k, FIXED, name, __VA_ARGS__)
+#define FIXUP_MODRM(k, name, reg, ...)	FORM_FITS(k, MODRM, name, __VA_ARGS__)
+#define FIXUP_THUNK(k, name, ...)	FORM_FITS(k, THUNK, name, __VA_ARGS__)
+#define FIXUP_RULE(k, needs, bug, mode, form)				\
+	_Static_assert(KINDS_WITH_FORMS >> FIXUP_KIND_##k & 1,		\
+		       #k " rule " form ": the kind has no forms");
+#include <asm/fixup-kinds.h>
+#undef FIXUP_KIND
+#undef FIXUP_FIXED
+#undef FIXUP_MODRM
+#undef FIXUP_THUNK
+#undef FIXUP_RULE
+#undef FORM_FITS
+
 /*@ assigns \nothing;
     ensures kind < FIXUP_NR_KINDS ==> \result == kinds[kind].name;
     ensures kind >= FIXUP_NR_KINDS ==> \result == \null;
@@ -141,7 +202,7 @@ struct pass {
 	bool disjoint;		/* no function is in two call groups */
 	/* by kind: its forms (forms[] lists them together), the chosen one */
 	const struct form *first[FIXUP_NR_KINDS];
-	u8 nr[FIXUP_NR_KINDS];
+	unsigned int nr[FIXUP_NR_KINDS];	/* not u8: apart from forms[]'s (WP) */
 	const struct form *chosen[2][FIXUP_NR_KINDS];
 	u8 fixed[2][FIXUP_NR_KINDS][8];	/* FIXED kinds: what sites get */
 };
@@ -255,7 +316,7 @@ struct pass {
 	kinds[0].name == \null &&
 	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
 	  kinds[k].name != \null ==>
-	  1 <= kinds[k].min_len && kinds[k].max_len <= FIXUP_MAX_LEN &&
+	  1 <= kinds[k].min_len <= kinds[k].max_len <= FIXUP_MAX_LEN &&
 	  (kinds[k].shape == SHAPE_FIXED ==> kinds[k].max_len <= 8) &&
 	  (kinds[k].shape != SHAPE_FIXED && kinds[k].shape != SHAPE_MODRM ==>
 	   kinds[k].min_len == 5 && kinds[k].max_len == 5);
@@ -325,17 +386,21 @@ struct pass {
 	f->kind == k && f->len <= 8 && f->len <= kinds[k].min_len &&
 	(kinds[k].shape == SHAPE_MODRM ==> f->len == h);
 
-  // Kind k's forms in a pass: nr[k] of them from first[k]; in each mode
-  // planned, chosen[m][k] is one of them.
-  predicate kind_forms_ok{L}(struct pass *p, integer k) =
+  // Kind k's forms in a pass: nr[k] of them from first[k];
+  predicate kind_run_ok{L}(struct pass *p, integer k) =
 	1 <= p->nr[k] &&
 	\valid_read(p->first[k] + (0 .. p->nr[k] - 1)) &&
 	(\forall integer i; 0 <= i < p->nr[k] ==>
-	   form_ok(p->first[k] + i, k, p->first[k]->len)) &&
+	   form_ok(p->first[k] + i, k, p->first[k]->len));
+  // c is one of them;
+  predicate in_run{L}(struct pass *p, integer k, struct form *c) =
+	\exists integer i; 0 <= i < p->nr[k] && c == p->first[k] + i;
+  // and in each mode planned, chosen[m][k] is one of them.
+  predicate kind_forms_ok{L}(struct pass *p, integer k) =
+	kind_run_ok(p, k) &&
 	(\forall integer m; 0 <= m < p->nr_modes ==>
 	   form_ok(p->chosen[m][k], k, p->first[k]->len) &&
-	   \exists integer i; 0 <= i < p->nr[k] &&
-	     p->chosen[m][k] == p->first[k] + i);
+	   in_run(p, k, p->chosen[m][k]));
 
   // The CPU, the call groups and the thunks, as the plan reads them.
   predicate plan_env_ok{L}(struct fixup_env *e) =
@@ -352,6 +417,41 @@ struct pass {
 	\forall integer k; 0 <= k < FIXUP_NR_KINDS &&
 	  kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
 	  kind_forms_ok(p, k);
+
+  // The catalogue's forms and rules, as choose() needs them (the
+  // _Static_assert after the tables checks them): a form is of a kind
+  // with a name, not CALL, at most 8 bytes and no longer than the kind's
+  // shortest site; a MODRM kind's forms are of one length
+  // (test_catalogue_rows() in tests/host/test_fixup.c checks that); a
+  // kind without a name has no shape, every other but CALL has a form;
+  // a rule is for a kind with forms.
+  predicate forms_ok =
+	(\forall struct form *f; \subset(f, forms + (0 .. ARRAY_SIZE(forms) - 1)) ==>
+	   f->kind < FIXUP_NR_KINDS && kinds[f->kind].name != \null &&
+	   kinds[f->kind].shape != SHAPE_CALL &&
+	   f->len <= 8 && f->len <= kinds[f->kind].min_len) &&
+	(\forall struct form *f, *g;
+	   \subset(f, forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+	   \subset(g, forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+	   f->kind == g->kind && kinds[f->kind].shape == SHAPE_MODRM ==>
+	   f->len == g->len) &&
+	(\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	   (kinds[k].name == \null ==> kinds[k].shape == SHAPE_NONE) &&
+	   (kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	    \exists integer i; 0 <= i < ARRAY_SIZE(forms) &&
+	      forms[i].kind == k)) &&
+	(\forall integer i; 0 <= i < ARRAY_SIZE(rules) ==>
+	   rules[i].kind < FIXUP_NR_KINDS &&
+	   kinds[rules[i].kind].name != \null &&
+	   kinds[rules[i].kind].shape != SHAPE_CALL);
+
+  // A FIXED kind's bytes in mode m, as choose() leaves them: the chosen
+  // form's, as put_head() writes them for a site of the kind's length
+  // (then fixup_pad()'s NOPs up to that length).
+  predicate fixed_head{L}(struct pass *p, integer m, integer k) =
+	\forall integer j; 0 <= j < p->chosen[m][k]->len ==>
+	  p->fixed[m][k][j] ==
+	    head_byte(p->chosen[m][k], j, kinds[k].max_len);
 
   // What a plan of len bytes for a site of kind k in mode m needs: a
   // pass as above, a kind and length of the catalogue, the site's bytes
@@ -509,16 +609,39 @@ static const struct form *__init named(const struct pass *p,
 }
 
 /*
- * Each kind's forms, the form its first fitting rule names in each mode
- * planned, and for a FIXED kind (one length) the bytes of that form
- * padded for the CPU.
+ * Each kind's forms: nr[k] of them from first[k], as forms[] lists a
+ * kind's together.
  */
-static void __init choose(struct pass *p)
+/*@ requires \valid(p) && forms_ok;
+    requires zeroed: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	p->first[k] == \null && p->nr[k] == 0;
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1));
+    assigns p->first[0 .. FIXUP_NR_KINDS - 1],
+	p->nr[0 .. FIXUP_NR_KINDS - 1];
+    ensures found: \forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	p->first[k] != \null;
+    ensures runs: \forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
+	kind_run_ok(p, k);
+ */
+static void __init list_forms(struct pass *p)
 {
-	const struct form *f;
-	const struct rule *r;
-	unsigned int i, k, m;
+	unsigned int i, k;
 
+	/*@ loop invariant 0 <= i <= ARRAY_SIZE(forms);
+	    loop invariant none: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->first[j] == \null ==> p->nr[j] == 0 &&
+		\forall integer l; 0 <= l < i ==> forms[l].kind != j;
+	    loop invariant run: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->first[j] != \null ==> 1 <= p->nr[j] &&
+		\subset(p->first[j] + (0 .. p->nr[j] - 1), forms + (0 .. i - 1)) &&
+		\forall integer l; 0 <= l < p->nr[j] ==>
+		  p->first[j][l].kind == j;
+	    loop assigns i, k, p->first[0 .. FIXUP_NR_KINDS - 1],
+		p->nr[0 .. FIXUP_NR_KINDS - 1];
+	    loop variant ARRAY_SIZE(forms) - i;
+	 */
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
 		k = forms[i].kind;
 		if (!p->first[k])
@@ -526,6 +649,35 @@ static void __init choose(struct pass *p)
 		if (p->first[k] + p->nr[k] == &forms[i])
 			p->nr[k]++;
 	}
+}
+
+/* A FIXED kind's bytes in mode m: its chosen form padded for the CPU. */
+/*@ requires \valid(p) && m < 2 && k < FIXUP_NR_KINDS && catalogue_ok;
+    requires kinds[k].name != \null && kinds[k].shape == SHAPE_FIXED;
+    requires form_ok(p->chosen[m][k], k, p->chosen[m][k]->len);
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1));
+    assigns p->fixed[m][k][0 .. 7];
+    ensures fixed_head(p, m, k);
+ */
+static void __init pad_fixed(struct pass *p, unsigned int m, unsigned int k)
+{
+	const struct form *f = p->chosen[m][k];
+
+	put_head(f, p->fixed[m][k], kinds[k].max_len);
+	fixup_pad(p->fixed[m][k] + f->len, kinds[k].max_len - f->len, p->p6);
+}
+
+/*
+ * Each kind's forms, the form its first fitting rule names in each mode
+ * planned (else its compiled form), and for a FIXED kind (one length)
+ * the bytes of that form padded for the CPU.
+ */
+static void __init choose(struct pass *p)
+{
+	const struct rule *r;
+	unsigned int k, m;
+
+	list_forms(p);
 	for (m = 0; m < p->nr_modes; m++) {
 		for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
 			if (!p->chosen[m][r->kind] &&
@@ -534,12 +686,8 @@ static void __init choose(struct pass *p)
 		for (k = 0; k < FIXUP_NR_KINDS; k++) {
 			if (!p->chosen[m][k])	/* the compiled form */
 				p->chosen[m][k] = p->first[k];
-			f = p->chosen[m][k];
-			if (kinds[k].shape != SHAPE_FIXED)
-				continue;
-			put_head(f, p->fixed[m][k], kinds[k].max_len);
-			fixup_pad(p->fixed[m][k] + f->len,
-				  kinds[k].max_len - f->len, p->p6);
+			if (kinds[k].shape == SHAPE_FIXED)
+				pad_fixed(p, m, k);
 		}
 	}
 }
@@ -1385,7 +1533,8 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
  * mode is rejected: a kept site must have both forms). Then report,
  * write, count.
  */
-/*@ requires env_ok(p->env) && \valid(p) && \valid(p->st) && \valid_read(r);
+/*@ requires valid_env: env_ok(p->env);
+    requires \valid(p) && \valid(p->st) && \valid_read(r);
     requires addr == site_of(r) && \separated(p, p->st);
     requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
     requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
@@ -1507,6 +1656,167 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 }
 
 /*
+ * The logic of the records' loop (Documentation/proof.md, wp-loop).
+ * WP's typed model keeps every pointer in one memory, and patch() writes
+ * one (note_variant()): what env_ok reads must be shown the same after
+ * each call, base() too, which is recursive over the ranges (an
+ * induction: the ghost loop in walk()).
+ */
+/*@
+  // What the walk reads of the environment is the same in L1 and L2.
+  predicate env_same{L1, L2}(struct fixup_env *e) =
+	\at(e->text, L1) == \at(e->text, L2) &&
+	\at(e->nr_text, L1) == \at(e->nr_text, L2) &&
+	\at(e->taken, L1) == \at(e->taken, L2) &&
+	\at(e->taken_size, L1) == \at(e->taken_size, L2) &&
+	(\forall integer i; 0 <= i < \at(e->nr_text, L1) ==>
+	   rstart{L1}(e, i) == rstart{L2}(e, i) &&
+	   rend{L1}(e, i) == rend{L2}(e, i)) &&
+	(\forall integer i; 0 <= i <= \at(e->nr_text, L1) ==>
+	   base{L1}(e, i) == base{L2}(e, i));
+
+  // The catalogue's kinds, and record r, are the same in L1 and L2.
+  predicate kinds_same{L1, L2} =
+	\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	  \at(kinds[k].name, L1) == \at(kinds[k].name, L2) &&
+	  \at(kinds[k].min_len, L1) == \at(kinds[k].min_len, L2) &&
+	  \at(kinds[k].max_len, L1) == \at(kinds[k].max_len, L2);
+  predicate record_same{L1, L2}(struct fixup_site *r) =
+	\at(r->kind, L1) == \at(r->kind, L2) &&
+	\at(r->len, L1) == \at(r->len, L2) &&
+	\at(r->rel, L1) == \at(r->rel, L2);
+
+  lemma in_text_same{L1, L2}: \forall struct fixup_env *e, integer a, n;
+	env_same{L1, L2}(e) ==> (in_text{L1}(e, a, n) ==> in_text{L2}(e, a, n));
+  lemma site_of_same{L1, L2}: \forall struct fixup_site *r;
+	record_same{L1, L2}(r) ==> site_of{L1}(r) == site_of{L2}(r);
+  lemma site_bits_same{L1, L2}: \forall struct fixup_env *e,
+	integer i, a, n;
+	env_same{L1, L2}(e) ==>
+	(site_bits{L1}(e, i, a, n) <==> site_bits{L2}(e, i, a, n)) &&
+	(0 <= i < \at(e->nr_text, L1) ==> bit_of{L1}(e, i, a) == bit_of{L2}(e, i, a));
+
+  // Byte q is of the site of a record among the n from start that passed
+  // checks 1 to 3: what the walk may write in text.
+  predicate walk_written{L}(struct fixup_env *e, struct fixup_site *start,
+			    integer n, u8 *q) =
+	\exists integer k; 0 <= k < n && site_written(e, start + k, q);
+
+  // Every record among the n from start that passed checks 1 to 3 in
+  // state L1 has its site's bits set in state L2 (promise 2, with
+  // patch()'s clear and the lemma sites_apart).
+  predicate walk_marked{L1, L2}(struct fixup_env *e,
+				struct fixup_site *start, integer n) =
+	\forall integer k; 0 <= k < n && checked{L1}(e, start + k) ==>
+	  \exists integer i;
+	    site_bits{L1}(e, i, site_of{L1}(start + k), \at(start[k].len, L1)) &&
+	    bits_set{L2}(\at(e->taken, L1),
+			bit_of{L1}(e, i, site_of{L1}(start + k)),
+			\at(start[k].len, L1));
+*/
+
+/*
+ * The records, in order: each checked, planned, written and counted by
+ * patch(), or all rejected with the caller's problem. The caller's
+ * promises are the preconditions (Documentation/proof.md, wp-loop).
+ * Inlined into fixup_apply(), in its section: the kernel is as before.
+ */
+/*@ requires \valid(p) && \valid(p->st) && \separated(p, p->st);
+    requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
+    requires table: \exists integer n; 0 <= n < 0xffffffff &&
+	end == start + n && \valid_read(start + (0 .. n - 1));
+    requires env: problem == \null ==> env_ok(p->env);
+    requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
+	\separated((u8 *)a + (0 .. n - 1), p, start + (0 .. end - start - 1),
+		   forms + (0 .. ARRAY_SIZE(forms) - 1),
+		   p->env->calls + (0 .. p->env->nr_calls - 1));
+    requires taken: \separated(p->env->taken + (0 .. p->env->taken_size - 1),
+		       start + (0 .. end - start - 1), p,
+		       forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
+    requires stats: \separated(p->st, p->env) &&
+	\separated(p->st, p->env->cpu) &&
+	\separated(p->st, p->env->text + (0 .. p->env->nr_text - 1)) &&
+	\separated(p->st, p->env->calls + (0 .. p->env->nr_calls - 1)) &&
+	\separated(p->st, start + (0 .. end - start - 1)) &&
+	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
+    requires p->st->rejected == 0;
+    assigns p->st->sites, p->st->rejected,
+	p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+	p->st->kind[0 .. FIXUP_NR_KINDS - 1],
+	p->env->taken[0 .. p->env->taken_size - 1],
+	{ *q | u8 *q; walk_written(p->env, start, end - start, q) };
+    ensures marked: problem == \null ==>
+	walk_marked{Pre, Post}(\old(p->env), start, end - start);
+ */
+static __always_inline void walk(struct pass *p,
+				 const struct fixup_site *start,
+				 const struct fixup_site *end,
+				 const char *problem)
+{
+	struct fixup_stats *st = p->st;
+	const struct fixup_site *r;
+	/*@ ghost unsigned int g; */
+
+	/*@ loop invariant at: \exists integer k; 0 <= k <= end - start &&
+		r == start + k;
+	    loop invariant rejected: st->rejected <= r - start;
+	    loop invariant pass_same: p->st == st && p->env == \at(p->env, Pre);
+	    loop invariant same: env_same{Pre, Here}(p->env) &&
+		kinds_same{Pre, Here};
+	    loop invariant records: \forall integer k; 0 <= k < end - start ==>
+		record_same{Pre, Here}(start + k);
+	    loop invariant env: problem == \null ==> env_ok(p->env);
+	    loop invariant pass: pass_ok(p);
+	    loop invariant marked: problem == \null ==>
+		walk_marked{Pre, Here}(p->env, start, r - start);
+	    loop assigns r, g, st->sites, st->rejected,
+		st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
+		st->kind[0 .. FIXUP_NR_KINDS - 1],
+		\at(p->env->taken, Pre)[0 .. \at(p->env->taken_size, Pre) - 1],
+		{ *q | u8 *q; \at(walk_written(p->env, start, end - start, q),
+				  Pre) };
+	    loop variant end - r;
+	 */
+	for (r = start; r < end; r++) {
+		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
+
+		st->sites++;
+		/*@ ghost Step: ; */
+		if (problem) {
+			reject(p, r, site, problem);
+		} else {
+			patch(p, r, site);
+			/*@ assert kept: p->env == \at(p->env, Step) &&
+				p->st == st; */
+			/*@ assert fields: p->env->text == \at(p->env->text, Step) &&
+				p->env->nr_text == \at(p->env->nr_text, Step) &&
+				p->env->taken == \at(p->env->taken, Step) &&
+				p->env->taken_size ==
+				\at(p->env->taken_size, Step); */
+			/*@ assert ranges: \forall integer i;
+				0 <= i < p->env->nr_text ==>
+				rstart(p->env, i) == \at(rstart(p->env, i), Step) &&
+				rend(p->env, i) == \at(rend(p->env, i), Step); */
+			/*@ ghost
+			  /@ loop invariant 0 <= g <= p->env->nr_text;
+			     loop invariant \forall integer j; 0 <= j <= g ==>
+				base(p->env, j) == \at(base(p->env, j), Step);
+			     loop assigns g;
+			     loop variant p->env->nr_text - g;
+			   @/
+			  for (g = 0; g < p->env->nr_text; g++)
+				;
+			*/
+			/*@ assert same: env_same{Step, Here}(p->env); */
+			/*@ assert records: \forall integer k;
+				0 <= k < end - start ==>
+				record_same{Step, Here}(start + k); */
+		}
+	}
+}
+
+/*
  * The totals: the kinds' patched and unchanged counts added up. (The
  * ghost loops are inductions over the kinds, for WP: a sum's prefixes
  * are at most the whole, and the sums are the same after as before.)
@@ -1587,7 +1897,6 @@ void __init fixup_apply(const struct fixup_site *start,
 		.nr_modes = env->hooks && env->hooks->mode_dependent ? 2 : 1,
 		.p6 = cpu_has(env->cpu, X86_FEATURE_NOPL),
 	};
-	const struct fixup_site *r;
 	unsigned int k;
 
 	memset(st, 0, sizeof(*st));
@@ -1598,14 +1907,6 @@ void __init fixup_apply(const struct fixup_site *start,
 			p.disjoint = false;
 	if (!problem)
 		memset(env->taken, 0, need);
-	for (r = start; r < end; r++) {
-		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
-
-		st->sites++;
-		if (problem)
-			reject(&p, r, site, problem);
-		else
-			patch(&p, r, site);
-	}
+	walk(&p, start, end, problem);
 	sum_counts(st);
 }
