@@ -3,6 +3,8 @@
 # copy of the sources, for each deliberate break below, the part fails
 # naming the goal or alarm that caught it. tests/prove.t proves every
 # part unbroken; the two files run side by side under make check.
+# BREAKS=REGEX runs only the breaks whose description matches (while
+# mending one): BREAKS=fixup_pad prove -v tests/prove-breaks.t
 use strict;
 use warnings;
 use Test::More;
@@ -21,8 +23,8 @@ use File::Find;
 my @breaks = (
 	{ what => 'fixup_pad writes a byte past the site',
 	  file => 'arch/i386/fixup/nops.c',
-	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
-	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
+	  from => "\t\tfor (i = 0; i < c; i++) {\n",
+	  to => "\t\tfor (i = 0; i <= c; i++) {\n",
 	  part => 'wp-nops', fct => 'fixup_pad',
 	  names => qr/fixup_pad: goal fixup_pad_\S*rte_mem_access\S* not proved/ },
 	{ what => 'the walk writes a byte past the site',
@@ -159,8 +161,8 @@ my @breaks = (
 	  names => qr/walk: goal patch_requires_valid_env not proved/ },
 	{ what => 'fixup_pad writes a byte past the site (Eva)',
 	  file => 'arch/i386/fixup/nops.c',
-	  from => "\t\tfor (i = 0; i < c; i++)\n\t\t\t*p++ = q[i];",
-	  to => "\t\tfor (i = 0; i <= c; i++)\n\t\t\t*p++ = q[i];",
+	  from => "\t\tfor (i = 0; i < c; i++) {\n",
+	  to => "\t\tfor (i = 0; i <= c; i++) {\n",
 	  part => 'eva-nops', names => qr/nops\.c:\d+: out of bounds/ },
 	{ what => 'check_record() lets a site be a byte longer than its kind',
 	  file => 'arch/i386/fixup/patcher.c',
@@ -170,6 +172,10 @@ my @breaks = (
 	  names => qr/function plan: precondition 'kind' got status invalid/ },
 );
 
+if (defined $ENV{BREAKS}) {
+	@breaks = grep { $_->{what} =~ /$ENV{BREAKS}/ } @breaks;
+	BAIL_OUT("BREAKS=$ENV{BREAKS} matches no break") unless @breaks;
+}
 for my $b (@breaks) {
 	my $dir = tempdir(CLEANUP => 1);
 	copy_tree($dir, qw(include arch/i386/fixup tests/proof));

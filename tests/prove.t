@@ -8,19 +8,24 @@ use Test::More;
 use TAP::Parser;
 
 my $parser = TAP::Parser->new({ exec => ['scripts/proof', '--tap'] });
-my @said;
+# scripts/proof prints a part's line, then the goals or alarms behind
+# it: each part is reported when the next begins, with those in its diag
+my ($part, @before);
+sub report {
+	my ($ok, $what, @said) = @{$part // return};
+	ok($ok, $what) or diag(@said);
+}
 while (my $r = $parser->next) {
 	if ($r->is_test) {
-		ok($r->is_ok, $r->description =~ s/^- //r) or diag(@said);
-		@said = ();
-	} elsif ($r->is_comment) {
-		push @said, $r->as_string =~ s/^#\s?//r . "\n";
-	} elsif ($r->is_unknown && $r->as_string ne '') {
-		push @said, $r->as_string . "\n";
+		report();
+		$part = [$r->is_ok, $r->description =~ s/^- //r];
+	} elsif (($r->is_comment || $r->is_unknown) && $r->as_string ne '') {
+		push @{$part // \@before}, $r->as_string =~ s/^#\s?//r . "\n";
 	}
 }
+report();
 ok($parser->exit == 0 && !$parser->parse_errors,
    'scripts/proof: exit status 0, its TAP well formed')
-	or diag(@said, map { "$_\n" } $parser->parse_errors);
+	or diag(@before, map { "$_\n" } $parser->parse_errors);
 
 done_testing();

@@ -625,7 +625,7 @@ static const struct form *__init named(const struct pass *p,
 	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
 	kind_run_ok(p, k);
  */
-static void __init list_forms(struct pass *p)
+static __always_inline void list_forms(struct pass *p)
 {
 	unsigned int i, k;
 
@@ -659,7 +659,8 @@ static void __init list_forms(struct pass *p)
     assigns p->fixed[m][k][0 .. 7];
     ensures fixed_head(p, m, k);
  */
-static void __init pad_fixed(struct pass *p, unsigned int m, unsigned int k)
+static __always_inline void pad_fixed(struct pass *p, unsigned int m,
+				       unsigned int k)
 {
 	const struct form *f = p->chosen[m][k];
 
@@ -1036,9 +1037,14 @@ static const char *__init plan_modrm(const struct pass *p, unsigned int m,
 		new[i] = site[i];
 	/*@ assert c->len == h; */
 	put_head(c, new, len);
+	/*@ assert head: \forall integer j; 0 <= j < h ==>
+		new[j] == head_byte(c, j, len); */
+	/*@ assert rest: \forall integer j; h <= j < len ==> new[j] == site[j]; */
 	if (c->reg >= 0)
 		new[h] = (new[h] & 0xc7) | (u32)c->reg << 3;
+	/*@ assert planned: modrm_planned(c, site, new, len); */
 	*variant = c->name;
+	/*@ assert c == p->chosen[m][kind]; */
 	return NULL;
 }
 
