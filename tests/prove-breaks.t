@@ -131,6 +131,14 @@ my @breaks = (
 	  part => 'wp-plan', fct => 'plan_call', prop => 'call',
 	  steps => 300000,
 	  names => qr/plan_call: goal plan_call_ensures_call not proved/ },
+	# issue 23's defect: a branch to address 0 taken for "by register"
+	{ what => 'a THUNK branch to 0 planned as the thunk of eax',
+	  file => 'arch/i386/fixup/patcher.c',
+	  from => "\t\tt = thunk_at_fn(p->env, kind, branch_target(site));",
+	  to => "\t\tt = branch_target(site) ? thunk_at_fn(p->env, kind, " .
+		"branch_target(site)) : thunk_for_reg(p->env, kind, 0);",
+	  part => 'wp-plan', fct => 'plan_thunk', prop => 'target',
+	  names => qr/plan_thunk: goal plan_thunk_assert_target not proved/ },
 	{ what => 'list_forms() counts a form away from its kind\'s run',
 	  file => 'arch/i386/fixup/patcher.c',
 	  from => "\t\tif (p->first[k] + p->nr[k] == &forms[i])\n\t\t\tp->nr[k]++;",

@@ -349,24 +349,28 @@ static bool o_thunk_holds(const struct oform *f, const u8 *b,
 }
 
 /*
- * The first of the first n thunks of kind k at fn, or with register reg
- * (fn 0); or -1.
+ * The first of the first n thunks of kind k at fn, any address (0 is no
+ * thunk's either); or -1.
  */
-static int o_thunk_in(unsigned int k, uintptr_t fn, unsigned int reg,
-		      unsigned int n)
+static int o_thunk_at(unsigned int k, uintptr_t fn, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (thunks[i].kind == k && (fn ? (uintptr_t)thunks[i].fn == fn :
-					    thunks[i].reg == reg))
+		if (thunks[i].kind == k && (uintptr_t)thunks[i].fn == fn)
 			return i;
 	return -1;
 }
 
-static int o_thunk(unsigned int k, uintptr_t fn, unsigned int reg)
+/* The first thunk of kind k with register reg; or -1. */
+static int o_thunk_reg(unsigned int k, unsigned int reg)
 {
-	return o_thunk_in(k, fn, reg, nr_thunks);
+	unsigned int i;
+
+	for (i = 0; i < nr_thunks; i++)
+		if (thunks[i].kind == k && thunks[i].reg == reg)
+			return i;
+	return -1;
 }
 
 /*
@@ -383,7 +387,7 @@ static const struct oform *o_thunk_form(unsigned int k, const u8 *b,
 	*t = -1;
 	*reg = NO_THUNK_REG;
 	if (b[0] == (u8)f->b[0]) {
-		*t = o_thunk(k, o_call_target(b, a), 0);
+		*t = o_thunk_at(k, o_call_target(b, a), nr_thunks);
 		if (*t < 0)
 			return NULL;
 		*reg = thunks[*t].reg;
@@ -431,8 +435,7 @@ static void make_thunks(struct input *in)
 				 tkinds[below(in, 3)];
 		thunks[i].reg = thunks[i].kind == FIXUP_KIND_RETURN ?
 				NO_THUNK_REG : below(in, 8);
-		same = i ? o_thunk_in(thunks[i].kind, (uintptr_t)thunks[i].fn,
-				      0, i) : -1;
+		same = o_thunk_at(thunks[i].kind, (uintptr_t)thunks[i].fn, i);
 		if (same >= 0)
 			thunks[i].reg = thunks[same].reg;
 	}
@@ -1033,7 +1036,7 @@ static const char *model(unsigned int i, bool room)
 			return "bytes not a variant";
 		if (reg == 4)
 			return "branch through esp";
-		if (o_thunk(k, 0, reg) < 0)
+		if (o_thunk_reg(k, reg) < 0)
 			return "no thunk of its kind for the register";
 		return NULL;
 	}
@@ -1122,7 +1125,7 @@ static void check_site(unsigned int i, const struct decision *d, bool p6)
 		 * form becomes a branch to the first thunk of (kind, reg)
 		 */
 		if (nt >= 0 && (ot >= 0 ? memcmp(now, d->old, 5) != 0 :
-				nt != o_thunk(k, 0, nreg)))
+				nt != o_thunk_reg(k, nreg)))
 			fail("record %u: branch to thunk %d: not the one it "
 			     "had, or not the first of its kind and register",
 			     i, nt);

@@ -1680,6 +1680,73 @@ static void test_thunk_registers(void)
 	   "thunk sites: no list of thunks, every thunk site rejected");
 }
 
+/*
+ * A branch to address 0 is a branch to a stranger: 0 is no thunk's
+ * address, so it must not be taken for "look up by register", which
+ * would find the thunk of eax. The sites must sit below 2 GB for rel32
+ * to reach 0 on a 64-bit host: text mapped with MAP_32BIT.
+ */
+static void test_thunk_to_zero(void)
+{
+	static const struct { u8 kind, op; } br[] = {
+		{ FIXUP_KIND_THUNK_CALL, 0xe8 },
+		{ FIXUP_KIND_THUNK_JMP, 0xe9 },
+		{ FIXUP_KIND_RETURN, 0xe9 },
+	};
+	static const struct profile *const modes[] = {
+		SKYLAKE, &profiles[0], CORE2,
+	};
+	static const struct fixup_hooks hooks = { .reject = on_reject };
+	long pg = sysconf(_SC_PAGESIZE);
+	struct fixup_range r;
+	struct fixup_env env;
+	struct fixup_stats st;
+	struct fixup_site *rec;
+	unsigned int i, m;
+	u8 *t, old[64];
+	bool good = true;
+	s32 rel;
+
+	t = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (t == MAP_FAILED) {
+		ok(0, "thunk sites to address 0: mmap below 2 GB");
+		return;
+	}
+	rec = (struct fixup_site *)t;
+	r.start = t + 64;
+	r.end = t + pg;
+	memset(t + 64, 0xcc, pg - 64);
+	for (i = 0; i < ARRAY_SIZE(br); i++) {
+		u8 *s = t + 64 + 8 * i;
+
+		rel = (s32)-(intptr_t)(s + 5);	/* s + 5 + rel == 0 */
+		s[0] = br[i].op;
+		memcpy(s + 1, &rel, 4);
+		rec[i].rel = (s32)(s - (u8 *)&rec[i].rel);
+		rec[i].kind = br[i].kind;
+		rec[i].len = 5;
+	}
+	memcpy(old, t + 64, sizeof(old));
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		env = env_for(&modes[m]->cpu, false, &hooks);
+		env.text = &r;
+		env.nr_text = 1;
+		nrej = 0;
+		fixup_apply(rec, rec + ARRAY_SIZE(br), &env, &st);
+		good &= nrej == ARRAY_SIZE(br) &&
+			!memcmp(old, t + 64, sizeof(old));
+		for (i = 0; i < ARRAY_SIZE(br) && i < (unsigned int)nrej; i++)
+			good &= !strcmp(rejs[i].why, "branch target not a "
+					"thunk of its kind");
+		if (!good)
+			diag("mode %s: %d rejected", modes[m]->name, nrej);
+	}
+	ok(good, "thunk sites: a call or jmp to address 0 rejected and left "
+	   "alone, not taken for the thunk of eax");
+	munmap(t, pg);
+}
+
 /* Without room for the overlap map nothing can be checked: no writes. */
 static void test_no_room(void)
 {
@@ -1765,5 +1832,6 @@ int main(void)
 	test_no_room();
 	test_thunk_targets();
 	test_thunk_registers();
+	test_thunk_to_zero();
 	return done_testing();
 }

@@ -488,6 +488,14 @@ struct pass {
 	new[0] == op && \forall integer i; 1 <= i <= 4 ==>
 	  new[i] == (u8)((u32)(s32)(uintptr_t)(to -
 			(uintptr_t)((uintptr_t)s + 5)) >> 8 * (i - 1));
+  // Where "call/jmp rel32" at s goes, as branch_target() computes it,
+  // each step cast as the code's: the provers do not see two sums with
+  // their casts in other places as one sum modulo 2^32.
+  logic integer branch_to{L}(u8 *s) =
+	(uintptr_t)((uintptr_t)((uintptr_t)s + 5) +
+		    (uintptr_t)(long)(s32)(u32)((u32)(s[1] + 0x100 * s[2] +
+						      0x10000 * s[3]) +
+						(u32)(0x1000000 * s[4])));
   // fn is a function of call group g: its generic one or a variant's.
   predicate group_has{L}(struct fixup_call_group *g, integer fn) =
 	(uintptr_t)g->generic == fn ||
@@ -516,15 +524,19 @@ struct pass {
 	\forall integer j; 0 <= j < c->len ==>
 	  new[j] == (u8)((unsigned int)c->head[j] +
 			 (c->head[j] > 0xff ? reg : 0));
-  // THUNK, for register reg, not esp, that has a thunk of kind k: the
-  // chosen form for it padded with this CPU's NOPs; or, when the chosen
-  // form is the compiled one (a branch), the site's own bytes or a branch
-  // to a thunk of (k, reg). (The pass and the site at A, new at B.)
+  // THUNK, for register reg, not esp, that has a thunk of kind k, and
+  // that a site in the compiled form (a branch) names by branching to a
+  // thunk of kind k for it: the chosen form for it padded with this
+  // CPU's NOPs; or, when the chosen form is the compiled one, the site's
+  // own bytes or a branch to a thunk of (k, reg). (The pass and the site
+  // at A, new at B.)
   predicate thunk_planned_reg{A, B}(struct pass *p, integer m, integer k,
 				    u8 *site, u8 *new, integer len,
 				    integer reg) =
 	\let f = \at(p->first[k], A); \let c = \at(p->chosen[m][k], A);
 	reg != 4 && \at(thunk_for(p->env, k, reg), A) &&
+	(\at(site[0] == f->head[0], A) ==>
+	   \at(thunk_at(p->env, k, reg, branch_to(site)), A)) &&
 	(c != f ?
 	   thunk_form_planned{B}(c, reg, new) &&
 	   nop_padded{A, B}(new + \at(c->len, A), len - \at(c->len, A),
@@ -1111,13 +1123,15 @@ static bool __init shares(const struct fixup_env *env,
 /* Where "call/jmp rel32" at a 5-byte site goes. */
 /*@ requires \valid_read(site + (0 .. 4));
     assigns \nothing;
+    ensures to: \result == branch_to(site);
  */
 static uintptr_t __init branch_target(const u8 *site)
 {
-	s32 rel = (s32)(site[1] | (u32)site[2] << 8 | (u32)site[3] << 16 |
-			(u32)site[4] << 24);
+	/* little-endian; a sum, not shifts: branch_to() stays arithmetic */
+	u32 rel = site[1] + 0x100 * site[2] + 0x10000 * site[3] +
+		  0x1000000u * site[4];
 
-	return (uintptr_t)site + 5 + (uintptr_t)(long)rel;
+	return (uintptr_t)site + 5 + (uintptr_t)(long)(s32)rel;
 }
 
 /* "op rel32" to "to" at a 5-byte site; false if rel32 cannot reach. */
@@ -1219,7 +1233,7 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
 
 /*
  * The first thunk of kind in the kernel's list that is the function at
- * fn, or (fn 0) that carries register reg.
+ * fn: a branch's target, any address (0 is no thunk's either).
  */
 /*@ requires \valid_read(env) &&
 	\valid_read(env->thunks + (0 .. env->nr_thunks - 1));
@@ -1227,26 +1241,46 @@ static const char *__init plan_call(const struct pass *p, unsigned int m,
     ensures \result == \null || \valid_read(\result);
     ensures found: \result != \null ==> \exists integer i;
 	0 <= i < env->nr_thunks && \result == &env->thunks[i] &&
-	\result->kind == kind && (fn == 0 ==> \result->reg == reg) &&
-	(fn != 0 ==> (uintptr_t)\result->fn == fn);
+	\result->kind == kind && (uintptr_t)\result->fn == fn;
  */
-static const struct fixup_thunk *__init thunk_of(const struct fixup_env *env,
-						 unsigned int kind,
-						 uintptr_t fn, unsigned int reg)
+static const struct fixup_thunk *__init
+thunk_at_fn(const struct fixup_env *env, unsigned int kind, uintptr_t fn)
 {
-	const struct fixup_thunk *t;
 	unsigned int i;
 
 	/*@ loop invariant 0 <= i <= env->nr_thunks;
-	    loop assigns i, t;
+	    loop assigns i;
 	    loop variant env->nr_thunks - i;
 	 */
-	for (i = 0; i < env->nr_thunks; i++) {
-		t = &env->thunks[i];
-		if (t->kind == kind &&
-		    (fn ? (uintptr_t)t->fn == fn : t->reg == reg))
-			return t;
-	}
+	for (i = 0; i < env->nr_thunks; i++)
+		if (env->thunks[i].kind == kind &&
+		    (uintptr_t)env->thunks[i].fn == fn)
+			return &env->thunks[i];
+	return NULL;
+}
+
+/* The first thunk of kind in the kernel's list that carries register reg. */
+/*@ requires \valid_read(env) &&
+	\valid_read(env->thunks + (0 .. env->nr_thunks - 1));
+    assigns \nothing;
+    ensures \result == \null || \valid_read(\result);
+    ensures found: \result != \null ==> \exists integer i;
+	0 <= i < env->nr_thunks && \result == &env->thunks[i] &&
+	\result->kind == kind && \result->reg == reg;
+ */
+static __always_inline const struct fixup_thunk *
+thunk_for_reg(const struct fixup_env *env, unsigned int kind,
+	      unsigned int reg)
+{
+	unsigned int i;
+
+	/*@ loop invariant 0 <= i <= env->nr_thunks;
+	    loop assigns i;
+	    loop variant env->nr_thunks - i;
+	 */
+	for (i = 0; i < env->nr_thunks; i++)
+		if (env->thunks[i].kind == kind && env->thunks[i].reg == reg)
+			return &env->thunks[i];
 	return NULL;
 }
 
@@ -1271,6 +1305,27 @@ static void __init put_thunk_form(const struct form *f, unsigned int reg,
 	 */
 	for (i = 0; i < f->len; i++)
 		new[i] = f->head[i] + (f->head[i] > 0xff ? reg : 0);
+}
+
+/*
+ * THUNK form f's bytes for register reg, then this CPU's NOPs up to len.
+ * (A function of its own so that the padding's goals are proved apart
+ * from plan_thunk()'s branch target, whose sum drowns the provers.)
+ */
+/*@ requires \valid_read(f) && f->len <= 8 && f->len <= len;
+    requires \valid(new + (0 .. len - 1));
+    requires \separated(new + (0 .. len - 1), f);
+    assigns new[0 .. len - 1];
+    ensures form: thunk_form_planned(f, reg, new);
+    ensures pad: nop_padded{Pre, Post}(new + f->len, len - f->len, p6);
+ */
+static __always_inline void put_thunk_padded(const struct form *f,
+					     unsigned int reg, u8 *new,
+					     unsigned int len, bool p6)
+{
+	/* the padding first: its bytes are the tables' on entry */
+	fixup_pad(new + f->len, len - f->len, p6);
+	put_thunk_form(f, reg, new);
 }
 
 /*
@@ -1327,11 +1382,14 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	const struct fixup_thunk *t;
 	unsigned int i, reg;
 
+	/*@ assert chosen: \valid_read(c); */	/* here, in a small context */
 	if (branch) {
-		t = thunk_of(p->env, kind, branch_target(site), 0);
+		t = thunk_at_fn(p->env, kind, branch_target(site));
 		if (!t)
 			return "branch target not a thunk of its kind";
 		reg = t->reg;
+		/*@ assert target: thunk_at(p->env, kind, reg,
+					    branch_to(site)); */
 	} else {
 		/*@ loop invariant 1 <= i <= p->nr[kind];
 		    loop assigns i, reg;
@@ -1345,16 +1403,16 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	}
 	if (reg == 4)		/* call *%esp would branch into the stack */
 		return "branch through esp";
-	t = thunk_of(p->env, kind, 0, reg);
+	t = thunk_for_reg(p->env, kind, reg);
 	if (!t)
 		return "no thunk of its kind for the register";
 	/*@ assert has: thunk_at(p->env, kind, reg, (uintptr_t)t->fn); */
 	/*@ assert has_pre: \let r = reg; \let fn = (uintptr_t)t->fn;
 		\at(thunk_at(p->env, kind, r, fn), Pre); */
+	/*@ assert target_pre: branch ==> \let r = reg;
+		\at(thunk_at(p->env, kind, r, branch_to(site)), Pre); */
 	if (c != f) {
-		/* the padding first: its bytes are the tables' on entry */
-		fixup_pad(new + c->len, len - c->len, p->p6);
-		put_thunk_form(c, reg, new);
+		put_thunk_padded(c, reg, new, len, p->p6);
 		/*@ assert pad: nop_padded{Pre, Here}(new + c->len, len - c->len,
 						     p->p6); */
 		/*@ assert pass: \let cc = c; cc->len == \at(cc->len, Pre) &&
