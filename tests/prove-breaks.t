@@ -72,6 +72,12 @@ my @breaks = (
 	  to => "\tcount(ks, write_site(site, new[0], r->len + 1));",
 	  part => 'wp-walk', fct => 'patch', prop => '@assigns',
 	  names => qr/patch: goal patch_\S*assigns\S* not proved/ },
+	{ what => 'an accepted site gets its planned bytes shifted by one',
+	  file => 'arch/i386/fixup/patcher.c',
+	  from => "\tcount(ks, write_site(site, new[0], r->len));",
+	  to => "\tcount(ks, write_site(site, new[0] + 1, r->len));",
+	  part => 'wp-bytes', fct => 'patch', prop => 'bytes',
+	  names => qr/patch: goal patch_ensures_bytes not proved/ },
 	{ what => 'an accepted site counted both patched and unchanged',
 	  file => 'arch/i386/fixup/patcher.c',
 	  from => "\tif (changed)\n\t\tks->patched++;\n\telse\n" .

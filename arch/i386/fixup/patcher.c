@@ -534,6 +534,15 @@ struct pass {
 				u8 *site, u8 *new, integer len) =
 	\exists integer reg;
 	  thunk_planned_reg{A, B}(p, m, k, site, new, len, reg);
+
+  // What plan() leaves in new[] (at B) for a site of kind k, len bytes,
+  // in mode m (the pass at A): for a FIXED kind, as fixed_planned. Not
+  // yet the other shapes (Documentation/proof.md, wp-bytes).
+  predicate site_planned{A, B}(struct pass *p, integer m, integer k,
+			       u8 *new, integer len) =
+	\at(kinds[k].shape, A) == SHAPE_FIXED ==>
+	  \forall integer j; 0 <= j < len ==>
+	    \at(new[j], B) == \at(p->fixed[m][k][j], A);
 */
 
 /* Whether a rule or call variant (needs, bug, mode) fits in mode m. */
@@ -1423,6 +1432,21 @@ static const char *__init plan_thunk(const struct pass *p, unsigned int m,
 	return NULL;
 }
 
+#ifdef FIXUP_PROOF_BYTES
+/*
+ * A clause of plan()'s contract that only the proof parts wp-plan (which
+ * proves it) and wp-bytes (which uses it for patch()'s bytes) see:
+ * Documentation/proof.md, wp-bytes. Frama-C merges it with the contract
+ * below.
+ */
+/*@ ensures planned: \result == \null ==>
+	site_planned{Pre, Post}(p, m, \old(r->kind), new, \old(r->len));
+ */
+static const char *__init plan(const struct pass *p, unsigned int m,
+			       const struct fixup_site *r, const u8 *site,
+			       u8 *new, const char **variant);
+#endif
+
 /*
  * The bytes the site gets in mode m, by its kind's shape, for a record
  * that passed checks 1 to 3; NULL, new[] and *variant set, or why not
@@ -1576,6 +1600,19 @@ static bool __init write_site(u8 *site, const u8 *new, unsigned int len)
 	}
 	return changed;
 }
+
+#ifdef FIXUP_PROOF_BYTES
+/*
+ * patch()'s bytes, for wp-bytes only (Documentation/proof.md): an
+ * accepted site holds what plan() planned in mode 0 from its bytes and
+ * the pass on entry.
+ */
+/*@ ensures bytes: p->st->rejected == \old(p->st->rejected) ==>
+	site_planned{Pre, Post}(p, 0, \old(r->kind), (u8 *)addr, \old(r->len));
+ */
+static void __init patch(struct pass *p, const struct fixup_site *r,
+			 uintptr_t addr);
+#endif
 
 /*
  * Check, plan, and when keeping plan the other mode too: a site whose
