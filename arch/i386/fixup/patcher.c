@@ -37,7 +37,7 @@ struct kind {
 };
 
 struct form {
-	u16 kind;		/* u16: apart from the pass's fixed[] (WP) */
+	u16 kind;		/* u16, as len: apart from u8 fixed[] (WP) */
 	s8 reg;			/* MODRM forms: 0..7, ANY or HINT */
 	u16 len;		/* bytes in head[] */
 	s16 head[8];		/* bytes, or JMP (8: the MB_FLAGS form) */
