@@ -1806,6 +1806,17 @@ static __always_inline void step(struct pass *p,
 		!site_written(p->env, r, (u8 *)&c[i].nr) &&
 		\separated(&c[i].nr,
 			   p->env->taken + (0 .. p->env->taken_size - 1)); */
+	/*@ assert variants_apart: \let c = p->env->calls;
+		\forall integer i; 0 <= i < p->env->nr_calls ==>
+		\separated(&c[i].variants,
+			   &p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0]); */
+	/*@ assert records_apart: \forall integer k; 0 <= k < end - start ==>
+		!site_written(p->env, r, (u8 *)&start[k].kind) &&
+		!site_written(p->env, r, (u8 *)&start[k].len) &&
+		\separated(&start[k].kind,
+			   p->env->taken + (0 .. p->env->taken_size - 1)) &&
+		\separated(&start[k].len,
+			   p->env->taken + (0 .. p->env->taken_size - 1)); */
 	patch(p, r, site);
 	/*@ assert kept: p->env == \at(p->env, Pre) &&
 		p->st == \at(p->st, Pre); */
@@ -1850,11 +1861,11 @@ static __always_inline void step(struct pass *p,
 		p->env->nr_calls == \at(p->env->nr_calls, Pre) &&
 		p->env->thunks == \at(p->env->thunks, Pre) &&
 		p->env->nr_thunks == \at(p->env->nr_thunks, Pre); */
-	/*@ assert variants: \let c = p->env->calls;
-		\forall integer i; 0 <= i < p->env->nr_calls ==>
+	/*@ assert variants: \let c = \at(p->env->calls, Pre);
+		\forall integer i; 0 <= i < \at(p->env->nr_calls, Pre) ==>
 		c[i].variants == \at(c[i].variants, Pre); */
-	/*@ assert calls_nr: \let c = p->env->calls;
-		\forall integer i; 0 <= i < p->env->nr_calls ==>
+	/*@ assert calls_nr: \let c = \at(p->env->calls, Pre);
+		\forall integer i; 0 <= i < \at(p->env->nr_calls, Pre) ==>
 		c[i].nr == \at(c[i].nr, Pre); */
 	/*@ assert plan_env_ok: plan_env_ok(p->env); */
 	/*@ assert shapes: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
@@ -1867,6 +1878,13 @@ static __always_inline void step(struct pass *p,
 		p->first[k]->len == \at(p->first[k]->len, Pre); */
 	/*@ assert run_ok: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
 		\at(kind_run_ok(p, k), Pre) ==> kind_run_ok(p, k); */
+	/*@ assert chosen: \forall integer k, m; 0 <= k < FIXUP_NR_KINDS &&
+		0 <= m < p->nr_modes ==>
+		\at(kind_run_ok(p, k) &&
+		    form_ok(p->chosen[m][k], k, p->first[k]->len) &&
+		    in_run(p, k, p->chosen[m][k]), Pre) ==>
+		form_ok(p->chosen[m][k], k, p->first[k]->len) &&
+		in_run(p, k, p->chosen[m][k]); */
 	/*@ assert runs: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
 		\at(kind_forms_ok(p, k), Pre) ==> kind_forms_ok(p, k); */
 	/*@ assert pass_ok: pass_ok(p); */
