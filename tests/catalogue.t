@@ -434,4 +434,47 @@ for my $tool (qw(fixup-verify fixup-report)) {
 	}
 }
 
+# ---- the compiler refuses a catalogue the walk cannot rely on ---------------
+# patcher.c's _Static_asserts (forms_ok in Documentation/proof.md): each
+# broken copy of the header must stop the build with the row's message;
+# the unbroken copy must build, or the test proves nothing.
+
+{
+	my $orig = slurp($header);
+	my $cc = "gcc -fsyntax-only -std=gnu11 -DHOST_TEST -DCONFIG_SMP=1 "
+	    . "-DCONFIG_NR_CPUS=8 -I$tmp/inc -I$root/include "
+	    . "$root/arch/i386/fixup/patcher.c";
+	my $compile = sub {
+		my ($text) = @_;
+		system('mkdir', '-p', "$tmp/inc/asm") == 0 or die;
+		open(my $f, '>', "$tmp/inc/asm/fixup-kinds.h") or die;
+		print $f $text;
+		close($f);
+		my $err = `$cc 2>&1`;
+		return ($? == 0, $err);
+	};
+	my ($ok, $err) = $compile->($orig);
+	ok($ok, 'patcher.c builds with an unbroken copy of the catalogue')
+	    or diag($err);
+	for my $t (
+	    [ 'a FIXED kind of two lengths', qr/^FIXUP_KIND\(MB,\s.*$/m,
+	      "FIXUP_KIND(MB,\t\t5, 6, FIXED)", qr/"MB: bad lengths"/ ],
+	    [ 'a CALL kind not of 5 bytes', qr/^FIXUP_KIND\(CALL,\s.*$/m,
+	      "FIXUP_KIND(CALL,\t4, 5, CALL)", qr/"CALL: bad lengths"/ ],
+	    [ 'a kind with no form', qr/^FIXUP_FIXED\(RMB,\s.*\n/m, '',
+	      qr/"RMB: no form"/ ],
+	    [ 'a rule for a kind with no form', qr/^FIXUP_FIXED\(RMB,\s.*\n/m,
+	      '', qr/"RMB rule lfence: the kind has no forms"/ ],
+	    [ 'a form longer than its kind\'s site',
+	      qr/^FIXUP_FIXED\(LOCK,\s+"ds",.*$/m,
+	      "FIXUP_FIXED(LOCK,\t\"ds\",\t\t0x3e, 0x3e)",
+	      qr/"LOCK ds: not of its kind\\?'s shape/ ]) {
+		my ($what, $row, $by, $msg) = @$t;
+		(my $text = $orig) =~ s/$row/$by/g;
+		isnt($text, $orig, "the row to break is there: $what");
+		($ok, $err) = $compile->($text);
+		ok(!$ok && $err =~ $msg, "the build stops on $what") or diag($err);
+	}
+}
+
 done_testing();

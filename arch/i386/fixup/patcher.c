@@ -96,29 +96,9 @@ static const struct rule rules[] __initconst = {
 #undef FIXUP_RULE
 
 /*
- * What the walk relies on: sane lengths, FIXED kinds of one length, THUNK
- * and CALL kinds of 5 (a rel32 branch).
- */
-#define FIXUP_KIND(k, lo, hi, shape)					\
-	_Static_assert(1 <= (lo) && (lo) <= (hi) && (hi) <= FIXUP_MAX_LEN &&\
-		       (SHAPE_##shape != SHAPE_FIXED ||			\
-			((lo) == (hi) && (hi) <= 8)) &&			\
-		       ((SHAPE_##shape != SHAPE_THUNK &&		\
-			 SHAPE_##shape != SHAPE_CALL) ||		\
-			((lo) == 5 && (hi) == 5)), #k ": bad lengths");
-#define FIXUP_FIXED(k, name, ...)
-#define FIXUP_MODRM(k, name, reg, ...)
-#define FIXUP_THUNK(k, name, ...)
-#define FIXUP_RULE(k, needs, bug, mode, form)
-#include <asm/fixup-kinds.h>
-#undef FIXUP_KIND
-#undef FIXUP_FIXED
-#undef FIXUP_MODRM
-#undef FIXUP_THUNK
-#undef FIXUP_RULE
-
-/*
- * What choose() relies on in the forms and rules (forms_ok in the proof,
+ * What the walk relies on in the catalogue: sane lengths, FIXED kinds of
+ * one length, THUNK and CALL kinds of 5 (a rel32 branch). What choose()
+ * relies on in the forms and rules (forms_ok in the proof,
  * Documentation/proof.md): a form is of a kind of its own shape, at most
  * 8 bytes (head[]) and no longer than the kind's shortest site; every
  * kind but CALL has a form; a rule is for a kind with forms. (That a
@@ -161,6 +141,12 @@ _Static_assert(SHAPE_NONE == 0 && FIXUP_NR_KINDS < 31, "kinds: a bit each");
 		       #k " " name ": not of its kind's shape, or longer "\
 		       "than 8 bytes or its kind's shortest site");
 #define FIXUP_KIND(k, lo, hi, shape)					\
+	_Static_assert(1 <= (lo) && (lo) <= (hi) && (hi) <= FIXUP_MAX_LEN &&\
+		       (SHAPE_##shape != SHAPE_FIXED ||			\
+			((lo) == (hi) && (hi) <= 8)) &&			\
+		       ((SHAPE_##shape != SHAPE_THUNK &&		\
+			 SHAPE_##shape != SHAPE_CALL) ||		\
+			((lo) == 5 && (hi) == 5)), #k ": bad lengths");	\
 	_Static_assert(SHAPE_##shape == SHAPE_CALL ||			\
 		       (KINDS_WITH_FORMS >> FIXUP_KIND_##k & 1),		\
 		       #k ": no form");
