@@ -37,9 +37,9 @@ struct kind {
 };
 
 struct form {
-	u8 kind;
+	u16 kind;		/* u16, as len: apart from u8 fixed[] (WP) */
 	s8 reg;			/* MODRM forms: 0..7, ANY or HINT */
-	u8 len;			/* bytes in head[] */
+	u16 len;		/* bytes in head[] */
 	s16 head[8];		/* bytes, or JMP (8: the MB_FLAGS form) */
 	const char *name;	/* the report's variant= */
 };
@@ -381,6 +381,13 @@ struct pass {
   // c is one of them;
   predicate in_run{L}(struct pass *p, integer k, struct form *c) =
 	\exists integer i; 0 <= i < p->nr[k] && c == p->first[k] + i;
+  // c is one of the n forms from f: in_run over the run's first form and
+  // length as values, which writes to the pass do not change (choose()).
+  predicate one_of(struct form *c, struct form *f, integer n) =
+	\exists integer i; 0 <= i < n && c == f + i;
+  // A kind with forms: all but CALL and the numbers without a kind.
+  predicate with_forms{L}(integer k) =
+	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL;
   // and in each mode planned, chosen[m][k] is one of them.
   predicate kind_forms_ok{L}(struct pass *p, integer k) =
 	kind_run_ok(p, k) &&
@@ -438,6 +445,18 @@ struct pass {
 	\forall integer j; 0 <= j < p->chosen[m][k]->len ==>
 	  p->fixed[m][k][j] ==
 	    head_byte(p->chosen[m][k], j, kinds[k].max_len);
+
+  // What plan_env_ok reads of the environment, the same in states A and
+  // B (choose() writes only the pass, apart from it).
+  predicate plan_env_same{A, B}(struct fixup_env *e) =
+	\at(e->cpu, A) == \at(e->cpu, B) &&
+	\at(e->calls, A) == \at(e->calls, B) &&
+	\at(e->nr_calls, A) == \at(e->nr_calls, B) &&
+	\at(e->thunks, A) == \at(e->thunks, B) &&
+	\at(e->nr_thunks, A) == \at(e->nr_thunks, B) &&
+	\forall integer i; 0 <= i < \at(e->nr_calls, A) ==>
+	  \at(e->calls[i].variants, A) == \at(e->calls[i].variants, B) &&
+	  \at(e->calls[i].nr, A) == \at(e->calls[i].nr, B);
 
   // What a plan of len bytes for a site of kind k in mode m needs: a
   // pass as above, a kind and length of the catalogue, the site's bytes
@@ -610,6 +629,8 @@ static const struct form *__init named(const struct pass *p,
     ensures runs: \forall integer k; 0 <= k < FIXUP_NR_KINDS &&
 	kinds[k].name != \null && kinds[k].shape != SHAPE_CALL ==>
 	kind_run_ok(p, k);
+    ensures valid: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	\valid_read(p->first[k] + (0 .. p->nr[k] - 1));
  */
 static __always_inline void list_forms(struct pass *p)
 {
@@ -655,28 +676,163 @@ static __always_inline void pad_fixed(struct pass *p, unsigned int m,
 }
 
 /*
+ * The form each kind's first fitting rule names in mode m, if any: one of
+ * the kind's forms, or NULL when the rule names none of them.
+ */
+/*@ requires \valid(p) && m < 2;
+    requires \valid_read(p->env) && \valid_read(p->env->cpu);
+    requires \separated(p, p->env);
+    requires rules: \forall integer i; 0 <= i < ARRAY_SIZE(rules) ==>
+	rules[i].kind < FIXUP_NR_KINDS;
+    requires runs: \forall integer j; 0 <= j < FIXUP_NR_KINDS ==>
+	\valid_read(p->first[j] + (0 .. p->nr[j] - 1));
+    requires none: \forall integer j; 0 <= j < FIXUP_NR_KINDS ==>
+	p->chosen[m][j] == \null;
+    assigns p->chosen[m][0 .. FIXUP_NR_KINDS - 1];
+    ensures named: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+	p->chosen[m][j] != \null ==>
+	one_of(p->chosen[m][j], \old(p->first[j]), p->nr[j]);
+ */
+static __always_inline void pick(struct pass *p, unsigned int m)
+{
+	unsigned int i;
+
+	/*@ loop invariant 0 <= i <= ARRAY_SIZE(rules);
+	    loop invariant first: \forall integer j; 0 <= j < FIXUP_NR_KINDS ==>
+		p->first[j] == \at(p->first[j], Pre);
+	    loop invariant named: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		p->chosen[m][j] != \null ==>
+		one_of(p->chosen[m][j], \at(p->first[j], Pre), p->nr[j]);
+	    loop assigns i, p->chosen[m][0 .. FIXUP_NR_KINDS - 1];
+	    loop variant ARRAY_SIZE(rules) - i;
+	 */
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		const struct rule *r = &rules[i];
+
+		if (!p->chosen[m][r->kind] &&
+		    fits(p, r->needs, r->bug, r->mode, m))
+			p->chosen[m][r->kind] = named(p, r);
+	}
+}
+
+/* Every FIXED kind's bytes in each mode planned. */
+/*@ requires \valid(p) && 1 <= p->nr_modes <= 2 && catalogue_ok;
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1));
+    requires named: \forall integer k; 0 <= k < FIXUP_NR_KINDS &&
+	kinds[k].shape == SHAPE_FIXED ==> kinds[k].name != \null;
+    requires chosen: \forall integer m, k; 0 <= m < p->nr_modes &&
+	0 <= k < FIXUP_NR_KINDS && kinds[k].shape == SHAPE_FIXED ==>
+	form_ok(p->chosen[m][k], k, p->chosen[m][k]->len);
+    assigns (&p->fixed[0][0][0])[0 .. 2 * FIXUP_NR_KINDS * 8 - 1];
+    ensures fixed: \forall integer m, k; 0 <= m < p->nr_modes &&
+	0 <= k < FIXUP_NR_KINDS && kinds[k].shape == SHAPE_FIXED ==>
+	fixed_head(p, m, k);
+ */
+static __always_inline void pad_all(struct pass *p)
+{
+	unsigned int k, m;
+
+	/*@ loop invariant 0 <= m <= p->nr_modes;
+	    loop invariant fixed: \forall integer n, j; 0 <= n < m &&
+		0 <= j < FIXUP_NR_KINDS && kinds[j].shape == SHAPE_FIXED ==>
+		fixed_head(p, n, j);
+	    loop assigns m, k,
+		(&p->fixed[0][0][0])[0 .. 2 * FIXUP_NR_KINDS * 8 - 1];
+	    loop variant p->nr_modes - m;
+	 */
+	for (m = 0; m < p->nr_modes; m++)
+		/*@ loop invariant 0 <= k <= FIXUP_NR_KINDS;
+		    loop invariant fixed: \forall integer n, j;
+			(0 <= n < m || (n == m && j < k)) &&
+			0 <= j < FIXUP_NR_KINDS &&
+			kinds[j].shape == SHAPE_FIXED ==> fixed_head(p, n, j);
+		    loop assigns k,
+			(&p->fixed[m][0][0])[0 .. FIXUP_NR_KINDS * 8 - 1];
+		    loop variant FIXUP_NR_KINDS - k;
+		 */
+		for (k = 0; k < FIXUP_NR_KINDS; k++)
+			if (kinds[k].shape == SHAPE_FIXED)
+				pad_fixed(p, m, k);
+}
+
+/*
  * Each kind's forms, the form its first fitting rule names in each mode
  * planned (else its compiled form), and for a FIXED kind (one length)
  * the bytes of that form padded for the CPU.
  */
+/*@ requires \valid(p) && 1 <= p->nr_modes <= 2 && plan_env_ok(p->env);
+    requires catalogue_ok && forms_ok;
+    requires zeroed: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+	p->first[k] == \null && p->nr[k] == 0 &&
+	p->chosen[0][k] == \null && p->chosen[1][k] == \null;
+    requires \separated(p, forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       kinds + (0 .. FIXUP_NR_KINDS - 1), p->env,
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
+    assigns p->first[0 .. FIXUP_NR_KINDS - 1],
+	p->nr[0 .. FIXUP_NR_KINDS - 1],
+	(&p->chosen[0][0])[0 .. 2 * FIXUP_NR_KINDS - 1],
+	(&p->fixed[0][0][0])[0 .. 2 * FIXUP_NR_KINDS * 8 - 1];
+    ensures pass_ok(p);
+    ensures fixed: \forall integer m, k; 0 <= m < p->nr_modes &&
+	0 <= k < FIXUP_NR_KINDS && kinds[k].shape == SHAPE_FIXED ==>
+	fixed_head(p, m, k);
+ */
 static void __init choose(struct pass *p)
 {
-	const struct rule *r;
 	unsigned int k, m;
 
 	list_forms(p);
+	/*@ assert kept: p->nr_modes == \at(p->nr_modes, Pre) &&
+		p->env == \at(p->env, Pre); */
+	/*@ ghost Listed: ; */
+	/*@ loop invariant 0 <= m <= p->nr_modes;
+	    loop invariant kept: p->env == \at(p->env, Pre);
+	    loop invariant same: plan_env_same{Pre, Here}(p->env);
+	    loop invariant first: \forall integer j; 0 <= j < FIXUP_NR_KINDS ==>
+		p->first[j] == \at(p->first[j], Listed);
+	    loop invariant done: \forall integer n, j; 0 <= n < m &&
+		0 <= j < FIXUP_NR_KINDS && with_forms(j) ==>
+		one_of(p->chosen[n][j], \at(p->first[j], Listed), p->nr[j]);
+	    loop invariant ahead: \forall integer n, j; m <= n < 2 &&
+		0 <= j < FIXUP_NR_KINDS ==> p->chosen[n][j] == \null;
+	    loop assigns m, k,
+		(&p->chosen[0][0])[0 .. 2 * FIXUP_NR_KINDS - 1];
+	    loop variant p->nr_modes - m;
+	 */
 	for (m = 0; m < p->nr_modes; m++) {
-		for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
-			if (!p->chosen[m][r->kind] &&
-			    fits(p, r->needs, r->bug, r->mode, m))
-				p->chosen[m][r->kind] = named(p, r);
-		for (k = 0; k < FIXUP_NR_KINDS; k++) {
+		pick(p, m);
+		/*@ loop invariant 0 <= k <= FIXUP_NR_KINDS;
+		    loop invariant first: \forall integer j;
+			0 <= j < FIXUP_NR_KINDS ==>
+			p->first[j] == \at(p->first[j], Listed);
+		    loop invariant named: \forall integer j;
+			0 <= j < FIXUP_NR_KINDS &&
+			(j < k || p->chosen[m][j] != \null) &&
+			with_forms(j) ==>
+			one_of(p->chosen[m][j], \at(p->first[j], Listed),
+			       p->nr[j]);
+		    loop assigns k, p->chosen[m][0 .. FIXUP_NR_KINDS - 1];
+		    loop variant FIXUP_NR_KINDS - k;
+		 */
+		for (k = 0; k < FIXUP_NR_KINDS; k++)
 			if (!p->chosen[m][k])	/* the compiled form */
 				p->chosen[m][k] = p->first[k];
-			if (kinds[k].shape == SHAPE_FIXED)
-				pad_fixed(p, m, k);
-		}
 	}
+	/*@ assert env: plan_env_ok(p->env); */
+	/*@ assert runs: \forall integer j; 0 <= j < FIXUP_NR_KINDS &&
+		with_forms(j) ==> kind_run_ok(p, j); */
+	/*@ assert in_runs: \forall integer n, j; 0 <= n < p->nr_modes &&
+		0 <= j < FIXUP_NR_KINDS && with_forms(j) ==>
+		in_run(p, j, p->chosen[n][j]); */
+	/*@ assert forms_of: \forall integer n, j; 0 <= n < p->nr_modes &&
+		0 <= j < FIXUP_NR_KINDS && with_forms(j) ==>
+		form_ok(p->chosen[n][j], j, p->first[j]->len); */
+	/*@ assert chosen: pass_ok(p); */
+	/*@ ghost Chosen: ; */
+	pad_all(p);
+	/*@ assert calls: \forall integer i; 0 <= i < p->env->nr_calls ==>
+		p->env->calls[i].nr == \at(p->env->calls[i].nr, Chosen); */
+	/*@ assert env_ok: plan_env_ok(p->env); */
 }
 
 /* ---- the record: kind, length, in text, no byte shared ---- */
