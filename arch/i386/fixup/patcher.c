@@ -1930,7 +1930,7 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 	\at(r->rel, L1) == \at(r->rel, L2);
 
   lemma in_text_same{L1, L2}: \forall struct fixup_env *e, integer a, n;
-	env_same{L1, L2}(e) ==> (in_text{L1}(e, a, n) ==> in_text{L2}(e, a, n));
+	env_same{L1, L2}(e) ==> (in_text{L1}(e, a, n) <==> in_text{L2}(e, a, n));
   lemma site_of_same{L1, L2}: \forall struct fixup_site *r;
 	record_same{L1, L2}(r) ==> site_of{L1}(r) == site_of{L2}(r);
   lemma site_bits_same{L1, L2}: \forall struct fixup_env *e,
@@ -1959,10 +1959,178 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 */
 
 /*
- * The records, in order: each checked, planned, written and counted by
- * patch(), or all rejected with the caller's problem. The caller's
- * promises are the preconditions (Documentation/proof.md, wp-loop).
- * Inlined into fixup_apply(), in its section: the kernel is as before.
+ * One record: counted, then checked, planned, written and counted by
+ * patch(), or rejected with the caller's problem. Its contract is what
+ * the records' loop needs of a step, and only that (the frame: the
+ * pass, the environment, the table and the catalogue as they were;
+ * the bits that were set stay set), so that the loop's goals see it and
+ * not patch()'s whole contract (Documentation/proof.md, wp-loop).
+ * Inlined into walk(): the kernel is as before.
+ */
+/*@ requires \valid(p) && \valid(p->st) && \separated(p, p->st);
+    requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
+    requires table: \exists integer n; 0 <= n < 0xffffffff &&
+	end == start + n && \valid_read(start + (0 .. n - 1));
+    requires record: \exists integer k; 0 <= k < end - start &&
+	r == start + k;
+    requires env: problem == \null ==> env_ok(p->env);
+    requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
+	\separated((u8 *)a + (0 .. n - 1), p, start + (0 .. end - start - 1),
+		   forms + (0 .. ARRAY_SIZE(forms) - 1),
+		   p->env->calls + (0 .. p->env->nr_calls - 1));
+    requires taken: \separated(p->env->taken + (0 .. p->env->taken_size - 1),
+		       start + (0 .. end - start - 1), p,
+		       forms + (0 .. ARRAY_SIZE(forms) - 1),
+		       p->env->calls + (0 .. p->env->nr_calls - 1));
+    requires stats: \separated(p->st, p->env) &&
+	\separated(p->st, p->env->cpu) &&
+	\separated(p->st, p->env->text + (0 .. p->env->nr_text - 1)) &&
+	\separated(p->st, p->env->calls + (0 .. p->env->nr_calls - 1)) &&
+	\separated(p->st, start + (0 .. end - start - 1)) &&
+	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
+    requires p->st->rejected < 0xffffffff;
+    assigns p->st->sites, p->st->rejected,
+	p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0],
+	p->env->taken[0 .. p->env->taken_size - 1],
+	{ *q | u8 *q; problem == \null && site_written(p->env, r, q) };
+    ensures kept: p->env == \old(p->env) && p->st == \old(p->st);
+    ensures one: p->st->rejected == \old(p->st->rejected) ||
+	p->st->rejected == \old(p->st->rejected) + 1;
+    ensures same: env_same{Pre, Post}(p->env) && kinds_same{Pre, Post};
+    ensures records: \forall integer k; 0 <= k < end - start ==>
+	record_same{Pre, Post}(start + k);
+    ensures checked: problem == \null ==> \forall integer k;
+	0 <= k < end - start ==>
+	(checked{Pre}(p->env, start + k) <==>
+	 checked{Post}(p->env, start + k));
+    ensures env: problem == \null ==> env_ok(p->env);
+    ensures pass: pass_ok(p);
+    ensures marked: problem == \null && \old(checked(p->env, r)) ==>
+	\exists integer i; \old(site_bits(p->env, i, site_of(r), r->len)) &&
+	bits_set(\old(p->env->taken), \old(bit_of(p->env, i, site_of(r))),
+		 \old(r->len));
+    ensures grows: problem == \null ==> \forall integer b, n;
+	0 <= b && b + n <= 8 * \old(p->env->taken_size) &&
+	\old(bits_set(p->env->taken, b, n)) ==>
+	bits_set(\old(p->env->taken), b, n);
+ */
+static __always_inline void step(struct pass *p,
+				 const struct fixup_site *r,
+				 const struct fixup_site *start,
+				 const struct fixup_site *end,
+				 const char *problem)
+{
+	uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
+	/*@ ghost unsigned int g; */
+
+	p->st->sites++;
+	if (problem) {
+		reject(p, r, site, problem);
+		return;
+	}
+	/*@ assert site: checked(p->env, r) ==>
+		\separated((u8 *)site_of(r) + (0 .. r->len - 1),
+			   kinds + (0 .. FIXUP_NR_KINDS - 1)) &&
+		\separated((u8 *)site_of(r) + (0 .. r->len - 1),
+			   start + (0 .. end - start - 1)) &&
+		\separated((u8 *)site_of(r) + (0 .. r->len - 1), p) &&
+		\separated((u8 *)site_of(r) + (0 .. r->len - 1),
+			   forms + (0 .. ARRAY_SIZE(forms) - 1)) &&
+		\separated((u8 *)site_of(r) + (0 .. r->len - 1),
+			   p->env->calls + (0 .. p->env->nr_calls - 1)); */
+	/*@ assert calls_apart: \let c = p->env->calls;
+		\forall integer i; 0 <= i < p->env->nr_calls ==>
+		!site_written(p->env, r, (u8 *)&c[i].nr) &&
+		\separated(&c[i].nr,
+			   p->env->taken + (0 .. p->env->taken_size - 1)); */
+	/*@ assert variants_apart: \let c = p->env->calls;
+		\forall integer i; 0 <= i < p->env->nr_calls ==>
+		\separated(&c[i].variants,
+			   &p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0]); */
+	/*@ assert records_apart: \forall integer k; 0 <= k < end - start ==>
+		!site_written(p->env, r, (u8 *)&start[k].kind) &&
+		!site_written(p->env, r, (u8 *)&start[k].len) &&
+		\separated(&start[k].kind,
+			   p->env->taken + (0 .. p->env->taken_size - 1)) &&
+		\separated(&start[k].len,
+			   p->env->taken + (0 .. p->env->taken_size - 1)); */
+	patch(p, r, site);
+	/*@ assert kept: p->env == \at(p->env, Pre) &&
+		p->st == \at(p->st, Pre); */
+	/*@ assert fields: p->env->text == \at(p->env->text, Pre) &&
+		p->env->nr_text == \at(p->env->nr_text, Pre) &&
+		p->env->taken == \at(p->env->taken, Pre) &&
+		p->env->taken_size == \at(p->env->taken_size, Pre); */
+	/*@ assert ranges: \forall integer i; 0 <= i < p->env->nr_text ==>
+		rstart(p->env, i) == \at(rstart(p->env, i), Pre) &&
+		rend(p->env, i) == \at(rend(p->env, i), Pre); */
+	/*@ ghost
+	  /@ loop invariant 0 <= g <= p->env->nr_text;
+	     loop invariant \forall integer j; 0 <= j <= g ==>
+		base(p->env, j) == \at(base(p->env, j), Pre);
+	     loop assigns g;
+	     loop variant p->env->nr_text - g;
+	   @/
+	  for (g = 0; g < p->env->nr_text; g++)
+		;
+	*/
+	/*@ assert same: env_same{Pre, Here}(p->env); */
+	/*@ assert bits: bits_ok(p->env); */
+	/*@ assert text: text_ok(p->env); */
+	/*@ assert env: env_ok(p->env); */
+	/*@ assert catalogue: kinds_same{Pre, Here}; */
+	/*@ assert records: \forall integer k; 0 <= k < end - start ==>
+		record_same{Pre, Here}(start + k); */
+	/*@ assert checked: \forall integer k; 0 <= k < end - start ==>
+		(checked{Pre}(p->env, start + k) <==>
+		 checked{Here}(p->env, start + k)); */
+	/*@ assert forms: \forall struct form *f;
+		\subset(f, forms + (0 .. ARRAY_SIZE(forms) - 1)) ==>
+		f->kind == \at(f->kind, Pre) && f->len == \at(f->len, Pre); */
+	/*@ assert pass: p->nr_modes == \at(p->nr_modes, Pre) &&
+		\forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+		  p->first[k] == \at(p->first[k], Pre) &&
+		  p->nr[k] == \at(p->nr[k], Pre) &&
+		  p->chosen[0][k] == \at(p->chosen[0][k], Pre) &&
+		  p->chosen[1][k] == \at(p->chosen[1][k], Pre); */
+	/*@ assert plan_env: p->env->cpu == \at(p->env->cpu, Pre) &&
+		p->env->calls == \at(p->env->calls, Pre) &&
+		p->env->nr_calls == \at(p->env->nr_calls, Pre) &&
+		p->env->thunks == \at(p->env->thunks, Pre) &&
+		p->env->nr_thunks == \at(p->env->nr_thunks, Pre); */
+	/*@ assert variants: \let c = \at(p->env->calls, Pre);
+		\forall integer i; 0 <= i < \at(p->env->nr_calls, Pre) ==>
+		c[i].variants == \at(c[i].variants, Pre); */
+	/*@ assert calls_nr: \let c = \at(p->env->calls, Pre);
+		\forall integer i; 0 <= i < \at(p->env->nr_calls, Pre) ==>
+		c[i].nr == \at(c[i].nr, Pre); */
+	/*@ assert plan_env_ok: plan_env_ok(p->env); */
+	/*@ assert shapes: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+		kinds[k].shape == \at(kinds[k].shape, Pre); */
+	/*@ assert form_ok: \forall struct form *f, integer k, h;
+		0 <= k < FIXUP_NR_KINDS ==>
+		\at(form_ok(f, k, h), Pre) ==> form_ok(f, k, h); */
+	/*@ assert heads: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+		\at(kind_run_ok(p, k), Pre) ==>
+		p->first[k]->len == \at(p->first[k]->len, Pre); */
+	/*@ assert run_ok: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+		\at(kind_run_ok(p, k), Pre) ==> kind_run_ok(p, k); */
+	/*@ assert chosen: \forall integer k, m; 0 <= k < FIXUP_NR_KINDS &&
+		0 <= m < p->nr_modes ==>
+		\at(kind_run_ok(p, k) &&
+		    form_ok(p->chosen[m][k], k, p->first[k]->len) &&
+		    in_run(p, k, p->chosen[m][k]), Pre) ==>
+		form_ok(p->chosen[m][k], k, p->first[k]->len) &&
+		in_run(p, k, p->chosen[m][k]); */
+	/*@ assert runs: \forall integer k; 0 <= k < FIXUP_NR_KINDS ==>
+		\at(kind_forms_ok(p, k), Pre) ==> kind_forms_ok(p, k); */
+	/*@ assert pass_ok: pass_ok(p); */
+}
+
+/*
+ * The records, in order, a step each. The caller's promises are the
+ * preconditions (Documentation/proof.md, wp-loop). Inlined into
+ * fixup_apply(), in its section: the kernel is as before.
  */
 /*@ requires \valid(p) && \valid(p->st) && \separated(p, p->st);
     requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
@@ -1985,7 +2153,6 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
     requires p->st->rejected == 0;
     assigns p->st->sites, p->st->rejected,
-	p->st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
 	p->st->kind[0 .. FIXUP_NR_KINDS - 1],
 	p->env->taken[0 .. p->env->taken_size - 1],
 	{ *q | u8 *q; walk_written(p->env, start, end - start, q) };
@@ -1997,65 +2164,46 @@ static __always_inline void walk(struct pass *p,
 				 const struct fixup_site *end,
 				 const char *problem)
 {
-	struct fixup_stats *st = p->st;
 	const struct fixup_site *r;
-	/*@ ghost unsigned int g; */
 
 	/*@ loop invariant at: \exists integer k; 0 <= k <= end - start &&
 		r == start + k;
-	    loop invariant rejected: st->rejected <= r - start;
-	    loop invariant pass_same: p->st == st && p->env == \at(p->env, Pre);
+	    loop invariant kept: p->st == \at(p->st, Pre) &&
+		p->env == \at(p->env, Pre);
+	    loop invariant rejected: p->st->rejected <= r - start;
 	    loop invariant same: env_same{Pre, Here}(p->env) &&
 		kinds_same{Pre, Here};
 	    loop invariant records: \forall integer k; 0 <= k < end - start ==>
 		record_same{Pre, Here}(start + k);
+	    loop invariant checked: problem == \null ==> \forall integer k;
+		0 <= k < end - start ==>
+		(checked{Pre}(p->env, start + k) <==>
+		 checked{Here}(p->env, start + k));
 	    loop invariant env: problem == \null ==> env_ok(p->env);
 	    loop invariant pass: pass_ok(p);
 	    loop invariant marked: problem == \null ==>
 		walk_marked{Pre, Here}(p->env, start, r - start);
-	    loop assigns r, g, st->sites, st->rejected,
-		st->kind[0 .. FIXUP_NR_KINDS - 1].rejected,
-		st->kind[0 .. FIXUP_NR_KINDS - 1],
+	    loop assigns r, \at(p->st, Pre)->sites, \at(p->st, Pre)->rejected,
+		\at(p->st, Pre)->kind[0 .. FIXUP_NR_KINDS - 1],
 		\at(p->env->taken, Pre)[0 .. \at(p->env->taken_size, Pre) - 1],
 		{ *q | u8 *q; \at(walk_written(p->env, start, end - start, q),
 				  Pre) };
 	    loop variant end - r;
 	 */
 	for (r = start; r < end; r++) {
-		uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
-
-		st->sites++;
-		/*@ ghost Step: ; */
-		if (problem) {
-			reject(p, r, site, problem);
-		} else {
-			patch(p, r, site);
-			/*@ assert kept: p->env == \at(p->env, Step) &&
-				p->st == st; */
-			/*@ assert fields: p->env->text == \at(p->env->text, Step) &&
-				p->env->nr_text == \at(p->env->nr_text, Step) &&
-				p->env->taken == \at(p->env->taken, Step) &&
-				p->env->taken_size ==
-				\at(p->env->taken_size, Step); */
-			/*@ assert ranges: \forall integer i;
-				0 <= i < p->env->nr_text ==>
-				rstart(p->env, i) == \at(rstart(p->env, i), Step) &&
-				rend(p->env, i) == \at(rend(p->env, i), Step); */
-			/*@ ghost
-			  /@ loop invariant 0 <= g <= p->env->nr_text;
-			     loop invariant \forall integer j; 0 <= j <= g ==>
-				base(p->env, j) == \at(base(p->env, j), Step);
-			     loop assigns g;
-			     loop variant p->env->nr_text - g;
-			   @/
-			  for (g = 0; g < p->env->nr_text; g++)
-				;
-			*/
-			/*@ assert same: env_same{Step, Here}(p->env); */
-			/*@ assert records: \forall integer k;
-				0 <= k < end - start ==>
-				record_same{Step, Here}(start + k); */
-		}
+		/*@ assert written: problem == \null ==> \forall u8 *q;
+			site_written(p->env, r, q) ==>
+			\at(walk_written(p->env, start, end - start, q), Pre); */
+		step(p, r, start, end, problem);
+		/*@ assert earlier: problem == \null ==>
+			walk_marked{Pre, Here}(p->env, start, r - start); */
+		/*@ assert this: \let k = r - start; problem == \null &&
+			checked{Pre}(p->env, start + k) ==> \exists integer i;
+			site_bits{Pre}(p->env, i, site_of{Pre}(start + k),
+				       \at(start[k].len, Pre)) &&
+			bits_set(\at(p->env->taken, Pre),
+				 bit_of{Pre}(p->env, i, site_of{Pre}(start + k)),
+				 \at(start[k].len, Pre)); */
 	}
 }
 
