@@ -323,9 +323,9 @@ run: tools vmlinux $(if $(MODULES),modules)
 		$(if $(MODULES),--qemu-arg -initrd --qemu-arg "$(MODULES)") \
 		vmlinux
 
-# The proof's two files first: they are the longest (two cores, the
-# other tests share them once one of the two is done).
-slow-tests := tests/prove.t tests/prove-breaks.t
+# The proof's three files first: they are the longest (two cores, the
+# other tests share them once one of them is done).
+slow-tests := tests/prove.t tests/prove-loop.t tests/prove-breaks.t
 
 check: tools vmlinux host-tests $(if $(CONFIG_MODULES),modules)
 	$(Q)prove $(if $(V),-v) -j2 $(slow-tests) \
