@@ -1965,7 +1965,8 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
  * pass, the environment, the table and the catalogue as they were;
  * the bits that were set stay set), so that the loop's goals see it and
  * not patch()'s whole contract (Documentation/proof.md, wp-loop).
- * Inlined into walk(): the kernel is as before.
+ * The table's ends, start and end, only the contract reads. Inlined
+ * into walk(): the kernel is as before.
  */
 /*@ requires \valid(p) && \valid(p->st) && \separated(p, p->st);
     requires catalogue_ok && 1 <= p->nr_modes <= 2 && pass_ok(p);
@@ -2016,8 +2017,8 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
  */
 static __always_inline void step(struct pass *p,
 				 const struct fixup_site *r,
-				 const struct fixup_site *start,
-				 const struct fixup_site *end,
+				 const struct fixup_site *start __unused,
+				 const struct fixup_site *end __unused,
 				 const char *problem)
 {
 	uintptr_t site = (uintptr_t)&r->rel + (uintptr_t)(long)r->rel;
