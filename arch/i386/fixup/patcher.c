@@ -1945,6 +1945,25 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
 			    integer n, u8 *q) =
 	\exists integer k; 0 <= k < n && site_written(e, start + k, q);
 
+  // What the walk reads apart from what it writes: the text of the
+  // ranges from the pass, the table, the forms and the call groups;
+  // taken[] from those; the counts from the environment and the rest.
+  predicate walk_apart{L}(struct pass *p, struct fixup_site *start,
+			  integer n) =
+	(\forall integer a, m; in_text(p->env, a, m) ==>
+	  \separated((u8 *)a + (0 .. m - 1), p, start + (0 .. n - 1),
+		     forms + (0 .. ARRAY_SIZE(forms) - 1),
+		     p->env->calls + (0 .. p->env->nr_calls - 1))) &&
+	\separated(p->env->taken + (0 .. p->env->taken_size - 1),
+		   start + (0 .. n - 1), p,
+		   forms + (0 .. ARRAY_SIZE(forms) - 1),
+		   p->env->calls + (0 .. p->env->nr_calls - 1)) &&
+	\separated(p->st, p->env) && \separated(p->st, p->env->cpu) &&
+	\separated(p->st, p->env->text + (0 .. p->env->nr_text - 1)) &&
+	\separated(p->st, p->env->calls + (0 .. p->env->nr_calls - 1)) &&
+	\separated(p->st, start + (0 .. n - 1)) &&
+	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
+
   // Every record among the n from start that passed checks 1 to 3 in
   // state L1 has its site's bits set in state L2 (promise 2, with
   // patch()'s clear and the lemma sites_apart).
@@ -1975,20 +1994,7 @@ static const char *__init env_problem(const struct fixup_env *env, size_t need)
     requires record: \exists integer k; 0 <= k < end - start &&
 	r == start + k;
     requires env: problem == \null ==> env_ok(p->env);
-    requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
-	\separated((u8 *)a + (0 .. n - 1), p, start + (0 .. end - start - 1),
-		   forms + (0 .. ARRAY_SIZE(forms) - 1),
-		   p->env->calls + (0 .. p->env->nr_calls - 1));
-    requires taken: \separated(p->env->taken + (0 .. p->env->taken_size - 1),
-		       start + (0 .. end - start - 1), p,
-		       forms + (0 .. ARRAY_SIZE(forms) - 1),
-		       p->env->calls + (0 .. p->env->nr_calls - 1));
-    requires stats: \separated(p->st, p->env) &&
-	\separated(p->st, p->env->cpu) &&
-	\separated(p->st, p->env->text + (0 .. p->env->nr_text - 1)) &&
-	\separated(p->st, p->env->calls + (0 .. p->env->nr_calls - 1)) &&
-	\separated(p->st, start + (0 .. end - start - 1)) &&
-	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
+    requires apart: walk_apart(p, start, end - start);
     requires p->st->rejected < 0xffffffff;
     assigns p->st->sites, p->st->rejected,
 	p->st->kind[r->kind < FIXUP_NR_KINDS ? r->kind : 0],
@@ -2138,20 +2144,7 @@ static __always_inline void step(struct pass *p,
     requires table: \exists integer n; 0 <= n < 0xffffffff &&
 	end == start + n && \valid_read(start + (0 .. n - 1));
     requires env: problem == \null ==> env_ok(p->env);
-    requires apart: \forall integer a, n; in_text(p->env, a, n) ==>
-	\separated((u8 *)a + (0 .. n - 1), p, start + (0 .. end - start - 1),
-		   forms + (0 .. ARRAY_SIZE(forms) - 1),
-		   p->env->calls + (0 .. p->env->nr_calls - 1));
-    requires taken: \separated(p->env->taken + (0 .. p->env->taken_size - 1),
-		       start + (0 .. end - start - 1), p,
-		       forms + (0 .. ARRAY_SIZE(forms) - 1),
-		       p->env->calls + (0 .. p->env->nr_calls - 1));
-    requires stats: \separated(p->st, p->env) &&
-	\separated(p->st, p->env->cpu) &&
-	\separated(p->st, p->env->text + (0 .. p->env->nr_text - 1)) &&
-	\separated(p->st, p->env->calls + (0 .. p->env->nr_calls - 1)) &&
-	\separated(p->st, start + (0 .. end - start - 1)) &&
-	\separated(p->st, kinds + (0 .. FIXUP_NR_KINDS - 1));
+    requires apart: walk_apart(p, start, end - start);
     requires p->st->rejected == 0;
     assigns p->st->sites, p->st->rejected,
 	p->st->kind[0 .. FIXUP_NR_KINDS - 1],
